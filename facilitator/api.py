@@ -1,0 +1,84 @@
+"""The JSON API of the public contract. Authorisation is a Bearer token, never a cookie."""
+
+from flask import Blueprint, Response, current_app, jsonify, request
+from pydantic import ValidationError
+
+from facilitator import tokens
+from facilitator.errors import DomainError, error_body, from_exception
+from facilitator.extensions import db
+from facilitator.links import join_url, workshop_links
+from facilitator.network import public_base_url
+from facilitator.qr import qr_svg
+from facilitator.schemas import WorkshopCreatePayload, describe, parse
+from facilitator.workshops import (
+    create_workshop,
+    find_group,
+    find_workshop,
+    public_info,
+)
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+def bearer_token() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, value = header.partition(" ")
+    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+
+
+@bp.errorhandler(DomainError)
+def domain_error(exc: DomainError):
+    return jsonify(from_exception(exc)), exc.status
+
+
+@bp.errorhandler(404)
+def not_found(_exc):
+    return jsonify(error_body("not_found")), 404
+
+
+@bp.errorhandler(405)
+def method_not_allowed(_exc):
+    return jsonify(error_body("invalid_payload", problem="method not allowed")), 405
+
+
+@bp.errorhandler(413)
+def too_large(_exc):
+    return jsonify(error_body("invalid_payload", problem="payload too large")), 413
+
+
+@bp.errorhandler(500)
+def internal(_exc):
+    db.session.rollback()
+    return jsonify(error_body("internal")), 500
+
+
+@bp.post("/workshops")
+def create():
+    """Create a workshop (organiser key) and return its links and tokens."""
+    key = bearer_token()
+    if not key or not tokens.token_matches(key, tokens.hash_token(current_app.config["ORGANISER_KEY"])):
+        return jsonify(error_body("unauthorised")), 401
+    data = request.get_json(silent=True)
+    try:
+        payload = parse(WorkshopCreatePayload, data)
+    except (ValidationError, ValueError) as exc:
+        return jsonify(error_body("invalid_payload", problem=describe(exc))), 400
+    workshop, secrets = create_workshop(db.session, **payload.model_dump())
+    return jsonify(workshop_links(public_base_url(current_app.config), workshop, secrets)), 201
+
+
+@bp.get("/workshops/<code>")
+def show(code):
+    """Return what anyone holding the join code may know: title, question, families, tables."""
+    return jsonify(public_info(find_workshop(db.session, code)))
+
+
+@bp.get("/workshops/<code>/qr.svg")
+def qr(code):
+    """Return the join QR code (of one table with ?g=<n>) as SVG."""
+    workshop = find_workshop(db.session, code)
+    group = request.args.get("g", type=int)
+    if group is not None:
+        find_group(workshop, group)
+    url = join_url(public_base_url(current_app.config), workshop.code, group)
+    return Response(qr_svg(url), mimetype="image/svg+xml")

@@ -1,0 +1,71 @@
+"""The app factory: initialise extensions, register blueprints and socket handlers. No I/O here."""
+
+from flask import Flask
+from flask_babel import get_locale
+
+from facilitator import events
+from facilitator.config import Config
+from facilitator.extensions import babel, csrf, db, socketio
+from facilitator.i18n import remember_language, select_locale
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "connect-src 'self' ws: wss:",
+        "font-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+def build_app(config: Config | None = None) -> Flask:
+    if config is None:
+        config = Config()
+        config.resolve_secrets()
+    app = Flask(__name__, instance_path=config.INSTANCE_PATH, instance_relative_config=False)
+    app.config.update(config.as_flask_config())
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", "fr")
+    app.config["MAX_CONTENT_LENGTH"] = config.MAX_PAYLOAD_BYTES
+    app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    app.config["SESSION_COOKIE_SECURE"] = bool(config.PUBLIC_URL and config.PUBLIC_URL.startswith("https://"))
+
+    db.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    csrf.init_app(app)
+    socketio.init_app(
+        app,
+        async_mode=config.ASYNC_MODE,
+        message_queue=config.REDIS_URL,
+        max_http_buffer_size=config.MAX_PAYLOAD_BYTES,
+        ping_interval=20,
+        ping_timeout=20,
+        logger=False,
+        engineio_logger=False,
+    )
+
+    from facilitator import api, organiser, pages, realtime
+
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(organiser.bp)
+    app.register_blueprint(api.bp)
+    csrf.exempt(api.bp)
+    events.set_publisher(realtime.publish)
+
+    app.context_processor(lambda: {"current_language": str(get_locale())})
+    app.after_request(remember_language)
+    app.after_request(_security_headers)
+    return app
+
+
+def _security_headers(response):
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    return response

@@ -1,0 +1,110 @@
+"""Cards: posting (idempotent on the client's id) and the rules on family and text."""
+
+import unicodedata
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from facilitator.access import Viewer
+from facilitator.errors import DomainError
+from facilitator.events import commit_and_publish, next_seq, record_event
+from facilitator.models import Card, Workshop
+from facilitator.workshops import find_group
+
+POSTING_ROLES = ("participant", "referent", "facilitator")
+
+
+def clean_text(text: str, limit: int) -> str:
+    """Return the card text as stored: NFC, control characters dropped, trimmed; refuse empty or long."""
+    text = unicodedata.normalize("NFC", text)
+    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    text = "\n".join(line.strip() for line in text.strip().splitlines())
+    if not text:
+        raise DomainError("empty_text")
+    if len(text) > limit:
+        raise DomainError("text_too_long", limit=limit)
+    return text
+
+
+def post_card(
+    session,
+    workshop: Workshop,
+    viewer: Viewer,
+    *,
+    client_id: str,
+    family: str,
+    text: str,
+    group_number: int | None = None,
+    text_limit: int = 280,
+) -> tuple[Card, bool]:
+    """Post a card at the viewer's table; return it and whether it is new.
+
+    The same `client_id` from the same author answers the stored card, so a phone that resends after a
+    lost ack never makes a duplicate. Référents and the facilitator type paper cards.
+    """
+    if viewer.role not in POSTING_ROLES:
+        raise DomainError("forbidden", status=403)
+    existing = _existing(session, workshop, client_id)
+    if existing is not None:
+        return _same_author(existing, viewer), False
+    if family not in workshop.families:
+        raise DomainError("unknown_family")
+    text = clean_text(text, text_limit)
+    if viewer.role == "facilitator":
+        if group_number is None:
+            raise DomainError("group_required")
+        group = find_group(workshop, group_number)
+    else:
+        group = next(g for g in workshop.groups if g.id == viewer.group_id)
+    card = Card(
+        workshop_id=workshop.id,
+        group_id=group.id,
+        participant_id=viewer.participant_id,
+        client_id=client_id,
+        family=family,
+        text=text,
+        source="phone" if viewer.role == "participant" else "paper",
+        status="visible",
+    )
+    card.group = group
+    try:
+        card.seq = _record_card(session, workshop, card)
+    except IntegrityError:
+        session.rollback()
+        existing = _existing(session, workshop, client_id)
+        if existing is None:
+            raise
+        return _same_author(existing, viewer), False
+    return card, True
+
+
+def _record_card(session, workshop, card):
+    card.seq = next_seq(session, workshop.id)
+    session.add(card)
+    session.flush()
+    event = record_event(
+        session,
+        workshop,
+        "card:added",
+        {"card": card.to_dict(anonymous=workshop.anonymous)},
+        card.group,
+        seq=card.seq,
+    )
+    commit_and_publish(session, [event])
+    return card.seq
+
+
+def _existing(session, workshop, client_id):
+    return session.scalar(select(Card).where(Card.workshop_id == workshop.id, Card.client_id == client_id))
+
+
+def _same_author(card: Card, viewer: Viewer) -> Card:
+    same = (
+        card.participant_id == viewer.participant_id
+        if viewer.role == "participant"
+        else card.participant_id is None
+        and (viewer.role == "facilitator" or card.group_id == viewer.group_id)
+    )
+    if not same:
+        raise DomainError("client_id_conflict", status=409)
+    return card

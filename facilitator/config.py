@@ -1,0 +1,85 @@
+"""Configuration, read once from environment variables (a `.env` file is loaded by `wsgi.py`).
+
+Every setting has a documented default in README.md; nothing is read from elsewhere.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _int(name, default):
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def _persistent_secret(instance_path: Path, filename: str) -> str:
+    """Return a secret kept in `instance/<filename>`, generating it on first start."""
+    path = instance_path / filename
+    if path.exists():
+        value = path.read_text().strip()
+        if value:
+            return value
+    instance_path.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(32)
+    path.write_text(value + "\n")
+    path.chmod(0o600)
+    return value
+
+
+class Config:
+    """Settings from the environment, with the defaults a venue laptop needs."""
+
+    def __init__(self, **overrides):
+        instance = Path(os.environ.get("FACILITATOR_INSTANCE", PROJECT_ROOT / "instance"))
+        self.INSTANCE_PATH = str(instance)
+        self.HOST = os.environ.get("FACILITATOR_HOST", "0.0.0.0")
+        self.PORT = _int("FACILITATOR_PORT", 5000)
+        self.DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'facilitator.db'}"
+        self.REDIS_URL = os.environ.get("REDIS_URL") or None
+        self.PUBLIC_URL = (os.environ.get("PUBLIC_URL") or "").rstrip("/") or None
+        self.ASYNC_MODE = os.environ.get("FACILITATOR_ASYNC_MODE", "eventlet")
+        self.ORGANISER_KEY = os.environ.get("ORGANISER_KEY") or None
+        self.SECRET_KEY = os.environ.get("SECRET_KEY") or None
+        self.DEFAULT_LANGUAGE = os.environ.get("FACILITATOR_LANGUAGE", "fr")
+        self.CARD_TEXT_MAX = _int("FACILITATOR_CARD_TEXT_MAX", 280)
+        self.NAME_MAX = _int("FACILITATOR_NAME_MAX", 40)
+        self.MAX_PAYLOAD_BYTES = _int("FACILITATOR_MAX_PAYLOAD_BYTES", 64 * 1024)
+        self.SYNC_MAX_EVENTS = _int("FACILITATOR_SYNC_MAX_EVENTS", 500)
+        self.JOIN_FAILURES_PER_CONNECTION = _int("FACILITATOR_JOIN_FAILURES", 5)
+        self.TESTING = False
+        for key, value in overrides.items():
+            setattr(self, key, value)
+
+    def resolve_secrets(self):
+        """Fill ORGANISER_KEY and SECRET_KEY from `instance/` when the environment gives none."""
+        instance = Path(self.INSTANCE_PATH)
+        if not self.ORGANISER_KEY:
+            self.ORGANISER_KEY = _persistent_secret(instance, "organiser_key")
+            self.ORGANISER_KEY_GENERATED = True
+        if not self.SECRET_KEY:
+            self.SECRET_KEY = _persistent_secret(instance, "secret_key")
+
+    def as_flask_config(self):
+        return {key: value for key, value in vars(self).items() if key.isupper()}
+
+
+class TestConfig(Config):
+    """In-process tests: threading mode, a database file per test, fixed keys."""
+
+    def __init__(self, instance_path, **overrides):
+        defaults = {
+            "INSTANCE_PATH": str(instance_path),
+            "DATABASE_URL": f"sqlite:///{Path(instance_path) / 'test.db'}",
+            "ASYNC_MODE": "threading",
+            "ORGANISER_KEY": "test-organiser-key",
+            "SECRET_KEY": "test-secret-key",
+            "PUBLIC_URL": "http://facilitator.test",
+            "REDIS_URL": None,
+            "TESTING": True,
+            "WTF_CSRF_ENABLED": False,
+        }
+        defaults.update(overrides)
+        super().__init__(**defaults)

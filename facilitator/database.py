@@ -1,0 +1,71 @@
+"""The database handle: one engine per app, a session per request or socket event.
+
+Domain functions take the session as an argument; views and socket handlers get it from `db.session`
+and it is released at the end of every request and every socket event.
+"""
+
+from pathlib import Path
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.orm import scoped_session, sessionmaker
+
+
+def make_engine(url: str):
+    """Create an engine with the settings each backend needs to keep acknowledged data."""
+    if url.startswith("sqlite"):
+        database = url.split("///", 1)[-1]
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record):
+            # WAL: readers never block the writer; synchronous=FULL: an acknowledged card survives a
+            # power cut, not only a killed process; busy_timeout: writers queue instead of failing.
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=FULL")
+            cursor.execute("PRAGMA busy_timeout=15000")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+class Database:
+    """Unbound until `init_app`, like the other extensions."""
+
+    def __init__(self):
+        self.engine = None
+        self.session = scoped_session(sessionmaker(expire_on_commit=False))
+
+    def init_app(self, app):
+        self.engine = make_engine(app.config["DATABASE_URL"])
+        self.session.configure(bind=self.engine)
+        app.extensions["facilitator_db"] = self
+
+        @app.teardown_appcontext
+        def _release_session(_exc):
+            self.session.remove()
+
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def alembic_config(url: str):
+    from alembic.config import Config as AlembicConfig
+
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def upgrade_database(url: str):
+    """Bring the database schema to the latest migration (creates the SQLite file on first start)."""
+    from alembic import command
+
+    if url.startswith("sqlite"):
+        make_engine(url).dispose()
+    command.upgrade(alembic_config(url), "head")

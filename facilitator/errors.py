@@ -1,0 +1,64 @@
+"""Domain refusals, and how they reach people: a JSON error or a socket ack, in their language.
+
+The domain raises `DomainError` without knowing about Flask; the message is translated only when an
+error is turned into a reply, so `reports/` and plain scripts can import the domain.
+"""
+
+
+def _l(message):
+    """Mark a message for extraction by pybabel; it is translated in `error_message`."""
+    return message
+
+
+class DomainError(Exception):
+    """A refused request: nothing was changed. `code` is stable; the message is for people."""
+
+    def __init__(self, code: str, status: int = 400, **details):
+        super().__init__(code)
+        self.code = code
+        self.status = status
+        self.details = details
+
+
+MESSAGES = {
+    "invalid_payload": _l("The request is malformed: %(problem)s."),
+    "unknown_workshop": _l("No workshop has this code. Check the code on the poster."),
+    "too_many_attempts": _l("Too many wrong codes. Wait a minute, then try again."),
+    "bad_token": _l("This link is not valid for this workshop. Ask the facilitator for a new one."),
+    "unknown_group": _l("This table does not exist in this workshop."),
+    "group_required": _l("Choose your table first."),
+    "not_joined": _l("Join the workshop first."),
+    "forbidden": _l("You are not allowed to do this."),
+    "unknown_family": _l("This card family does not exist in this workshop."),
+    "empty_text": _l("The card is empty."),
+    "text_too_long": _l("The card is too long: %(limit)s characters at most."),
+    "name_too_long": _l("The name is too long: %(limit)s characters at most."),
+    "unknown_organisation": _l("Choose an organisation type from the list."),
+    "client_id_conflict": _l("This card identifier is already used by someone else."),
+    "unknown_event": _l("This action does not exist: %(event)s."),
+    "unauthorised": _l("A valid key is required."),
+    "not_found": _l("Not found."),
+    "internal": _l("Something went wrong on the server. Try again."),
+}
+
+
+def error_message(code: str, details: dict | None = None) -> str:
+    from flask_babel import gettext
+
+    text = gettext(MESSAGES.get(code) or MESSAGES["internal"])
+    try:
+        return text % (details or {})
+    except (KeyError, TypeError, ValueError):
+        return text
+
+
+def error_body(code: str, **details) -> dict:
+    """Return the `{"ok": false, "error": {...}}` shape shared by acks and the JSON API."""
+    error = {"code": code, "message": error_message(code, details)}
+    if details:
+        error["details"] = details
+    return {"ok": False, "error": error}
+
+
+def from_exception(exc: DomainError) -> dict:
+    return error_body(exc.code, **exc.details)

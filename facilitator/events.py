@@ -1,0 +1,84 @@
+"""The per-workshop event log, and publishing after commit: the one place that emits.
+
+Every change is recorded once as an `Event` with the workshop's next sequence number, in the same
+transaction as the change. After the commit, `commit_and_publish` hands the events to the publisher
+(Socket.IO rooms in the app, a list in tests). A client that reconnects asks for the events after
+the last `seq` it saw (`events_since`).
+"""
+
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+
+from facilitator.models import Event, Workshop
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who receives an event: the whole workshop, or the boards plus one table."""
+
+    workshop_id: int
+    group_id: int | None = None
+
+
+def _ignore(_event, _audience):
+    pass
+
+
+_publisher = _ignore
+
+
+def set_publisher(publisher):
+    """Install the function that delivers `(message, audience)` once the transaction is committed."""
+    global _publisher
+    _publisher = publisher or _ignore
+
+
+def next_seq(session, workshop_id: int) -> int:
+    """Take the workshop's next sequence number; the row lock orders concurrent writers."""
+    return session.execute(
+        update(Workshop)
+        .where(Workshop.id == workshop_id)
+        .values(seq=Workshop.seq + 1)
+        .returning(Workshop.seq)
+        .execution_options(synchronize_session=False)
+    ).scalar_one()
+
+
+def record_event(session, workshop: Workshop, type_: str, payload: dict, group=None, seq=None) -> Event:
+    """Append an event to the workshop's log (not committed yet); the payload gets its `seq`.
+
+    Pass `seq` when the change itself stores the number it was taken with (a card keeps its own).
+    """
+    if seq is None:
+        seq = next_seq(session, workshop.id)
+    body = {"type": type_, "seq": seq, **payload}
+    event = Event(
+        workshop_id=workshop.id,
+        seq=seq,
+        type=type_,
+        group_id=group.id if group is not None else None,
+        payload=body,
+    )
+    session.add(event)
+    return event
+
+
+def commit_and_publish(session, events: list[Event]):
+    """Commit the unit of work, then publish its events: nothing is announced that could be lost."""
+    session.commit()
+    for event in events:
+        _publisher(event.payload, Audience(event.workshop_id, event.group_id))
+
+
+def events_since(session, workshop: Workshop, since: int, group_id: int | None, limit: int):
+    """Return the messages after `since` that this viewer may see, or None when a snapshot is due.
+
+    `group_id` None means the viewer sees every table (facilitator, board).
+    """
+    if since < 0 or since > workshop.seq or workshop.seq - since > limit:
+        return None
+    query = select(Event).where(Event.workshop_id == workshop.id, Event.seq > since).order_by(Event.seq)
+    if group_id is not None:
+        query = query.where((Event.group_id.is_(None)) | (Event.group_id == group_id))
+    return [event.payload for event in session.scalars(query)]

@@ -1,0 +1,30 @@
+"""Card families per template. Keys are stable identifiers; labels are translated in `i18n.py`."""
+
+TEMPLATES = {
+    "concertation": ["forces", "faiblesses", "attentes", "contributions"],
+    "swot": ["forces", "faiblesses", "opportunites", "menaces"],
+    "start-stop-continue": ["start", "stop", "continue"],
+}
+
+DEFAULT_TEMPLATE = "concertation"
+
+# Okabe-Ito palette: distinguishable with every common colour-vision deficiency, and the same
+# colour for a family on the board, the phones, the printed cards and the report charts.
+COLOURS = {
+    "forces": "#009E73",
+    "faiblesses": "#D55E00",
+    "attentes": "#0072B2",
+    "contributions": "#E69F00",
+    "opportunites": "#56B4E9",
+    "menaces": "#CC79A7",
+    "start": "#009E73",
+    "stop": "#D55E00",
+    "continue": "#0072B2",
+}
+
+DEFAULT_ORGANISATIONS = ["OT", "ADT", "RT", "CRTL", "Autre"]
+
+
+def families_for(template: str) -> list[str]:
+    """Return the family keys of a template (the caller has checked that it exists)."""
+    return list(TEMPLATES[template])

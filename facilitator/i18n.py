@@ -1,0 +1,57 @@
+"""Languages: French first, English available; picked by ?lang=, then a cookie, then the browser."""
+
+from flask import request
+from flask_babel import lazy_gettext as _l
+
+LANGUAGES = ("fr", "en")
+LANGUAGE_COOKIE = "lang"
+
+FAMILY_LABELS = {
+    "forces": _l("Strengths"),
+    "faiblesses": _l("Weaknesses"),
+    "attentes": _l("Expectations"),
+    "contributions": _l("Contributions"),
+    "opportunites": _l("Opportunities"),
+    "menaces": _l("Threats"),
+    "start": _l("Start"),
+    "stop": _l("Stop"),
+    "continue": _l("Continue"),
+}
+
+FAMILY_HINTS = {
+    "forces": _l("What works well today"),
+    "faiblesses": _l("What holds us back"),
+    "attentes": _l("What I expect from the network"),
+    "contributions": _l("What I can bring"),
+    "opportunites": _l("What could help us"),
+    "menaces": _l("What could harm us"),
+    "start": _l("What we should start doing"),
+    "stop": _l("What we should stop doing"),
+    "continue": _l("What we should keep doing"),
+}
+
+
+def select_locale():
+    """Pick the language of this request (page or socket handshake)."""
+    asked = request.args.get("lang")
+    if asked in LANGUAGES:
+        return asked
+    cookie = request.cookies.get(LANGUAGE_COOKIE)
+    if cookie in LANGUAGES:
+        return cookie
+    return request.accept_languages.best_match(LANGUAGES, default=LANGUAGES[0])
+
+
+def remember_language(response):
+    """Keep a language chosen with ?lang= for the next pages."""
+    asked = request.args.get("lang")
+    if asked in LANGUAGES and request.cookies.get(LANGUAGE_COOKIE) != asked:
+        response.set_cookie(LANGUAGE_COOKIE, asked, max_age=365 * 24 * 3600, samesite="Lax")
+    return response
+
+
+def family_labels(families) -> dict:
+    return {
+        key: {"label": str(FAMILY_LABELS.get(key, key)), "hint": str(FAMILY_HINTS.get(key, ""))}
+        for key in families
+    }

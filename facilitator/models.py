@@ -1,0 +1,147 @@
+"""SQLAlchemy 2.0 models: workshop → tables (groups) → participants → cards, and the event log."""
+
+from datetime import datetime, timezone
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow():
+    return datetime.now(timezone.utc)
+
+
+def isoformat(moment: datetime) -> str:
+    """Return an ISO 8601 UTC timestamp; SQLite drops the zone, so put it back."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: DateTime(timezone=True)}
+
+
+class Workshop(Base):
+    __tablename__ = "workshops"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    question: Mapped[str] = mapped_column(Text, default="")
+    language: Mapped[str] = mapped_column(String(8), default="fr")
+    template: Mapped[str] = mapped_column(String(40), default="concertation")
+    families: Mapped[list] = mapped_column(JSON)
+    organisations: Mapped[list] = mapped_column(JSON)
+    vote_budget: Mapped[int] = mapped_column(Integer, default=5)
+    anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
+    facilitator_token_hash: Mapped[str] = mapped_column(String(64))
+    board_token_hash: Mapped[str] = mapped_column(String(64))
+    seq: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    groups: Mapped[list["Group"]] = relationship(
+        back_populates="workshop", order_by="Group.number", cascade="all, delete-orphan"
+    )
+
+    def group(self, number):
+        """Return this workshop's table with that number, or None."""
+        return next((g for g in self.groups if g.number == number), None)
+
+
+class Group(Base):
+    """A table of the workshop (the contract calls them groups)."""
+
+    __tablename__ = "groups"
+    __table_args__ = (UniqueConstraint("workshop_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(80))
+    referent_token_hash: Mapped[str] = mapped_column(String(64), index=True)
+
+    workshop: Mapped[Workshop] = relationship(back_populates="groups")
+
+    def to_dict(self):
+        return {"number": self.number, "name": self.name}
+
+
+class Participant(Base):
+    __tablename__ = "participants"
+    __table_args__ = (UniqueConstraint("workshop_id", "token_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
+    token_hash: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str | None] = mapped_column(String(80))
+    organisation: Mapped[str | None] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    group: Mapped[Group] = relationship()
+
+
+class Card(Base):
+    __tablename__ = "cards"
+    __table_args__ = (
+        UniqueConstraint("workshop_id", "client_id"),
+        Index("ix_cards_workshop_group", "workshop_id", "group_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
+    participant_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id", ondelete="SET NULL"))
+    client_id: Mapped[str] = mapped_column(String(64))
+    family: Mapped[str] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(16), default="phone")
+    status: Mapped[str] = mapped_column(String(16), default="visible")
+    seq: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    group: Mapped[Group] = relationship()
+    participant: Mapped[Participant | None] = relationship()
+
+    def to_dict(self, anonymous=False):
+        """Return the card as every client sees it; the client id stays with its author."""
+        author = None
+        if self.participant is not None and not anonymous:
+            author = self.participant.name
+        return {
+            "id": self.id,
+            "family": self.family,
+            "text": self.text,
+            "group": self.group.number,
+            "author": author,
+            "organisation": None if anonymous or self.participant is None else self.participant.organisation,
+            "source": self.source,
+            "status": self.status,
+            "seq": self.seq,
+            "created_at": isoformat(self.created_at),
+        }
+
+
+class Event(Base):
+    """One change of a workshop, in order: the replay log behind `sync` and the report timeline."""
+
+    __tablename__ = "events"
+    __table_args__ = (UniqueConstraint("workshop_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column(Integer)
+    type: Mapped[str] = mapped_column(String(40))
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
+    payload: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,149 @@
+"""The organiser's pages: sign in with the organiser key, create a workshop, get its links."""
+
+from flask import Blueprint, current_app, redirect, render_template, session, url_for
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange
+
+from facilitator import tokens
+from facilitator.extensions import db
+from facilitator.links import workshop_links
+from facilitator.models import Workshop
+from facilitator.network import public_base_url, reachable_by_phones
+from facilitator.workshops import create_workshop, find_workshop, rotate_links
+
+bp = Blueprint("organiser", __name__, url_prefix="/organiser")
+
+
+class SignInForm(FlaskForm):
+    key = PasswordField(_l("Organiser key"), validators=[DataRequired()])
+
+
+class WorkshopForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    question = TextAreaField(_l("Question"), validators=[Length(max=1000)])
+    groups = IntegerField(_l("Number of tables"), default=9, validators=[NumberRange(min=1, max=50)])
+    group_names = TextAreaField(_l("Table names (optional, one per line)"), validators=[Length(max=5000)])
+    template = SelectField(
+        _l("Card families"),
+        choices=[
+            ("concertation", _l("Concertation: strengths, weaknesses, expectations, contributions")),
+            ("swot", _l("SWOT: strengths, weaknesses, opportunities, threats")),
+            ("start-stop-continue", _l("Start, stop, continue")),
+        ],
+    )
+    language = SelectField(_l("Language of the workshop"), choices=[("fr", "Français"), ("en", "English")])
+    vote_budget = IntegerField(
+        _l("Dots per participant"), default=5, validators=[NumberRange(min=0, max=100)]
+    )
+    organisations = StringField(
+        _l("Organisation types (comma-separated)"),
+        default="OT, ADT, RT, CRTL, Autre",
+        validators=[Length(max=500)],
+    )
+    anonymous = BooleanField(_l("Anonymous cards (no first names shown)"))
+
+
+class ConfirmForm(FlaskForm):
+    """Only the CSRF token: for buttons that change something."""
+
+
+def signed_in() -> bool:
+    return session.get("organiser") == tokens.hash_token(current_app.config["ORGANISER_KEY"])
+
+
+@bp.route("", methods=["GET", "POST"])
+def index():
+    """Sign in, then create workshops and see the ones on this server."""
+    if not signed_in():
+        form = SignInForm()
+        error = None
+        if form.validate_on_submit():
+            expected = tokens.hash_token(current_app.config["ORGANISER_KEY"])
+            if tokens.token_matches(form.key.data.strip(), expected):
+                session["organiser"] = expected
+                session.permanent = True
+                return redirect(url_for("organiser.index"))
+            error = _l("This key is not the organiser key printed when the server started.")
+        return render_template("organiser_signin.html", form=form, error=error), 401 if error else 200
+    workshops = db.session.scalars(select(Workshop).order_by(Workshop.created_at.desc())).all()
+    base = public_base_url(current_app.config)
+    return render_template(
+        "organiser.html",
+        form=WorkshopForm(),
+        workshops=workshops,
+        base_url=base,
+        reachable=reachable_by_phones(base),
+        confirm=ConfirmForm(),
+    )
+
+
+@bp.post("/workshops")
+def create():
+    """Create a workshop from the form and show its links once."""
+    if not signed_in():
+        return redirect(url_for("organiser.index"))
+    form = WorkshopForm()
+    base = public_base_url(current_app.config)
+    if not form.validate_on_submit():
+        workshops = db.session.scalars(select(Workshop).order_by(Workshop.created_at.desc())).all()
+        return render_template(
+            "organiser.html",
+            form=form,
+            workshops=workshops,
+            base_url=base,
+            reachable=reachable_by_phones(base),
+            confirm=ConfirmForm(),
+        ), 400
+    organisations = [o.strip() for o in (form.organisations.data or "").split(",") if o.strip()]
+    workshop, secrets = create_workshop(
+        db.session,
+        title=form.title.data.strip(),
+        question=(form.question.data or "").strip(),
+        groups=form.groups.data,
+        group_names=[line.strip() for line in (form.group_names.data or "").splitlines()],
+        template=form.template.data,
+        language=form.language.data,
+        vote_budget=form.vote_budget.data,
+        organisations=organisations[:20] or None,
+        anonymous=form.anonymous.data,
+    )
+    return render_template(
+        "workshop_links.html",
+        workshop=workshop,
+        links=workshop_links(base, workshop, secrets),
+        reachable=reachable_by_phones(base),
+        base_url=base,
+    )
+
+
+@bp.post("/workshops/<code>/links")
+def new_links(code):
+    """Issue new facilitator, board and référent links (the old ones stop working)."""
+    if not signed_in() or not ConfirmForm().validate_on_submit():
+        return redirect(url_for("organiser.index"))
+    workshop = find_workshop(db.session, code)
+    secrets = rotate_links(db.session, workshop)
+    base = public_base_url(current_app.config)
+    return render_template(
+        "workshop_links.html",
+        workshop=workshop,
+        links=workshop_links(base, workshop, secrets),
+        reachable=reachable_by_phones(base),
+        base_url=base,
+    )
+
+
+@bp.post("/signout")
+def signout():
+    session.pop("organiser", None)
+    return redirect(url_for("pages.home"))

@@ -1,0 +1,108 @@
+"""The pages people open: home (type a code), the phone page, the board, the facilitator and
+référent consoles. Each page is a shell; the live state comes over Socket.IO."""
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale
+
+from facilitator.errors import DomainError, error_body
+from facilitator.extensions import db
+from facilitator.i18n import family_labels
+from facilitator.links import join_url
+from facilitator.network import public_base_url, reachable_by_phones
+from facilitator.qr import qr_svg
+from facilitator.tokens import normalise_join_code
+from facilitator.workshops import find_workshop, public_info
+
+bp = Blueprint("pages", __name__)
+
+
+def _workshop_or_404(code):
+    try:
+        return find_workshop(db.session, code)
+    except DomainError:
+        abort(404)
+
+
+def _page_context(workshop, role, group=None):
+    base = public_base_url(current_app.config)
+    info = public_info(workshop)
+    info["family_labels"] = family_labels(workshop.families)
+    return {
+        "workshop": workshop,
+        "info": info,
+        "role": role,
+        "group": group,
+        "base_url": base,
+        "reachable": reachable_by_phones(base),
+        "join_url": join_url(base, workshop.code),
+        "language": str(get_locale()),
+        "text_limit": current_app.config["CARD_TEXT_MAX"],
+        "name_limit": current_app.config["NAME_MAX"],
+    }
+
+
+@bp.get("/")
+def home():
+    """Let someone type the join code read on a poster or a slide."""
+    code = request.args.get("code", "")
+    if code:
+        return redirect(url_for("pages.participant", code=normalise_join_code(code)))
+    return render_template("home.html")
+
+
+@bp.get("/healthz")
+def healthz():
+    return {"ok": True}
+
+
+@bp.get("/j/<code>")
+def participant(code):
+    """The participant's phone page; ?g=<n> goes straight to table n."""
+    workshop = _workshop_or_404(code)
+    if workshop.code != code:
+        return redirect(url_for("pages.participant", code=workshop.code, **request.args))
+    group = request.args.get("g", type=int)
+    if group is not None and workshop.group(group) is None:
+        group = None
+    return render_template("participant.html", **_page_context(workshop, "participant", group))
+
+
+@bp.get("/b/<code>")
+def board(code):
+    """The projected board: QR code, one column per family, cards arriving live."""
+    workshop = _workshop_or_404(code)
+    context = _page_context(workshop, "board")
+    return render_template("board.html", qr=qr_svg(context["join_url"]), **context)
+
+
+@bp.get("/f/<code>")
+def facilitator(code):
+    """The facilitator's console: the board plus the tables at a glance and the links."""
+    workshop = _workshop_or_404(code)
+    context = _page_context(workshop, "facilitator")
+    return render_template("board.html", qr=qr_svg(context["join_url"]), **context)
+
+
+@bp.get("/r/<code>/<int:number>")
+def referent(code, number):
+    """The référent's console for one table (the token is in the URL fragment)."""
+    workshop = _workshop_or_404(code)
+    if workshop.group(number) is None:
+        abort(404)
+    return render_template("participant.html", **_page_context(workshop, "referent", number))
+
+
+@bp.app_errorhandler(404)
+def page_not_found(_exc):
+    if request.path.startswith("/api/"):
+        return jsonify(error_body("not_found")), 404
+    return render_template("not_found.html"), 404

@@ -1,0 +1,74 @@
+"""Payload validation for socket events and the JSON API: wrong types and missing fields stop here.
+
+Limits that people meet (card length, name length) are checked by the domain, with their own error
+codes; the bounds here only stop absurd payloads before any work is done.
+"""
+
+from typing import Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    ValidationError,
+)
+
+CLIENT_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
+HUGE = 20_000
+
+
+class Payload(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class JoinPayload(Payload):
+    code: StrictStr = Field(max_length=64)
+    role: Literal["participant", "referent", "facilitator", "board"]
+    token: StrictStr | None = Field(default=None, max_length=200)
+    group: StrictInt | None = Field(default=None, ge=1, le=10_000)
+    name: StrictStr | None = Field(default=None, max_length=HUGE)
+    organisation: StrictStr | None = Field(default=None, max_length=HUGE)
+    participant_token: StrictStr | None = Field(default=None, max_length=200)
+    language: Literal["fr", "en"] | None = None
+
+
+class CardAddPayload(Payload):
+    client_id: StrictStr = Field(pattern=CLIENT_ID_PATTERN)
+    family: StrictStr = Field(max_length=64)
+    text: StrictStr = Field(max_length=HUGE)
+    group: StrictInt | None = Field(default=None, ge=1, le=10_000)
+
+
+class SyncPayload(Payload):
+    since: StrictInt = Field(ge=0)
+
+
+class WorkshopCreatePayload(Payload):
+    title: StrictStr = Field(min_length=1, max_length=200)
+    question: StrictStr = Field(default="", max_length=1000)
+    groups: StrictInt = Field(default=1, ge=1, le=50)
+    group_names: list[StrictStr] | None = Field(default=None, max_length=50)
+    template: Literal["concertation", "swot", "start-stop-continue"] = "concertation"
+    language: Literal["fr", "en"] = "fr"
+    vote_budget: StrictInt = Field(default=5, ge=0, le=100)
+    organisations: list[StrictStr] | None = Field(default=None, min_length=1, max_length=20)
+    anonymous: StrictBool = False
+
+
+def parse(schema: type[Payload], data):
+    """Validate `data` against `schema`; raise ValidationError with a readable first problem."""
+    if not isinstance(data, dict):
+        raise ValueError("the payload must be a JSON object")
+    return schema.model_validate(data)
+
+
+def describe(exc: Exception) -> str:
+    """Say in one line what is wrong with a payload, for the error message."""
+    if isinstance(exc, ValidationError):
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first.get("loc", ())) or "payload"
+        return f"{where}: {first.get('msg', 'invalid')}"
+    return str(exc)

@@ -1,0 +1,109 @@
+/* The live connection shared by every page: join, rejoin after a drop, apply events once, in order.
+   Plain ES2017 script (no modules) so that older phones run it. */
+(function () {
+  "use strict";
+
+  var data = JSON.parse(document.getElementById("page-data").textContent);
+
+  function storageGet(key) {
+    try { return window.localStorage.getItem(key); } catch (e) { return null; }
+  }
+  function storageSet(key, value) {
+    try {
+      if (value === null || value === undefined) { window.localStorage.removeItem(key); }
+      else { window.localStorage.setItem(key, value); }
+    } catch (e) { /* private mode: the page still works, it just forgets on reload */ }
+  }
+  function key(name) { return "facilitator:" + data.code + ":" + name; }
+
+  /* Tokens arrive in the URL fragment (#t=...), never sent to the server by the browser; keep them
+     for reloads and language switches, then clear them from the address bar. */
+  function pageToken(role) {
+    var match = /[#&]t=([^&]+)/.exec(window.location.hash);
+    var stored = key("token:" + role + (data.group ? ":" + data.group : ""));
+    if (match) {
+      storageSet(stored, decodeURIComponent(match[1]));
+      if (window.history && window.history.replaceState) {
+        window.history.replaceState(null, "", window.location.pathname + window.location.search);
+      }
+    }
+    return storageGet(stored);
+  }
+
+  function randomId() {
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text !== undefined && text !== null) { node.textContent = text; }
+    return node;
+  }
+
+  function setStatus(state) {
+    var node = document.getElementById("status");
+    if (!node) { return; }
+    node.textContent = data.t[state] || state;
+    node.className = "status status-" + state;
+    document.body.setAttribute("data-connection", state);
+  }
+
+  /* connect({payload: () => joinPayload, onJoined(reply), onEvent(message), onJoinError(error)}) */
+  function connect(options) {
+    var socket = window.io({ transports: ["websocket", "polling"], reconnectionDelayMax: 5000 });
+    var state = { seq: 0, joined: false };
+    var handled = ["card:added", "participants:count"];
+
+    function apply(message) {
+      if (!message || typeof message.seq !== "number") { return; }
+      if (message.seq > state.seq) { state.seq = message.seq; }
+      options.onEvent(message);
+    }
+
+    function join() {
+      socket.timeout(15000).emit("join", options.payload(), function (err, reply) {
+        if (err) { setStatus("offline"); return join(); }
+        if (!reply.ok) {
+          setStatus("offline");
+          if (options.onJoinError) { options.onJoinError(reply.error); }
+          return;
+        }
+        state.joined = true;
+        state.seq = reply.snapshot.seq;
+        setStatus("connected");
+        options.onJoined(reply);
+      });
+    }
+
+    handled.forEach(function (type) { socket.on(type, apply); });
+    socket.on("connect", function () { setStatus("connecting"); join(); });
+    socket.on("disconnect", function () { setStatus("offline"); });
+    socket.io.on("reconnect_attempt", function () { setStatus("offline"); });
+    window.addEventListener("offline", function () { setStatus("offline"); });
+
+    return {
+      socket: socket,
+      state: state,
+      join: join,
+      /* Emit with an ack; `done(error, reply)` gets a timeout as an error so callers can retry. */
+      request: function (event, payload, done) {
+        socket.timeout(10000).emit(event, payload, done);
+      }
+    };
+  }
+
+  window.Live = {
+    data: data,
+    connect: connect,
+    pageToken: pageToken,
+    randomId: randomId,
+    storageGet: storageGet,
+    storageSet: storageSet,
+    key: key,
+    el: el,
+    setStatus: setStatus
+  };
+})();

@@ -1,0 +1,229 @@
+/* The phone page (participant) and the référent console: join a table, post cards, see the table.
+   Cards wait in an outbox in localStorage until the server acknowledges them, so a card typed in a
+   Wi-Fi dead zone is sent when the phone reconnects, once (the server is idempotent on client_id). */
+(function () {
+  "use strict";
+  var Live = window.Live;
+  var data = Live.data;
+  var t = data.t;
+  var isReferent = data.role === "referent";
+  var cards = {};           // id -> card
+  var mine = JSON.parse(Live.storageGet(Live.key("mine")) || "[]");
+  var outbox = JSON.parse(Live.storageGet(Live.key("outbox:" + data.role)) || "[]");
+  var inFlight = {};
+  var live = null;
+  var joinInfo = JSON.parse(Live.storageGet(Live.key("join")) || "null");
+  var token = isReferent ? Live.pageToken("referent") : null;
+
+  var list = document.getElementById("cards");
+  var form = document.getElementById("card-form");
+  var textarea = document.getElementById("card-text");
+  var counter = document.getElementById("card-counter");
+  var cardError = document.getElementById("card-error");
+
+  function saveOutbox() { Live.storageSet(Live.key("outbox:" + data.role), JSON.stringify(outbox)); }
+  function saveMine() { Live.storageSet(Live.key("mine"), JSON.stringify(mine.slice(-500))); }
+
+  function familyLabel(key) {
+    var labels = data.workshop.family_labels[key];
+    return labels ? labels.label : key;
+  }
+
+  function cardItem(card, pending) {
+    var item = Live.el("li", "phone-card family-" + card.family);
+    item.setAttribute("data-family", card.family);
+    var head = Live.el("div", "card-meta");
+    head.appendChild(Live.el("span", "family-chip family-" + card.family, familyLabel(card.family)));
+    var who = [];
+    if (card.author) { who.push(card.author); }
+    if (card.organisation) { who.push(card.organisation); }
+    if (card.source === "paper") { who.push(t.paper); }
+    if (who.length) { head.appendChild(Live.el("span", "card-author", who.join(" · "))); }
+    if (pending) {
+      head.appendChild(Live.el("span", "card-state pending", t.pending));
+      item.classList.add("is-pending");
+    } else if (mine.indexOf(card.id) >= 0) {
+      head.appendChild(Live.el("span", "card-state sent", t.mine + " ✓"));
+      item.classList.add("is-mine");
+    }
+    item.appendChild(head);
+    item.appendChild(Live.el("p", "card-text", card.text));
+    return item;
+  }
+
+  function render() {
+    list.textContent = "";
+    outbox.forEach(function (entry) {
+      var item = cardItem(entry, true);
+      item.setAttribute("data-client-id", entry.client_id);
+      list.appendChild(item);
+    });
+    Object.keys(cards).map(function (id) { return cards[id]; })
+      .sort(function (a, b) { return b.seq - a.seq; })
+      .forEach(function (card) {
+        var item = cardItem(card, false);
+        item.setAttribute("data-card-id", card.id);
+        list.appendChild(item);
+      });
+    var count = Object.keys(cards).length;
+    document.getElementById("card-count").textContent = count ? "(" + count + ")" : "";
+    document.getElementById("no-cards").hidden = count + outbox.length > 0;
+  }
+
+  function showCardError(message) {
+    cardError.textContent = message || "";
+    cardError.hidden = !message;
+  }
+
+  function flush() {
+    if (!live || !live.state.joined) { return; }
+    outbox.forEach(function (entry) {
+      if (inFlight[entry.client_id]) { return; }
+      inFlight[entry.client_id] = true;
+      live.request("card:add", { client_id: entry.client_id, family: entry.family, text: entry.text }, function (err, reply) {
+        delete inFlight[entry.client_id];
+        if (err) { return; }  // no answer: it stays in the outbox and goes again on reconnect
+        outbox = outbox.filter(function (other) { return other.client_id !== entry.client_id; });
+        saveOutbox();
+        if (reply.ok) {
+          mine.push(reply.card.id);
+          saveMine();
+          cards[reply.card.id] = reply.card;
+        } else {
+          showCardError(reply.error.message);
+          if (!textarea.value) { textarea.value = entry.text; updateCounter(); }
+        }
+        render();
+      });
+    });
+  }
+
+  function updateCounter() {
+    var left = data.text_limit - textarea.value.length;
+    counter.textContent = left + " " + t.characters_left;
+    counter.classList.toggle("over", left < 0);
+  }
+
+  function submitCard(event) {
+    if (event) { event.preventDefault(); }
+    var text = textarea.value.trim();
+    var family = form.querySelector("input[name=family]:checked").value;
+    showCardError("");
+    if (!text) { textarea.focus(); return; }
+    outbox.push({ client_id: Live.randomId(), family: family, text: text });
+    saveOutbox();
+    textarea.value = "";
+    updateCounter();
+    render();
+    flush();
+    textarea.focus();
+  }
+
+  function onEvent(message) {
+    if (message.type === "card:added") {
+      cards[message.card.id] = message.card;
+      render();
+    }
+  }
+
+  function onJoined(reply) {
+    document.getElementById("join-section").hidden = true;
+    document.getElementById("post-section").hidden = false;
+    if (reply.participant_token) {
+      joinInfo = Object.assign({}, joinInfo || {}, { participant_token: reply.participant_token, group: reply.group });
+      Live.storageSet(Live.key("join"), JSON.stringify(joinInfo));
+    }
+    var group = data.workshop.groups.filter(function (g) { return g.number === reply.group; })[0];
+    var badge = document.getElementById("table-badge");
+    badge.textContent = group ? group.name : t.table + " " + reply.group;
+    badge.hidden = false;
+    var referentTable = document.getElementById("referent-table");
+    if (referentTable && group) { referentTable.textContent = group.name; }
+    cards = {};
+    reply.snapshot.cards.forEach(function (card) { cards[card.id] = card; });
+    render();
+    flush();
+  }
+
+  function onJoinError(error) {
+    var node = document.getElementById("join-error");
+    document.getElementById("join-section").hidden = false;
+    document.getElementById("post-section").hidden = true;
+    node.textContent = t.join_error + " : " + error.message;
+    node.hidden = false;
+    if (error.code === "unknown_group" || error.code === "group_required") {
+      joinInfo = null;
+      Live.storageSet(Live.key("join"), null);
+      document.getElementById("group-field").hidden = false;
+    }
+  }
+
+  function payload() {
+    if (isReferent) { return { code: data.code, role: "referent", token: token, group: data.group }; }
+    var body = { code: data.code, role: "participant" };
+    if (joinInfo) {
+      if (joinInfo.participant_token) { body.participant_token = joinInfo.participant_token; }
+      if (joinInfo.group) { body.group = joinInfo.group; }
+      if (joinInfo.name) { body.name = joinInfo.name; }
+      if (joinInfo.organisation) { body.organisation = joinInfo.organisation; }
+    }
+    return body;
+  }
+
+  function start() {
+    if (live) { live.join(); return; }
+    live = Live.connect({ payload: payload, onJoined: onJoined, onEvent: onEvent, onJoinError: onJoinError });
+    live.socket.on("connect", flush);
+  }
+
+  document.getElementById("join-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var checked = document.querySelector("input[name=group]:checked");
+    var nameField = document.getElementById("name");
+    var info = {
+      participant_token: joinInfo && joinInfo.participant_token,
+      group: data.group || (checked ? parseInt(checked.value, 10) : null),
+      name: nameField && nameField.value.trim() ? nameField.value.trim() : null,
+      organisation: document.getElementById("organisation").value || null
+    };
+    if (!info.group) { document.getElementById("group-field").hidden = false; return; }
+    joinInfo = info;
+    Live.storageSet(Live.key("join"), JSON.stringify(joinInfo));
+    document.getElementById("join-error").hidden = true;
+    start();
+  });
+
+  var otherTable = document.getElementById("other-table");
+  if (otherTable) {
+    otherTable.addEventListener("click", function (event) {
+      event.preventDefault();
+      data.group = null;
+      document.getElementById("group-field").hidden = false;
+      otherTable.parentNode.hidden = true;
+    });
+  }
+
+  form.addEventListener("submit", submitCard);
+  textarea.addEventListener("input", updateCounter);
+  textarea.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) { submitCard(event); }
+  });
+  Array.prototype.forEach.call(form.querySelectorAll("input[name=family]"), function (radio) {
+    radio.addEventListener("change", function () {
+      var hint = data.workshop.family_labels[radio.value];
+      textarea.placeholder = hint ? hint.hint : "";
+      textarea.focus();
+    });
+  });
+  updateCounter();
+
+  /* Someone who already joined this workshop on this phone goes straight back to their table, unless
+     the QR code of another table was scanned. */
+  if (isReferent) {
+    start();
+  } else if (joinInfo && joinInfo.participant_token && (!data.group || data.group === joinInfo.group)) {
+    start();
+  } else if (joinInfo && data.group && data.group !== joinInfo.group) {
+    joinInfo.group = data.group;
+  }
+})();

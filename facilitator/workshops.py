@@ -1,0 +1,159 @@
+"""Workshops and their tables: creation, lookup by join code, and the snapshot clients start from."""
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from facilitator import tokens
+from facilitator.errors import DomainError
+from facilitator.families import DEFAULT_ORGANISATIONS, families_for
+from facilitator.models import Card, Group, Participant, Workshop
+
+MAX_GROUPS = 50
+
+
+@dataclass
+class WorkshopSecrets:
+    """The tokens handed out once at creation; only their hashes are stored."""
+
+    facilitator_token: str
+    board_token: str
+    referent_tokens: dict[int, str] = field(default_factory=dict)
+
+
+def default_group_name(number: int, language: str) -> str:
+    return f"Table {number}"
+
+
+def create_workshop(
+    session,
+    *,
+    title: str,
+    question: str = "",
+    groups: int = 1,
+    group_names: list[str] | None = None,
+    template: str = "concertation",
+    language: str = "fr",
+    vote_budget: int = 5,
+    organisations: list[str] | None = None,
+    anonymous: bool = False,
+) -> tuple[Workshop, WorkshopSecrets]:
+    """Create a workshop with its tables and return it with the tokens to hand out."""
+    if not 1 <= groups <= MAX_GROUPS:
+        raise DomainError("invalid_payload", problem=f"groups must be between 1 and {MAX_GROUPS}")
+    names = list(group_names or [])
+    secrets = WorkshopSecrets(tokens.new_token(), tokens.new_token())
+    workshop = Workshop(
+        title=title,
+        question=question,
+        template=template,
+        language=language,
+        families=families_for(template),
+        organisations=list(organisations) if organisations else list(DEFAULT_ORGANISATIONS),
+        vote_budget=vote_budget,
+        anonymous=anonymous,
+        facilitator_token_hash=tokens.hash_token(secrets.facilitator_token),
+        board_token_hash=tokens.hash_token(secrets.board_token),
+        seq=0,
+    )
+    for number in range(1, groups + 1):
+        referent_token = tokens.new_token()
+        secrets.referent_tokens[number] = referent_token
+        name = names[number - 1].strip() if number <= len(names) and names[number - 1].strip() else ""
+        workshop.groups.append(
+            Group(
+                number=number,
+                name=name or default_group_name(number, language),
+                referent_token_hash=tokens.hash_token(referent_token),
+            )
+        )
+    for _attempt in range(10):
+        workshop.code = tokens.new_join_code()
+        session.add(workshop)
+        try:
+            session.commit()
+            return workshop, secrets
+        except IntegrityError:
+            session.rollback()
+    raise RuntimeError("could not draw a free join code")
+
+
+def find_workshop(session, code) -> Workshop:
+    """Return the workshop with this join code, as people type it, or refuse."""
+    if not isinstance(code, str) or not code.strip():
+        raise DomainError("unknown_workshop", status=404)
+    workshop = session.scalar(select(Workshop).where(Workshop.code == tokens.normalise_join_code(code)))
+    if workshop is None:
+        raise DomainError("unknown_workshop", status=404)
+    return workshop
+
+
+def find_group(workshop: Workshop, number) -> Group:
+    group = workshop.group(number) if isinstance(number, int) else None
+    if group is None:
+        raise DomainError("unknown_group", status=404)
+    return group
+
+
+def public_info(workshop: Workshop) -> dict:
+    """What anyone holding the join code may know about the workshop."""
+    return {
+        "code": workshop.code,
+        "title": workshop.title,
+        "question": workshop.question,
+        "language": workshop.language,
+        "template": workshop.template,
+        "families": list(workshop.families),
+        "organisations": list(workshop.organisations),
+        "vote_budget": workshop.vote_budget,
+        "anonymous": workshop.anonymous,
+        "groups": [group.to_dict() for group in workshop.groups],
+    }
+
+
+def participant_counts(session, workshop: Workshop) -> dict[int, int]:
+    rows = session.execute(
+        select(Group.number, func.count(Participant.id))
+        .join(Participant, Participant.group_id == Group.id)
+        .where(Group.workshop_id == workshop.id)
+        .group_by(Group.number)
+    )
+    return {number: count for number, count in rows}
+
+
+def workshop_snapshot(session, workshop: Workshop, group: Group | None) -> dict:
+    """Return the state a client starts from; `group` None means every table (facilitator, board)."""
+    query = (
+        select(Card)
+        .where(Card.workshop_id == workshop.id)
+        .order_by(Card.seq)
+        .options(selectinload(Card.participant), selectinload(Card.group))
+    )
+    if group is not None:
+        query = query.where(Card.group_id == group.id)
+    cards = session.scalars(query).all()
+    counts = participant_counts(session, workshop)
+    return {
+        "seq": workshop.seq,
+        "workshop": public_info(workshop),
+        "cards": [card.to_dict(anonymous=workshop.anonymous) for card in cards],
+        "participants": {str(number): counts.get(number, 0) for number in _visible_numbers(workshop, group)},
+    }
+
+
+def _visible_numbers(workshop, group):
+    return [group.number] if group is not None else [g.number for g in workshop.groups]
+
+
+def rotate_links(session, workshop: Workshop) -> WorkshopSecrets:
+    """Replace the facilitator, board and référent tokens; return the new ones (the old stop working)."""
+    secrets = WorkshopSecrets(tokens.new_token(), tokens.new_token())
+    workshop.facilitator_token_hash = tokens.hash_token(secrets.facilitator_token)
+    workshop.board_token_hash = tokens.hash_token(secrets.board_token)
+    for group in workshop.groups:
+        secrets.referent_tokens[group.number] = tokens.new_token()
+        group.referent_token_hash = tokens.hash_token(secrets.referent_tokens[group.number])
+    session.commit()
+    return secrets

@@ -1,0 +1,57 @@
+"""Entry point: `python wsgi.py` serves Facilitator (eventlet by default).
+
+The async library is patched first, before anything else is imported; it is the only module that
+knows about eventlet or gevent. FACILITATOR_ASYNC_MODE picks `eventlet` (default), `gevent` or
+`threading` (development only).
+"""
+
+import os
+
+from dotenv import load_dotenv
+
+load_dotenv()
+ASYNC_MODE = os.environ.get("FACILITATOR_ASYNC_MODE", "eventlet")
+if ASYNC_MODE == "eventlet":
+    import eventlet
+
+    eventlet.monkey_patch()
+elif ASYNC_MODE == "gevent":
+    from gevent import monkey
+
+    monkey.patch_all()
+
+from facilitator import create_app  # noqa: E402
+from facilitator.config import Config  # noqa: E402
+from facilitator.database import upgrade_database  # noqa: E402
+from facilitator.extensions import socketio  # noqa: E402
+from facilitator.network import public_base_url, reachable_by_phones  # noqa: E402
+
+config = Config()
+config.resolve_secrets()
+upgrade_database(config.DATABASE_URL)
+app = create_app(config)
+
+
+def banner() -> str:
+    """Say where to go: the organiser's page (with its key) and the address phones will use."""
+    base = public_base_url(app.config)
+    local = f"http://127.0.0.1:{config.PORT}"
+    lines = [
+        "",
+        "Facilitator est prêt / is ready",
+        f"  Organisateur / organiser : {local}/organiser#key={config.ORGANISER_KEY}",
+        f"  Adresse des téléphones / phones use : {base}",
+        f"  Base de données / database : {config.DATABASE_URL.split('@')[-1]}",
+        f"  Mode : {ASYNC_MODE}",
+    ]
+    if not reachable_by_phones(base):
+        lines.append(
+            "  ATTENTION : aucune adresse réseau trouvée ; les téléphones ne pourront pas se connecter. "
+            "Branchez le réseau ou définissez PUBLIC_URL."
+        )
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(banner(), flush=True)
+    socketio.run(app, host=config.HOST, port=config.PORT, allow_unsafe_werkzeug=ASYNC_MODE == "threading")
