@@ -1,5 +1,6 @@
 """Who is who: admitting a connection to a workshop in a role, and what each role may do."""
 
+import unicodedata
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -37,7 +38,8 @@ class Admission:
 def _clean_name(value, limit: int, code: str = "name_too_long") -> str | None:
     if value is None:
         return None
-    value = " ".join(str(value).split())
+    # Control characters become spaces (a NUL byte is refused by PostgreSQL), then spaces are tidied.
+    value = " ".join("".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in str(value)).split())
     if len(value) > limit:
         raise DomainError(code, limit=limit)
     return value or None

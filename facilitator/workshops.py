@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from facilitator import tokens
 from facilitator.errors import DomainError
-from facilitator.families import DEFAULT_ORGANISATIONS, families_for
+from facilitator.families import DEFAULT_ORGANISATIONS, TEMPLATES, families_for
 from facilitator.models import Card, Group, Participant, Workshop
 
 MAX_GROUPS = 50
@@ -43,6 +43,8 @@ def create_workshop(
     """Create a workshop with its tables and return it with the tokens to hand out."""
     if not 1 <= groups <= MAX_GROUPS:
         raise DomainError("invalid_payload", problem=f"groups must be between 1 and {MAX_GROUPS}")
+    if template not in TEMPLATES:
+        raise DomainError("invalid_payload", problem=f"unknown template {template!r}")
     names = list(group_names or [])
     secrets = WorkshopSecrets(tokens.new_token(), tokens.new_token())
     workshop = Workshop(
@@ -91,7 +93,7 @@ def find_workshop(session, code) -> Workshop:
 
 
 def find_group(workshop: Workshop, number) -> Group:
-    group = workshop.group(number) if isinstance(number, int) else None
+    group = workshop.group(number) if isinstance(number, int) and not isinstance(number, bool) else None
     if group is None:
         raise DomainError("unknown_group", status=404)
     return group

@@ -4,7 +4,11 @@ factories that create workshops and joined phones."""
 import uuid
 
 import pytest
+from sqlalchemy.orm import Session
 
+# Imported before any app exists: Flask-SocketIO keeps the handlers declared while no server is bound and
+# registers them on every app's server; declared later, they would only reach the first test's app.
+import facilitator.realtime  # noqa: F401
 from facilitator import create_app
 from facilitator.config import TestConfig
 from facilitator.database import upgrade_database
@@ -41,9 +45,11 @@ def make_workshop(app):
         fields.setdefault("title", "Assises du thermalisme")
         fields.setdefault("question", "Comment faire de l'Occitanie la destination thermale de référence ?")
         fields.setdefault("groups", 3)
-        with app.app_context():
-            workshop, secrets = create_workshop(db.session, **fields)
-            db.session.expunge_all()
+        # A session of its own: leaving an app context would close the test's `session`.
+        with Session(db.engine, expire_on_commit=False) as own:
+            workshop, secrets = create_workshop(own, **fields)
+            workshop.groups  # noqa: B018 - loaded before the session closes, for callers
+            own.expunge_all()
             return workshop, secrets
 
     return factory
@@ -83,3 +89,57 @@ def phone(socket_client):
 
 def new_client_id() -> str:
     return uuid.uuid4().hex
+
+
+@pytest.fixture
+def published(app):
+    """Capture what the domain publishes after each commit: a list of (message, audience)."""
+    from facilitator import events, realtime
+
+    messages = []
+    events.set_publisher(lambda message, audience: messages.append((message, audience)))
+    yield messages
+    events.set_publisher(realtime.publish)
+
+
+@pytest.fixture
+def count_rows(app):
+    """Return a function giving the number of rows of every table, to prove a refusal changed nothing."""
+    from sqlalchemy import func, select
+
+    from facilitator.models import Card, Event, Participant, Workshop
+
+    def counter():
+        with Session(db.engine) as session:
+            counts = {
+                model.__tablename__: session.scalar(select(func.count()).select_from(model))
+                for model in (Workshop, Participant, Card, Event)
+            }
+            counts["seq"] = list(session.scalars(select(Workshop.seq).order_by(Workshop.id)))
+            return counts
+
+    return counter
+
+
+@pytest.fixture
+def joined(socket_client):
+    """Return a factory: a Socket.IO client joined in any role, with its ack (asserted ok)."""
+
+    def factory(code, role, token=None, group=None, headers=None, **fields):
+        test_client = socket_client(**(headers or {}))
+        payload = {"code": code, "role": role, **fields}
+        if token is not None:
+            payload["token"] = token
+        if group is not None:
+            payload["group"] = group
+        reply = test_client.emit("join", payload, callback=True)
+        assert reply["ok"], reply
+        test_client.get_received()
+        return test_client, reply
+
+    return factory
+
+
+def received(test_client, name):
+    """Return the payloads of the `name` events this client received since the last call."""
+    return [packet["args"][0] for packet in test_client.get_received() if packet["name"] == name]
