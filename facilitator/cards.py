@@ -13,13 +13,18 @@ from facilitator.workshops import find_group
 
 POSTING_ROLES = ("participant", "referent", "facilitator")
 
+# Control and format characters are dropped from card text, except these: line breaks and tabs, the
+# zero-width (non-)joiners that emoji sequences (👩‍💻, 🏳️‍🌈) and some scripts need, and the tag
+# characters of subdivision flags (🏴󠁧󠁢󠁳󠁣󠁴󠁿).
+KEPT_FORMAT_CHARACTERS = frozenset("\n\t\u200c\u200d" + "".join(chr(c) for c in range(0xE0020, 0xE0080)))
+
 
 def clean_text(text: str, limit: int) -> str:
     """Return the card text as stored: NFC, control characters dropped, trimmed; refuse empty or long."""
     text = unicodedata.normalize("NFC", text)
-    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    text = "".join(ch for ch in text if ch in KEPT_FORMAT_CHARACTERS or unicodedata.category(ch)[0] != "C")
     text = "\n".join(line.strip() for line in text.strip().splitlines())
-    if not text:
+    if all(ch in KEPT_FORMAT_CHARACTERS or ch.isspace() for ch in text):
         raise DomainError("empty_text")
     if len(text) > limit:
         raise DomainError("text_too_long", limit=limit)
@@ -42,7 +47,7 @@ def post_card(
     The same `client_id` from the same author answers the stored card, so a phone that resends after a
     lost ack never makes a duplicate. Référents and the facilitator type paper cards.
     """
-    if viewer.role not in POSTING_ROLES:
+    if viewer.role not in POSTING_ROLES or viewer.workshop_id != workshop.id:
         raise DomainError("forbidden", status=403)
     existing = _existing(session, workshop, client_id)
     if existing is not None:
