@@ -9,6 +9,8 @@ the last `seq` it saw (`events_since`).
 from dataclasses import dataclass
 
 from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from facilitator.models import Event, Workshop
 
@@ -35,14 +37,22 @@ def set_publisher(publisher):
 
 
 def next_seq(session, workshop_id: int) -> int:
-    """Take the workshop's next sequence number; the row lock orders concurrent writers."""
-    return session.execute(
+    """Take the workshop's next sequence number; the row lock orders concurrent writers.
+
+    The workshop loaded in this session is told its new `seq` (without marking it changed), so a
+    snapshot taken after the commit carries the number of the last change it contains.
+    """
+    seq = session.execute(
         update(Workshop)
         .where(Workshop.id == workshop_id)
         .values(seq=Workshop.seq + 1)
         .returning(Workshop.seq)
         .execution_options(synchronize_session=False)
     ).scalar_one()
+    loaded = session.identity_map.get(identity_key(Workshop, workshop_id))
+    if loaded is not None:
+        set_committed_value(loaded, "seq", seq)
+    return seq
 
 
 def record_event(session, workshop: Workshop, type_: str, payload: dict, group=None, seq=None) -> Event:
