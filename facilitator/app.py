@@ -57,6 +57,7 @@ def build_app(config: Config | None = None) -> Flask:
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)
     events.set_publisher(realtime.publish)
+    __import__("facilitator.commands").commands.register_commands(app)  # flask --app wsgi demo
 
     app.context_processor(lambda: {"current_language": str(get_locale())})
     app.after_request(remember_language)

@@ -1,0 +1,114 @@
+"""The demo workshop: a full board at once, built through the live domain functions."""
+
+import json
+from collections import Counter
+
+import pytest
+from sqlalchemy import func, select
+
+from facilitator import demo
+from facilitator.models import Card, Event, Participant
+from facilitator.workshops import find_workshop, workshop_snapshot
+
+BASE = "http://facilitator.test"
+SAMPLE = json.loads(demo.DEMO_FILE.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def demo_links(session):
+    return demo.create_demo(session, BASE)
+
+
+def test_demo_creates_the_tables_and_cards_of_the_sample(session, demo_links):
+    workshop = find_workshop(session, demo_links["code"])
+    spec = SAMPLE["workshop"]
+    assert (workshop.title, workshop.question) == (spec["title"], spec["question"])
+    assert (workshop.template, workshop.language) == (spec["template"], spec["language"])
+    assert [g.number for g in workshop.groups] == list(range(1, spec["tables"] + 1))
+    assert [g["number"] for g in demo_links["groups"]] == list(range(1, spec["tables"] + 1))
+
+    cards = session.scalars(select(Card).where(Card.workshop_id == workshop.id).order_by(Card.seq)).all()
+    assert len(cards) == len(SAMPLE["cards"]) == 63
+    assert all(card.family in workshop.families for card in cards)
+    assert [(c.group.number, c.family, c.text) for c in cards] == [
+        (c["table"], c["family"], c["text"]) for c in SAMPLE["cards"]
+    ]
+    sources = Counter(card.source for card in cards)
+    assert sources["phone"] > sources["paper"] > 0
+
+
+def test_demo_seats_named_participants_at_every_table(session, demo_links):
+    workshop = find_workshop(session, demo_links["code"])
+    participants = session.scalars(select(Participant).where(Participant.workshop_id == workshop.id)).all()
+    per_table = Counter(p.group.number for p in participants)
+    assert per_table == {g.number: demo.PARTICIPANTS_PER_TABLE for g in workshop.groups}
+    assert all(p.name in demo.FIRST_NAMES for p in participants)
+    assert {p.organisation for p in participants} == {"OT", "ADT", "RT", "CRTL", "Autre"}
+
+
+def test_board_snapshot_shows_every_card(session, demo_links):
+    workshop = find_workshop(session, demo_links["code"])
+    snapshot = workshop_snapshot(session, workshop, None)
+    assert len(snapshot["cards"]) == len(SAMPLE["cards"])
+    assert Counter(c["family"] for c in snapshot["cards"]) == Counter(c["family"] for c in SAMPLE["cards"])
+    assert snapshot["participants"] == {str(g.number): demo.PARTICIPANTS_PER_TABLE for g in workshop.groups}
+    assert all(c["author"] for c in snapshot["cards"] if c["source"] == "phone")
+
+
+def test_seq_counts_every_event_once(session, demo_links):
+    workshop = find_workshop(session, demo_links["code"])
+    seqs = session.scalars(
+        select(Event.seq).where(Event.workshop_id == workshop.id).order_by(Event.seq)
+    ).all()
+    assert workshop.seq == len(seqs) == workshop_snapshot(session, workshop, None)["seq"]
+    assert seqs == list(range(1, workshop.seq + 1))
+    types = Counter(session.scalars(select(Event.type).where(Event.workshop_id == workshop.id)))
+    assert types["card:added"] == len(SAMPLE["cards"])
+
+
+def test_each_run_is_a_new_workshop(session, demo_links):
+    again = demo.create_demo(session, BASE)
+    assert again["code"] != demo_links["code"]
+    assert session.scalar(select(func.count(Card.id))) == 2 * len(SAMPLE["cards"])
+
+
+def test_demo_links_open_the_full_board(demo_links, socket_client, client):
+    assert demo_links["board_url"].startswith(f"{BASE}/b/{demo_links['code']}#t=")
+    assert client.get(demo_links["board_url"].removeprefix(BASE).split("#")[0]).status_code == 200
+    board = socket_client()
+    reply = board.emit(
+        "join",
+        {"code": demo_links["code"], "role": "board", "token": demo_links["board_token"]},
+        callback=True,
+    )
+    assert reply["ok"] and len(reply["snapshot"]["cards"]) == len(SAMPLE["cards"])
+    referent = socket_client()
+    table = demo_links["groups"][1]
+    reply = referent.emit(
+        "join",
+        {"code": demo_links["code"], "role": "referent", "token": table["referent_token"], "group": 2},
+        callback=True,
+    )
+    assert reply["ok"]
+    assert len(reply["snapshot"]["cards"]) == sum(1 for c in SAMPLE["cards"] if c["table"] == 2)
+
+
+def test_flask_cli_demo_command(app):
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    assert "Tableau à projeter : http://facilitator.test/b/" in result.output
+    assert "Console d’animation : http://facilitator.test/f/" in result.output
+    assert result.output.count("/r/") == SAMPLE["workshop"]["tables"]
+
+
+def test_python_m_demo_uses_the_configured_database(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("FACILITATOR_INSTANCE", str(tmp_path))
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'demo.db'}")
+    monkeypatch.setenv("PUBLIC_URL", "http://192.0.2.10:5000")
+    monkeypatch.delenv("ORGANISER_KEY", raising=False)
+    monkeypatch.chdir(tmp_path)  # no project .env
+    assert demo.main() == 0
+    output = capsys.readouterr().out
+    assert "Atelier de démonstration créé : « Assises du thermalisme en Occitanie »" in output
+    assert "Lien des participants : http://192.0.2.10:5000/j/" in output
+    assert (tmp_path / "demo.db").exists() and (tmp_path / "organiser_key").exists()
