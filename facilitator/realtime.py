@@ -199,5 +199,12 @@ def on_unknown_event(event, *_args):
 
 @socketio.on("disconnect")
 def on_disconnect(*_args):
+    """Forget a connection that went away.
+
+    A client can also send an event named "disconnect" while still connected: that is not a
+    disconnection, and must not reset its failed joins.
+    """
+    if socketio.server.manager.is_connected(request.sid, request.namespace):
+        return error_body("unknown_event", event="disconnect")
     connections.pop(request.sid, None)
     join_failures.pop(request.sid, None)
