@@ -3,6 +3,7 @@ référent consoles. Each page is a shell; the live state comes over Socket.IO."
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     current_app,
     jsonify,
@@ -57,6 +58,26 @@ def home():
     if code:
         return redirect(url_for("pages.participant", code=normalise_join_code(code)))
     return render_template("home.html")
+
+
+# Four cards in the family colours: the icon of the browser tab (and no 404 for /favicon.ico).
+FAVICON = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">'
+    '<rect width="32" height="32" rx="6" fill="#1f4e9c"/>'
+    '<rect x="5" y="5" width="10" height="10" rx="2" fill="#009E73"/>'
+    '<rect x="17" y="5" width="10" height="10" rx="2" fill="#D55E00"/>'
+    '<rect x="5" y="17" width="10" height="10" rx="2" fill="#56B4E9"/>'
+    '<rect x="17" y="17" width="10" height="10" rx="2" fill="#E69F00"/></svg>'
+)
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Serve the tab icon (browsers ask for /favicon.ico on every site)."""
+    response = Response(FAVICON, mimetype="image/svg+xml")
+    response.cache_control.max_age = 86400
+    response.cache_control.public = True
+    return response
 
 
 @bp.get("/healthz")
