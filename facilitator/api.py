@@ -36,9 +36,14 @@ def not_found(_exc):
     return jsonify(error_body("not_found")), 404
 
 
-@bp.errorhandler(405)
-def method_not_allowed(_exc):
-    return jsonify(error_body("invalid_payload", problem="method not allowed")), 405
+@bp.app_errorhandler(405)
+def method_not_allowed(exc):
+    # Routing fails before the blueprint is known, so this is an app handler that keeps to /api/.
+    if not request.path.startswith(f"{bp.url_prefix}/"):
+        return exc
+    response = jsonify(error_body("invalid_payload", problem="method not allowed"))
+    response.headers["Allow"] = ", ".join(exc.valid_methods or ())
+    return response, 405
 
 
 @bp.errorhandler(413)

@@ -4,7 +4,7 @@ Limits that people meet (card length, name length) are checked by the domain, wi
 codes; the bounds here only stop absurd payloads before any work is done.
 """
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import (
     BaseModel,
@@ -13,6 +13,7 @@ from pydantic import (
     StrictBool,
     StrictInt,
     StrictStr,
+    StringConstraints,
     ValidationError,
 )
 
@@ -46,15 +47,22 @@ class SyncPayload(Payload):
     since: StrictInt = Field(ge=0)
 
 
+# Trimmed before the length checks: a title of spaces is no title. Table names fit their column;
+# organisation types fit the limit a phone may send back when it picks one (NAME_MAX).
+Title = Annotated[StrictStr, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+GroupName = Annotated[StrictStr, StringConstraints(strip_whitespace=True, max_length=80)]
+Organisation = Annotated[StrictStr, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+
+
 class WorkshopCreatePayload(Payload):
-    title: StrictStr = Field(min_length=1, max_length=200)
+    title: Title
     question: StrictStr = Field(default="", max_length=1000)
     groups: StrictInt = Field(default=1, ge=1, le=50)
-    group_names: list[StrictStr] | None = Field(default=None, max_length=50)
+    group_names: list[GroupName] | None = Field(default=None, max_length=50)
     template: Literal["concertation", "swot", "start-stop-continue"] = "concertation"
     language: Literal["fr", "en"] = "fr"
     vote_budget: StrictInt = Field(default=5, ge=0, le=100)
-    organisations: list[StrictStr] | None = Field(default=None, min_length=1, max_length=20)
+    organisations: list[Organisation] | None = Field(default=None, min_length=1, max_length=20)
     anonymous: StrictBool = False
 
 

@@ -53,7 +53,10 @@ def create_workshop(
         template=template,
         language=language,
         families=families_for(template),
-        organisations=list(organisations) if organisations else list(DEFAULT_ORGANISATIONS),
+        # Spaces tidied as a phone's choice will be (see access._clean_name), or it would never match.
+        organisations=[" ".join(o.split()) for o in organisations if o.strip()]
+        if organisations
+        else list(DEFAULT_ORGANISATIONS),
         vote_budget=vote_budget,
         anonymous=anonymous,
         facilitator_token_hash=tokens.hash_token(secrets.facilitator_token),

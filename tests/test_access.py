@@ -218,3 +218,11 @@ def test_unknown_organisation_is_refused(session, workshop, count_rows, organisa
 def test_listed_organisations_are_accepted(session, workshop, organisation):
     admission = admit(session, workshop, "participant", group_number=1, organisation=organisation)
     assert session.get(Participant, admission.viewer.participant_id).organisation == organisation.strip()
+
+
+def test_an_organisation_typed_with_extra_spaces_can_be_chosen(session, make_workshop):
+    created, _ = make_workshop(organisations=["Office  de   tourisme ", "ADT"])
+    workshop = find_workshop(session, created.code)
+    offered = workshop.organisations[0]  # what the phone page lists and sends back
+    admission = admit(session, workshop, "participant", group_number=1, organisation=offered)
+    assert session.get(Participant, admission.viewer.participant_id).organisation == "Office de tourisme"
