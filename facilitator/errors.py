@@ -45,7 +45,8 @@ MESSAGES = {
 def error_message(code: str, details: dict | None = None) -> str:
     from flask_babel import gettext
 
-    text = gettext(MESSAGES.get(code) or MESSAGES["internal"])
+    message = MESSAGES.get(code) or MESSAGES["internal"]
+    text = gettext(message)
     try:
         return text % (details or {})
     except (KeyError, TypeError, ValueError):

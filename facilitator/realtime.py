@@ -192,9 +192,14 @@ def on_sync(payload: SyncPayload):
 
 
 @socketio.on("*")
-def on_unknown_event(event, *_args):
-    """Answer events nobody handles, so a client is never left waiting for an ack."""
-    return error_body("unknown_event", event=str(event)[:64])
+def on_unknown_event(*args):
+    """Answer events nobody handles, so a client is never left waiting for an ack.
+
+    (An event literally named "*" is the one exception: python-socketio dispatches it without its name
+    and fails before this handler runs; see docs/protocol.md.)
+    """
+    event = args[0] if args and isinstance(args[0], str) else "*"
+    return error_body("unknown_event", event=event[:64])
 
 
 @socketio.on("disconnect")
