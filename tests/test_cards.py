@@ -248,3 +248,28 @@ def test_viewer_dataclass_roles():
     assert Viewer(1, "facilitator").sees_every_table
     assert not Viewer(1, "referent", 1, 1).sees_every_table
     assert not Viewer(1, "participant", 1, 1, 1).sees_every_table
+
+
+def test_concurrent_resend_answers_the_stored_card(session, workshop, participant, published, monkeypatch):
+    """Two resends racing: the second passes the lookup before the first commits, then hits the unique
+    constraint; it must answer the stored card, not fail, and announce nothing."""
+    from facilitator import cards
+
+    viewer = participant()
+    client_id = new_client_id()
+    first, _ = post(session, workshop, viewer, client_id=client_id, text="Course")
+    published.clear()
+    real_existing = cards._existing
+    calls = []
+
+    def late_lookup(*args):
+        calls.append(args)
+        return None if len(calls) == 1 else real_existing(*args)
+
+    monkeypatch.setattr(cards, "_existing", late_lookup)
+    again, created = post(session, workshop, viewer, client_id=client_id, text="Course")
+    assert len(calls) == 2, "the unique constraint was hit and the card looked up again"
+    assert not created and again.id == first.id
+    assert published == []
+    assert len(session.scalars(select(Card)).all()) == 1
+    assert session.scalar(select(Event.seq).order_by(Event.seq.desc())) == first.seq

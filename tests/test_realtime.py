@@ -497,3 +497,35 @@ def test_an_event_named_disconnect_does_not_forget_the_viewer(workshop, phone):
     test_client, _ = phone(w.code)
     test_client.emit("disconnect", callback=True)
     assert add_card(test_client)["ok"]
+
+
+def test_an_acknowledged_card_is_on_disk(app, workshop, phone):
+    """The ack comes after the commit: another connection to the database file sees the card."""
+    from sqlalchemy import create_engine, select
+
+    from facilitator.models import Card
+
+    w, _ = workshop
+    test_client, _ = phone(w.code)
+    reply = add_card(test_client, text="Sur le disque")
+    engine = create_engine(app.config["DATABASE_URL"])
+    try:
+        with engine.connect() as connection:
+            stored = connection.execute(select(Card.text).where(Card.id == reply["card"]["id"])).scalar_one()
+    finally:
+        engine.dispose()
+    assert stored == "Sur le disque"
+
+
+def test_workshops_are_isolated(make_workshop, phone, joined):
+    first, first_secrets = make_workshop(groups=1)
+    second, _ = make_workshop(groups=1)
+    board, _ = joined(first.code, "board", token=first_secrets.board_token)
+    here, _ = phone(first.code)
+    there, _ = phone(second.code)
+    board.get_received()
+    here.get_received()
+    assert add_card(there, text="ailleurs")["ok"]
+    assert received(board, "card:added") == [] and received(here, "card:added") == []
+    missed = board.emit("sync", {"since": 0}, callback=True)["events"]
+    assert [m["type"] for m in missed] == ["participants:count"], "only the phone that joined here"
