@@ -4,7 +4,7 @@ A server writes its output under its instance directory; when a test fails, the 
 server's stderr is attached to the report (section "live server …")."""
 
 import pytest
-from harness import LiveClient, running, start_server
+from harness import LiveClient, LiveServer, running
 
 
 @pytest.fixture(scope="session")
@@ -13,9 +13,11 @@ def server_factory(tmp_path_factory):
     started = []
 
     def start(async_mode="eventlet", **extra_env):
-        server = start_server(tmp_path_factory.mktemp(f"instance-{async_mode}"), async_mode, **extra_env)
+        server = LiveServer(
+            tmp_path_factory.mktemp(f"instance-{async_mode}"), async_mode, extra_env=extra_env
+        )
         started.append(server)
-        return server
+        return server.start()
 
     yield start
     for server in started:

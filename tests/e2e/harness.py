@@ -1,7 +1,6 @@
 """What the slow layer drives: the real entry point (`python wsgi.py`) in a subprocess, and real
 Socket.IO clients over WebSockets that know only the public contract."""
 
-import json
 import os
 import socket
 import subprocess
@@ -26,18 +25,91 @@ running: list["LiveServer"] = []  # servers alive now, for failure reports
 
 @dataclass
 class LiveServer:
-    """A `python wsgi.py` process listening on 127.0.0.1."""
+    """A `python wsgi.py` process listening on 127.0.0.1; `kill()` and `start()` it again at will."""
 
-    url: str
-    port: int
-    async_mode: str
     instance: Path
-    process: subprocess.Popen
+    async_mode: str = "eventlet"
+    port: int = field(default_factory=lambda: free_port())
+    extra_env: dict = field(default_factory=dict)
     key: str = ORGANISER_KEY
-    stderr_path: Path = field(init=False)
+    process: subprocess.Popen | None = None
 
-    def __post_init__(self):
-        self.stderr_path = self.instance / "stderr.log"
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def stderr_path(self) -> Path:
+        return self.instance / "stderr.log"
+
+    def environment(self) -> dict:
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith(
+                ("FACILITATOR_", "DATABASE_URL", "REDIS_URL", "PUBLIC_URL", "ORGANISER_KEY")
+            )
+        }
+        env.update(
+            FACILITATOR_INSTANCE=str(self.instance),
+            FACILITATOR_PORT=str(self.port),
+            FACILITATOR_HOST="127.0.0.1",
+            FACILITATOR_ASYNC_MODE=self.async_mode,
+            PUBLIC_URL=self.url,
+            ORGANISER_KEY=self.key,
+            SECRET_KEY="e2e-secret-key",
+            PYTHONUNBUFFERED="1",
+            **self.extra_env,
+        )
+        return env
+
+    def start(self) -> "LiveServer":
+        """Start the process (appending to its logs) and wait until `/healthz` answers."""
+        self.instance.mkdir(parents=True, exist_ok=True)
+        with open(self.instance / "stdout.log", "ab") as stdout, open(self.stderr_path, "ab") as stderr:
+            self.process = subprocess.Popen(
+                [sys.executable, "wsgi.py"],
+                cwd=ROOT,
+                env=self.environment(),
+                stdout=stdout,
+                stderr=stderr,
+                stdin=subprocess.DEVNULL,
+            )
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            if self.process.poll() is not None:
+                pytest.fail(
+                    f"wsgi.py ({self.async_mode}) exited with {self.process.returncode}:\n{self.stderr_tail()}"
+                )
+            try:
+                if requests.get(f"{self.url}/healthz", timeout=1).ok:
+                    break
+            except requests.RequestException:
+                pass
+            if time.monotonic() > deadline:
+                self.stop()
+                pytest.fail(
+                    f"wsgi.py ({self.async_mode}) did not answer /healthz in {START_TIMEOUT}s:\n{self.stderr_tail()}"
+                )
+            time.sleep(0.1)
+        if self not in running:
+            running.append(self)
+        return self
+
+    def kill(self):
+        """Kill the process without warning, as a power cut or a crash would."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+    def stop(self):
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
 
     def stderr_tail(self, lines=80) -> str:
         try:
@@ -66,69 +138,11 @@ class LiveServer:
         assert response.status_code == 201, response.text
         return response.json()
 
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-
 
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def start_server(instance: Path, async_mode: str = "eventlet", **extra_env) -> LiveServer:
-    """Start `python wsgi.py` on a free port and wait until `/healthz` answers."""
-    instance.mkdir(parents=True, exist_ok=True)
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("FACILITATOR_", "DATABASE_URL", "REDIS_URL"))
-    }
-    env.update(
-        FACILITATOR_INSTANCE=str(instance),
-        FACILITATOR_PORT=str(port),
-        FACILITATOR_HOST="127.0.0.1",
-        FACILITATOR_ASYNC_MODE=async_mode,
-        PUBLIC_URL=url,
-        ORGANISER_KEY=ORGANISER_KEY,
-        SECRET_KEY="e2e-secret-key",
-        PYTHONUNBUFFERED="1",
-        PYTHONWARNINGS="ignore::DeprecationWarning",
-        **extra_env,
-    )
-    stdout = open(instance / "stdout.log", "wb")  # noqa: SIM115 - kept open for the process' lifetime
-    stderr = open(instance / "stderr.log", "wb")  # noqa: SIM115
-    process = subprocess.Popen(
-        [sys.executable, "wsgi.py"], cwd=ROOT, env=env, stdout=stdout, stderr=stderr, stdin=subprocess.DEVNULL
-    )
-    stdout.close()
-    stderr.close()
-    server = LiveServer(url=url, port=port, async_mode=async_mode, instance=instance, process=process)
-    deadline = time.monotonic() + START_TIMEOUT
-    while True:
-        if process.poll() is not None:
-            pytest.fail(f"wsgi.py ({async_mode}) exited with {process.returncode}:\n{server.stderr_tail()}")
-        try:
-            if requests.get(f"{url}/healthz", timeout=1).ok:
-                break
-        except requests.RequestException:
-            pass
-        if time.monotonic() > deadline:
-            server.stop()
-            pytest.fail(
-                f"wsgi.py ({async_mode}) did not answer /healthz in {START_TIMEOUT}s:\n{server.stderr_tail()}"
-            )
-        time.sleep(0.1)
-    running.append(server)
-    return server
 
 
 # --- Socket.IO clients --------------------------------------------------------------------------
@@ -202,7 +216,3 @@ class LiveClient:
 
 def new_client_id() -> str:
     return uuid.uuid4().hex
-
-
-def dump(value) -> str:
-    return json.dumps(value, ensure_ascii=False, indent=1)[:2000]

@@ -44,6 +44,11 @@ class Watch:
 
     def __init__(self):
         self.problems = []
+        self.allowed = []
+
+    def allow(self, pattern):
+        """Tolerate console errors matching `pattern` (a test that cuts the network expects some)."""
+        self.allowed.append(re.compile(pattern))
 
     def attach(self, context):
         context.on("page", self._page)
@@ -54,6 +59,8 @@ class Watch:
         page.on("pageerror", lambda error: self.problems.append(f"{page.url}: uncaught {error}"))
 
     def _console(self, page, message):
+        if any(pattern.search(message.text) for pattern in self.allowed):
+            return
         if message.type in ("error", "assert") or "Content Security Policy" in message.text:
             self.problems.append(f"{page.url}: console {message.type}: {message.text}")
 
@@ -259,6 +266,44 @@ def test_language_link_keeps_the_table(live_server, open_context):
     expect(page.locator("#table-badge")).to_have_text("Table 3")
 
 
+def test_card_typed_while_the_server_is_down_is_sent_once(server_factory, open_context):
+    """An acknowledged card survives a killed server; a card typed meanwhile waits, then goes, once."""
+    server = server_factory("eventlet")
+    created = server.create_workshop(groups=2)
+    open_context.watch.allow(r"WebSocket|ERR_CONNECTION_REFUSED|socket\.io")
+    phone = open_context(**PHONE).new_page()
+    join_phone(phone, created["groups"][0]["join_url"], "Zoé", "RT")
+    post_with_enter(phone, "forces", "Avant la coupure")
+
+    server.kill()
+    expect(phone.locator("body")).to_have_attribute("data-connection", "offline")
+    phone.locator(".family-choice.family-attentes").click()
+    phone.locator("#card-text").fill("Pendant la coupure")
+    phone.locator("#card-text").press("Enter")
+    expect(phone.locator("#cards .is-pending .card-text")).to_have_text(["Pendant la coupure"])
+
+    server.start()
+    expect(phone.locator("body")).to_have_attribute("data-connection", "connected", timeout=20_000)
+    expect(phone.locator("#cards .is-pending")).to_have_count(0)
+    expect(phone.locator("#card-error")).to_be_hidden()
+    expect(phone.locator("#cards li[data-card-id] .card-text")).to_have_text(
+        ["Pendant la coupure", "Avant la coupure"]
+    )
+    phone.reload()
+    expect(phone.locator("#cards li[data-card-id]")).to_have_count(2)
+
+    board = LiveClient(server, "board after restart")
+    try:
+        snapshot = board.join(code=created["code"], role="board", token=created["board_token"])["snapshot"]
+    finally:
+        board.close()
+    assert [(c["text"], c["family"], c["author"]) for c in snapshot["cards"]] == [
+        ("Avant la coupure", "forces", "Zoé"),
+        ("Pendant la coupure", "attentes", "Zoé"),
+    ]
+    assert snapshot["participants"] == {"1": 1, "2": 0}, "the phone came back as the same participant"
+
+
 # --- Screenshots --------------------------------------------------------------------------------
 
 BOARD_CARDS = [
@@ -337,6 +382,16 @@ def assert_fits(page, where):
     assert outside == [], f"{where} at {page.viewport_size['width']}px: {outside}"
 
 
+def assert_language_link_works(page, where):
+    """The language link, where there is one, opens the same page in the other language."""
+    links = page.locator(".lang-switch a")
+    if links.count():
+        href = links.evaluate("a => a.href")
+        response = page.request.get(href)
+        assert response.status == 200, f"{where}: the language link {href} answers {response.status}"
+        assert 'lang="en"' in response.text() or 'lang="fr"' in response.text()
+
+
 def assert_focus_visible(page, where):
     """The focused control shows a ring of at least 2px (keyboard users, and switch devices)."""
     ring = page.evaluate(
@@ -373,6 +428,7 @@ def test_screenshots(live_server, open_context, size):
     page.keyboard.press("Tab")
     assert_focus_visible(page, "home, Join button")
     shoot(page, f"{size}-1-home")
+    assert_language_link_works(page, "home")
     assert_fits(page, "home")
     if touch:
         assert_touch_targets(page, "home")
@@ -380,17 +436,20 @@ def test_screenshots(live_server, open_context, size):
     page.goto(f"{live_server.url}/organiser#key={live_server.key}")
     expect(page.locator("#workshop-form")).to_be_visible()
     shoot(page, f"{size}-2-organiser-form")
+    assert_language_link_works(page, "organiser form")
     assert_fits(page, "organiser form")
     page.get_by_label(re.compile("Titre|Title")).fill("Atelier capture d'écran")
     page.locator("#workshop-form [type=submit]").click()
     expect(page.locator("#join-code")).to_be_visible()
     shoot(page, f"{size}-3-links")
+    assert_language_link_works(page, "links page")
     assert_fits(page, "links page")
 
     phone = context.new_page()
     phone.goto(created["join_url"])
     expect(phone.locator("#join-form")).to_be_visible()
     shoot(phone, f"{size}-4-phone-join")
+    assert_language_link_works(phone, "phone join form")
     assert_fits(phone, "phone join form")
     if touch:
         assert_touch_targets(phone, "phone join form")
@@ -402,6 +461,7 @@ def test_screenshots(live_server, open_context, size):
     post_with_enter(phone, "attentes", "Un annuaire des référents de chaque OT")
     phone.locator("#card-text").fill("Et un forum d'entraide en ligne")
     shoot(phone, f"{size}-5-phone-cards")
+    assert_language_link_works(phone, "phone with cards")
     assert_fits(phone, "phone with cards")
     if touch:
         assert_touch_targets(phone, "phone with cards", "main button, main .button, main textarea")
@@ -416,6 +476,7 @@ def test_screenshots(live_server, open_context, size):
     expect(board.locator(".board-card")).to_have_count(len(BOARD_CARDS) + 1)
     board.wait_for_timeout(1300)  # let the arrival highlight fade
     shoot(board, f"{size}-6-board")
+    assert_language_link_works(board, "board")
     assert_fits(board, "board")
     if size == "projector":
         # Read from the back of the room: card text at least 24px, titles larger, nothing clipped.

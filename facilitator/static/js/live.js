@@ -80,7 +80,9 @@
 
     handled.forEach(function (type) { socket.on(type, apply); });
     socket.on("connect", function () { setStatus("connecting"); join(); });
-    socket.on("disconnect", function () { setStatus("offline"); });
+    /* Until the next join is acknowledged the server does not know this connection: nothing may be
+       sent but `join` (a card sent now would be refused with not_joined). */
+    socket.on("disconnect", function () { state.joined = false; setStatus("offline"); });
     socket.io.on("reconnect_attempt", function () { setStatus("offline"); });
     window.addEventListener("offline", function () { setStatus("offline"); });
 

@@ -15,6 +15,8 @@
   var joinInfo = JSON.parse(Live.storageGet(Live.key("join")) || "null");
   var token = isReferent ? Live.pageToken("referent") : null;
 
+  // Refusals that say "not now" rather than "never": keep the card and send it after the next join.
+  var RETRY_LATER = ["not_joined", "internal", "too_many_attempts"];
   var list = document.getElementById("cards");
   var form = document.getElementById("card-form");
   var textarea = document.getElementById("card-text");
@@ -82,7 +84,10 @@
       inFlight[entry.client_id] = true;
       live.request("card:add", { client_id: entry.client_id, family: entry.family, text: entry.text }, function (err, reply) {
         delete inFlight[entry.client_id];
-        if (err) { return; }  // no answer: it stays in the outbox and goes again on reconnect
+        // No answer, or the connection was not ready: the card stays in the outbox and goes again
+        // (same client_id, so the server stores it once).
+        if (err) { window.setTimeout(flush, 3000); return; }
+        if (!reply.ok && RETRY_LATER.indexOf(reply.error.code) >= 0) { return; }
         outbox = outbox.filter(function (other) { return other.client_id !== entry.client_id; });
         saveOutbox();
         if (reply.ok) {
@@ -173,7 +178,6 @@
   function start() {
     if (live) { live.join(); return; }
     live = Live.connect({ payload: payload, onJoined: onJoined, onEvent: onEvent, onJoinError: onJoinError });
-    live.socket.on("connect", flush);
   }
 
   document.getElementById("join-form").addEventListener("submit", function (event) {
