@@ -101,15 +101,16 @@ def open_context(browser):
     watch.check()
 
 
+QUESTION = "Comment mieux travailler ensemble ? </script><img src=x onerror=alert(2)>"
+
+
 def sign_in_and_create(page, server, title="Concertation des OT", tables=3, names="Thermes & Santé"):
     """Open the organiser's link (the key in the fragment), fill the form, return the links page."""
     page.goto(f"{server.url}/organiser#key={server.key}")
     expect(page.locator("#workshop-form")).to_be_visible()
     assert "key=" not in page.url, "the key must leave the address bar"
     page.get_by_label(re.compile("Titre|Title")).fill(title)
-    page.get_by_label(re.compile("^(Question)")).fill(
-        "Comment mieux travailler ensemble et transformer l'essai ?"
-    )
+    page.get_by_label(re.compile("^(Question)")).fill(QUESTION)
     page.get_by_label(re.compile("Nombre de tables|Number of tables")).fill(str(tables))
     page.get_by_label(re.compile("Noms des tables|Table names")).fill(names)
     page.locator("#workshop-form [type=submit]").click()
@@ -120,6 +121,7 @@ def sign_in_and_create(page, server, title="Concertation des OT", tables=3, name
         "board": page.locator("#board-url").get_attribute("href"),
         "facilitator": page.locator("#facilitator-url").get_attribute("href"),
         "tables": page.locator(".group-join-url").evaluate_all("links => links.map(a => a.href)"),
+        "referents": page.locator(".group-referent-url").evaluate_all("links => links.map(a => a.href)"),
     }
 
 
@@ -167,6 +169,7 @@ def test_organiser_board_and_two_phones(live_server, open_context):
     expect(board.locator("body")).to_have_attribute("data-connection", "connected")
     assert "#t=" not in board.url, "the token must leave the address bar"
     expect(board.locator("#join-code")).to_have_text(links["code"])
+    expect(board.locator(".board-question")).to_have_text(QUESTION)
 
     anna = open_context(**PHONE).new_page()
     join_phone(anna, links["tables"][1], "Anna", "OT")
@@ -208,6 +211,27 @@ def test_organiser_board_and_two_phones(live_server, open_context):
     expect(board.locator("#total-cards")).to_have_text("2")
     board.locator('.filter-button[data-group=""]').click()
     expect(board.locator(".board-card")).to_have_count(4)
+
+    # The référent of table 3 types a paper card on a tablet; the facilitator's console sees it all.
+    referent = open_context(**TABLET).new_page()
+    referent.goto(links["referents"][2])
+    expect(referent.locator("#post-section")).to_be_visible()
+    expect(referent.locator("#join-section")).to_be_hidden()
+    expect(referent.locator("#referent-table")).to_have_text("Table 3")
+    post_with_button(referent, "attentes", "Carte papier recopiée")
+    shoot(referent, "tablet-7-referent")
+    expect(board.locator('[data-count-group="3"]')).to_have_text("1")
+    expect(board.locator('.board-card[data-group="3"] .card-author')).to_have_text(
+        re.compile("papier|paper", re.I)
+    )
+    facilitator = open_context(viewport={"width": 1366, "height": 768}).new_page()
+    facilitator.goto(links["facilitator"])
+    expect(facilitator.locator("body")).to_have_attribute("data-connection", "connected")
+    expect(facilitator.locator(".board-card")).to_have_count(5)
+    expect(facilitator.locator(".board-question")).to_have_text(QUESTION)
+    board.locator('.filter-button[data-group="3"]').click()
+    expect(board.locator(".board-card")).to_have_count(1)
+    board.locator('.filter-button[data-group=""]').click()
 
     # Each phone sees its own table only.
     expect(anna.locator("#cards li[data-card-id]")).to_have_count(2)
@@ -251,7 +275,7 @@ def test_organiser_board_and_two_phones(live_server, open_context):
     board.locator(".lang-switch a").click()
     expect(board.locator("html")).to_have_attribute("lang", "en")
     expect(board.locator("body")).to_have_attribute("data-connection", "connected")
-    expect(board.locator(".board-card")).to_have_count(5)
+    expect(board.locator(".board-card")).to_have_count(6)
 
 
 def test_language_link_keeps_the_table(live_server, open_context):
@@ -302,6 +326,20 @@ def test_card_typed_while_the_server_is_down_is_sent_once(server_factory, open_c
         ("Pendant la coupure", "attentes", "Zoé"),
     ]
     assert snapshot["participants"] == {"1": 1, "2": 0}, "the phone came back as the same participant"
+
+
+def test_home_page_takes_a_typed_code(live_server, open_context):
+    """A code read on a slide, typed in lower case with a dash, opens the workshop's phone page."""
+    created = live_server.create_workshop(groups=2)
+    page = open_context(**PHONE).new_page()
+    page.goto(f"{live_server.url}/")
+    code = created["code"].lower()
+    page.locator("#code").fill(f"{code[:4]}-{code[4:]}")
+    page.locator("#code").press("Enter")
+    expect(page.locator("#join-form")).to_be_visible()
+    assert page.url.endswith(f"/j/{created['code']}")
+    expect(page.locator(".group-choices label")).to_have_count(2)
+    expect(page.locator("#status")).to_be_hidden()  # nothing is connecting before the phone joins
 
 
 # --- Screenshots --------------------------------------------------------------------------------

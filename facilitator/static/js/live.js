@@ -46,6 +46,7 @@
   function setStatus(state) {
     var node = document.getElementById("status");
     if (!node) { return; }
+    node.hidden = false;
     node.textContent = data.t[state] || state;
     node.className = "status status-" + state;
     document.body.setAttribute("data-connection", state);
