@@ -1,7 +1,9 @@
 """Shared fixtures: an app on a fresh SQLite file per test, HTTP and Socket.IO test clients, and
 factories that create workshops and joined phones."""
 
+import shutil
 import uuid
+from pathlib import Path
 
 import pytest
 from sqlalchemy.orm import Session
@@ -16,10 +18,18 @@ from facilitator.extensions import db, socketio
 from facilitator.workshops import create_workshop
 
 
-@pytest.fixture
-def app(tmp_path):
-    config = TestConfig(tmp_path)
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory):
+    """An empty database brought to the latest migration once; each test starts from a copy of it."""
+    config = TestConfig(tmp_path_factory.mktemp("migrated"))
     upgrade_database(config.DATABASE_URL)
+    return Path(config.DATABASE_URL.removeprefix("sqlite:///"))
+
+
+@pytest.fixture
+def app(tmp_path, migrated_database):
+    config = TestConfig(tmp_path)
+    shutil.copyfile(migrated_database, config.DATABASE_URL.removeprefix("sqlite:///"))
     app = create_app(config)
     yield app
     db.session.remove()
