@@ -153,6 +153,7 @@ MALFORMED_JOINS = [
     {"code": "@", "role": "facilitator", "token": ["t"]},
     {"code": "@", "role": "facilitator", "token": "t" * 100_000},
     {"code": "@", "role": "participant", "group": 1, "participant_token": 5},
+    {"code": "@", "role": "participant", "group": 1, "name": "L\ud800a"},
 ]
 
 
@@ -529,3 +530,10 @@ def test_workshops_are_isolated(make_workshop, phone, joined):
     assert received(board, "card:added") == [] and received(here, "card:added") == []
     missed = board.emit("sync", {"since": 0}, callback=True)["events"]
     assert [m["type"] for m in missed] == ["participants:count"], "only the phone that joined here"
+
+
+def test_a_phone_cannot_post_to_another_table(room):
+    reply = add_card(room["phone1"], text="ici", group=2)
+    assert reply["ok"] and reply["card"]["group"] == 1
+    assert card_texts(room["phone2"]) == [] and card_texts(room["referent2"]) == []
+    assert card_texts(room["phone1b"]) == ["ici"]
