@@ -36,6 +36,9 @@ def build_app(config: Config | None = None) -> Flask:
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SECURE"] = bool(config.PUBLIC_URL and config.PUBLIC_URL.startswith("https://"))
 
+    # The handlers must be registered on `socketio` before init_app binds them to this app's server.
+    from facilitator import api, commands, organiser, pages, realtime
+
     db.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
@@ -50,14 +53,12 @@ def build_app(config: Config | None = None) -> Flask:
         engineio_logger=False,
     )
 
-    from facilitator import api, organiser, pages, realtime
-
     app.register_blueprint(pages.bp)
     app.register_blueprint(organiser.bp)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)
     events.set_publisher(realtime.publish)
-    __import__("facilitator.commands").commands.register_commands(app)  # flask --app wsgi demo
+    commands.register_commands(app)
 
     app.context_processor(lambda: {"current_language": str(get_locale())})
     app.after_request(remember_language)

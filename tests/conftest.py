@@ -8,9 +8,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session
 
-# Imported before any app exists: Flask-SocketIO keeps the handlers declared while no server is bound and
-# registers them on every app's server; declared later, they would only reach the first test's app.
-import facilitator.realtime  # noqa: F401
 from facilitator import create_app
 from facilitator.config import TestConfig
 from facilitator.database import upgrade_database
