@@ -7,6 +7,7 @@ injected `alert`) fails the test.
 """
 
 import re
+from pathlib import Path
 
 import pytest
 from harness import ROOT, LiveClient
@@ -74,6 +75,8 @@ class Watch:
 
 @pytest.fixture(scope="session")
 def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"the browser tests drive Debian's Chromium at {CHROMIUM}: sudo apt-get install chromium")
     with playwright_sync.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield browser
@@ -326,6 +329,33 @@ def test_card_typed_while_the_server_is_down_is_sent_once(server_factory, open_c
         ("Pendant la coupure", "attentes", "Zoé"),
     ]
     assert snapshot["participants"] == {"1": 1, "2": 0}, "the phone came back as the same participant"
+
+
+def test_phone_falls_back_to_polling_when_websockets_are_blocked(live_server, open_context):
+    """A venue proxy that refuses WebSockets: the phone still joins and posts, over long-polling."""
+    created = live_server.create_workshop(groups=2)
+    open_context.watch.allow(r"WebSocket")
+    context = open_context(**PHONE)
+    # Every WebSocket the page opens is sent to a path that refuses the upgrade, as a proxy would.
+    context.add_init_script(
+        f"""(() => {{
+          const Native = window.WebSocket;
+          window.WebSocket = function (url, protocols) {{ return new Native("ws://127.0.0.1:{live_server.port}/no-websocket", protocols); }};
+          window.WebSocket.prototype = Native.prototype;
+          Object.assign(window.WebSocket, {{ CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 }});
+        }})();"""
+    )
+    phone = context.new_page()
+    join_phone(phone, created["groups"][1]["join_url"], "Hugo", "CRTL")
+    post_with_enter(phone, "contributions", "Envoyée sans WebSocket")
+    board = LiveClient(live_server, "board")
+    try:
+        cards = board.join(code=created["code"], role="board", token=created["board_token"])["snapshot"][
+            "cards"
+        ]
+    finally:
+        board.close()
+    assert [(card["text"], card["group"]) for card in cards] == [("Envoyée sans WebSocket", 2)]
 
 
 def test_home_page_takes_a_typed_code(live_server, open_context):

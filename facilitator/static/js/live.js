@@ -54,7 +54,9 @@
 
   /* connect({payload: () => joinPayload, onJoined(reply), onEvent(message), onJoinError(error)}) */
   function connect(options) {
-    var socket = window.io({ transports: ["websocket", "polling"], reconnectionDelayMax: 5000 });
+    /* WebSocket first (one connection, no polling round trips on a busy Wi-Fi); long-polling when a
+       proxy or an old phone refuses WebSockets. */
+    var socket = window.io({ transports: ["websocket", "polling"], tryAllTransports: true, reconnectionDelayMax: 5000 });
     var state = { seq: 0, joined: false };
     var handled = ["card:added", "participants:count"];
 
