@@ -301,6 +301,9 @@ def test_card_typed_while_the_server_is_down_is_sent_once(server_factory, open_c
     phone = open_context(**PHONE).new_page()
     join_phone(phone, created["groups"][0]["join_url"], "Zoé", "RT")
     post_with_enter(phone, "forces", "Avant la coupure")
+    board = open_context(**PROJECTOR).new_page()
+    board.goto(created["board_url"])
+    expect(board.locator(".board-card .card-text")).to_have_text(["Avant la coupure"])
 
     server.kill()
     expect(phone.locator("body")).to_have_attribute("data-connection", "offline")
@@ -318,12 +321,18 @@ def test_card_typed_while_the_server_is_down_is_sent_once(server_factory, open_c
     )
     phone.reload()
     expect(phone.locator("#cards li[data-card-id]")).to_have_count(2)
+    expect(board.locator("body")).to_have_attribute("data-connection", "connected")
+    expect(board.locator('[data-cards-family="attentes"] .card-text')).to_have_text(["Pendant la coupure"])
+    expect(board.locator(".board-card")).to_have_count(2)
+    expect(board.locator("#total-cards")).to_have_text("2")
 
-    board = LiveClient(server, "board after restart")
+    late_board = LiveClient(server, "board after restart")
     try:
-        snapshot = board.join(code=created["code"], role="board", token=created["board_token"])["snapshot"]
+        snapshot = late_board.join(code=created["code"], role="board", token=created["board_token"])[
+            "snapshot"
+        ]
     finally:
-        board.close()
+        late_board.close()
     assert [(c["text"], c["family"], c["author"]) for c in snapshot["cards"]] == [
         ("Avant la coupure", "forces", "Zoé"),
         ("Pendant la coupure", "attentes", "Zoé"),
