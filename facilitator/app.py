@@ -2,11 +2,13 @@
 
 from flask import Flask
 from flask_babel import get_locale
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from facilitator import events
 from facilitator.config import Config
 from facilitator.extensions import babel, csrf, db, socketio
 from facilitator.i18n import remember_language, select_locale
+from facilitator.ratelimits import rate_limits
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -42,9 +44,20 @@ def build_app(config: Config | None = None) -> Flask:
     db.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
+    rate_limits.configure(
+        config.REDIS_URL or "memory://",
+        {
+            "cards": config.RATE_LIMIT_CARDS,
+            "events": config.RATE_LIMIT_EVENTS,
+            "join_failures": config.RATE_LIMIT_JOIN_FAILURES,
+        },
+    )
+    if config.TRUST_PROXY:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.TRUST_PROXY, x_proto=config.TRUST_PROXY)
     socketio.init_app(
         app,
         async_mode=config.ASYNC_MODE,
+        cors_allowed_origins=config.ALLOWED_ORIGINS or None,
         message_queue=config.REDIS_URL,
         max_http_buffer_size=config.MAX_PAYLOAD_BYTES,
         ping_interval=20,

@@ -49,6 +49,18 @@ class Config:
         self.MAX_PAYLOAD_BYTES = _int("FACILITATOR_MAX_PAYLOAD_BYTES", 64 * 1024)
         self.SYNC_MAX_EVENTS = _int("FACILITATOR_SYNC_MAX_EVENTS", 500)
         self.JOIN_FAILURES_PER_CONNECTION = _int("FACILITATOR_JOIN_FAILURES", 5)
+        self.RATE_LIMIT_CARDS = os.environ.get("FACILITATOR_RATE_CARDS", "15/10 seconds;60/minute")
+        self.RATE_LIMIT_EVENTS = os.environ.get("FACILITATOR_RATE_EVENTS", "50/10 seconds")
+        self.RATE_LIMIT_JOIN_FAILURES = os.environ.get(
+            "FACILITATOR_RATE_JOIN_FAILURES", "60/minute;1000/hour"
+        )
+        self.RETENTION_DAYS = _int("FACILITATOR_RETENTION_DAYS", 180)
+        self.ALLOWED_ORIGINS = [
+            origin.strip().rstrip("/")
+            for origin in os.environ.get("FACILITATOR_ALLOWED_ORIGINS", "").split(",")
+            if origin.strip()
+        ]
+        self.TRUST_PROXY = _int("FACILITATOR_TRUST_PROXY", 0)
         self.TESTING = False
         for key, value in overrides.items():
             setattr(self, key, value)
@@ -80,6 +92,10 @@ class TestConfig(Config):
             "REDIS_URL": None,
             "TESTING": True,
             "WTF_CSRF_ENABLED": False,
+            # No rate limits unless a test sets them: fuzzing sends thousands of events per connection.
+            "RATE_LIMIT_CARDS": "",
+            "RATE_LIMIT_EVENTS": "",
+            "RATE_LIMIT_JOIN_FAILURES": "",
         }
         defaults.update(overrides)
         super().__init__(**defaults)

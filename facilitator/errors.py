@@ -35,6 +35,7 @@ MESSAGES = {
     "name_too_long": _l("The name is too long: %(limit)s characters at most."),
     "unknown_organisation": _l("Choose an organisation type from the list."),
     "client_id_conflict": _l("This card identifier is already used by someone else."),
+    "rate_limited": _l("You are sending too fast. Wait %(retry_after)s seconds, then try again."),
     "unknown_event": _l("This action does not exist: %(event)s."),
     "unauthorised": _l("A valid key is required."),
     "not_found": _l("Not found."),

@@ -19,6 +19,7 @@ from facilitator.events import Audience, events_since
 from facilitator.extensions import db, socketio
 from facilitator.i18n import family_labels
 from facilitator.models import Workshop
+from facilitator.ratelimits import rate_limits
 from facilitator.schemas import (
     CardAddPayload,
     JoinPayload,
@@ -72,6 +73,7 @@ def on_event(name, schema):
         @functools.wraps(handler)
         def wrapper(data=None, *_extra):
             try:
+                rate_limits.check("events", request.sid)
                 payload = parse(schema, data)
                 return handler(payload)
             except (ValidationError, ValueError) as exc:
@@ -114,11 +116,36 @@ def snapshot_for(workshop: Workshop, viewer: Viewer) -> dict:
     return snapshot
 
 
+def catch_up(workshop: Workshop, viewer: Viewer, since: int | None) -> dict:
+    """Return `{"seq", "events"}` missed since `since`, or `{"seq", "snapshot"}` when that is not possible."""
+    if since is not None:
+        group_id = None if viewer.sees_every_table else viewer.group_id
+        missed = events_since(db.session, workshop, since, group_id, current_app.config["SYNC_MAX_EVENTS"])
+        if missed is not None:
+            return {"seq": workshop.seq, "events": missed}
+    return {"seq": workshop.seq, "snapshot": snapshot_for(workshop, viewer)}
+
+
+def client_address() -> str:
+    """The address failed joins are counted against (the proxy's client address when trusted)."""
+    return request.remote_addr or "unknown"
+
+
+def device_key(viewer: Viewer) -> str:
+    """What a card flood is counted against: the phone's participant, or the référent's table."""
+    if viewer.participant_id is not None:
+        return f"p{viewer.participant_id}"
+    return f"{viewer.role}:{viewer.workshop_id}:{viewer.group_id}"
+
+
 @on_event("join", JoinPayload)
 def on_join(payload: JoinPayload):
     """Any client joins a workshop in a role; the ack carries its snapshot (and a phone's token)."""
     sid = request.sid
-    if join_failures.get(sid, 0) >= current_app.config["JOIN_FAILURES_PER_CONNECTION"]:
+    address = client_address()
+    if join_failures.get(sid, 0) >= current_app.config[
+        "JOIN_FAILURES_PER_CONNECTION"
+    ] or rate_limits.exhausted("join_failures", address):
         raise DomainError("too_many_attempts", status=429)
     try:
         workshop = find_workshop(db.session, payload.code)
@@ -136,6 +163,7 @@ def on_join(payload: JoinPayload):
     except DomainError as exc:
         if exc.code in ("unknown_workshop", "bad_token"):
             join_failures[sid] = join_failures.get(sid, 0) + 1
+            rate_limits.hit("join_failures", address)
         raise
     viewer = admission.viewer
     previous = connections.get(sid)
@@ -145,12 +173,8 @@ def on_join(payload: JoinPayload):
     for room in rooms_for(viewer):
         join_room(room)
     connections[sid] = viewer
-    reply = {
-        "ok": True,
-        "role": viewer.role,
-        "group": viewer.group_number,
-        "snapshot": snapshot_for(workshop, viewer),
-    }
+    reply = {"ok": True, "role": viewer.role, "group": viewer.group_number}
+    reply.update(catch_up(workshop, viewer, payload.since))
     if admission.participant_token:
         reply["participant_token"] = admission.participant_token
     return reply
@@ -163,6 +187,7 @@ def on_card_add(payload: CardAddPayload):
     Broadcast `card:added` to the boards and the card's table.
     """
     viewer = current_viewer()
+    rate_limits.check("cards", device_key(viewer))
     workshop = current_workshop(viewer)
     card, _created = post_card(
         db.session,
@@ -181,14 +206,7 @@ def on_card_add(payload: CardAddPayload):
 def on_sync(payload: SyncPayload):
     """A client that reconnects asks for what it missed: the events after `since`, or a snapshot."""
     viewer = current_viewer()
-    workshop = current_workshop(viewer)
-    group_id = None if viewer.sees_every_table else viewer.group_id
-    missed = events_since(
-        db.session, workshop, payload.since, group_id, current_app.config["SYNC_MAX_EVENTS"]
-    )
-    if missed is None:
-        return {"ok": True, "seq": workshop.seq, "snapshot": snapshot_for(workshop, viewer)}
-    return {"ok": True, "seq": workshop.seq, "events": missed}
+    return {"ok": True, **catch_up(current_workshop(viewer), viewer, payload.since)}
 
 
 @socketio.on("*")

@@ -34,6 +34,7 @@ class JoinPayload(Payload):
     organisation: StrictStr | None = Field(default=None, max_length=HUGE)
     participant_token: StrictStr | None = Field(default=None, max_length=200)
     language: Literal["fr", "en"] | None = None
+    since: StrictInt | None = Field(default=None, ge=0)
 
 
 class CardAddPayload(Payload):

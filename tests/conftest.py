@@ -24,8 +24,14 @@ def migrated_database(tmp_path_factory):
 
 
 @pytest.fixture
-def app(tmp_path, migrated_database):
-    config = TestConfig(tmp_path)
+def app_config():
+    """Settings that differ from TestConfig; a test module overrides this fixture to change them."""
+    return {}
+
+
+@pytest.fixture
+def app(tmp_path, migrated_database, app_config):
+    config = TestConfig(tmp_path, **app_config)
     shutil.copyfile(migrated_database, config.DATABASE_URL.removeprefix("sqlite:///"))
     app = create_app(config)
     yield app

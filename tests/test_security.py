@@ -1,0 +1,113 @@
+"""Rate limits, brute-force throttling, catching up after a reconnection, and allowed origins."""
+
+import pytest
+
+from tests.conftest import new_client_id
+
+
+@pytest.fixture
+def app_config():
+    return {
+        "RATE_LIMIT_CARDS": "5/10 seconds",
+        "RATE_LIMIT_EVENTS": "30/10 seconds",
+        "RATE_LIMIT_JOIN_FAILURES": "4/minute",
+    }
+
+
+def post(sock, text, family="forces"):
+    return sock.emit(
+        "card:add", {"client_id": new_client_id(), "family": family, "text": text}, callback=True
+    )
+
+
+def test_a_flooding_phone_is_slowed_and_its_neighbours_are_not(make_workshop, phone, count_rows):
+    workshop, _ = make_workshop(groups=2)
+    flooder, _ = phone(workshop.code, group=1)
+    neighbour, _ = phone(workshop.code, group=1)
+    replies = [post(flooder, f"Idée {n}") for n in range(8)]
+    assert [r["ok"] for r in replies] == [True] * 5 + [False] * 3
+    refused = replies[5]["error"]
+    assert refused["code"] == "rate_limited"
+    assert refused["details"]["retry_after"] >= 1
+    assert "trop vite" in refused["message"]
+    before = count_rows()
+    assert post(flooder, "Encore une")["ok"] is False
+    assert count_rows() == before
+    assert post(neighbour, "Moi aussi j'ai une idée")["ok"] is True
+
+
+def test_a_connection_sending_too_many_events_is_slowed(make_workshop, phone):
+    workshop, _ = make_workshop()
+    sock, _ = phone(workshop.code)
+    replies = [sock.emit("sync", {"since": 0}, callback=True) for _ in range(35)]
+    assert all(r["ok"] for r in replies[:29])
+    assert replies[-1]["error"]["code"] == "rate_limited"
+
+
+def test_failed_joins_are_throttled_across_connections(make_workshop, socket_client, phone):
+    """Reconnecting does not reset the guessing budget: codes cannot be enumerated."""
+    workshop, _ = make_workshop()
+    already_in, _ = phone(workshop.code)
+    for attempt in range(4):
+        guesser = socket_client()
+        reply = guesser.emit(
+            "join", {"code": f"ZZZZZZZ{attempt + 2}", "role": "participant", "group": 1}, callback=True
+        )
+        assert reply["error"]["code"] == "unknown_workshop"
+        guesser.disconnect()
+    guesser = socket_client()
+    reply = guesser.emit("join", {"code": workshop.code, "role": "participant", "group": 1}, callback=True)
+    assert reply["error"]["code"] == "too_many_attempts"
+    # People already in the workshop are not affected.
+    assert post(already_in, "Toujours là")["ok"] is True
+
+
+def test_a_rejoin_with_since_gets_only_the_missed_events(make_workshop, phone, socket_client):
+    workshop, _ = make_workshop(groups=2)
+    author, first = phone(workshop.code, group=1)
+    seen = first["snapshot"]["seq"]
+    post(author, "Avant la coupure")
+    other_table, _ = phone(workshop.code, group=2)
+    post(other_table, "Autre table")
+    back = socket_client()
+    reply = back.emit(
+        "join",
+        {
+            "code": workshop.code,
+            "role": "participant",
+            "participant_token": first["participant_token"],
+            "since": seen,
+        },
+        callback=True,
+    )
+    assert reply["ok"] and "snapshot" not in reply
+    texts = [e["card"]["text"] for e in reply["events"] if e["type"] == "card:added"]
+    assert texts == ["Avant la coupure"]
+    assert reply["seq"] > seen
+
+
+def test_a_rejoin_from_too_far_back_gets_a_snapshot(make_workshop, phone, socket_client):
+    workshop, _ = make_workshop()
+    _author, first = phone(workshop.code)
+    back = socket_client()
+    reply = back.emit(
+        "join",
+        {
+            "code": workshop.code,
+            "role": "participant",
+            "participant_token": first["participant_token"],
+            "since": 10_000,
+        },
+        callback=True,
+    )
+    assert reply["ok"] and reply["snapshot"]["seq"] == reply["seq"]
+
+
+@pytest.mark.parametrize(
+    ("origin", "accepted"),
+    [(None, True), ("http://localhost", True), ("http://evil.example", False)],
+)
+def test_socket_connections_only_from_the_apps_own_origin(client, origin, accepted):
+    headers = {"Origin": origin} if origin else {}
+    response = client.get("/socket.io/?EIO=4&transport=polling", headers=headers)
+    assert (response.status_code == 200) is accepted, response.data[:200]
