@@ -23,8 +23,9 @@ elif ASYNC_MODE == "gevent":
 from facilitator import create_app  # noqa: E402
 from facilitator.config import Config  # noqa: E402
 from facilitator.database import upgrade_database  # noqa: E402
-from facilitator.extensions import socketio  # noqa: E402
+from facilitator.extensions import db, socketio  # noqa: E402
 from facilitator.network import public_base_url, reachable_by_phones  # noqa: E402
+from facilitator.workshops import purge_old_workshops  # noqa: E402
 
 config = Config()
 config.resolve_secrets()
@@ -52,6 +53,20 @@ def banner() -> str:
     return "\n".join(lines) + "\n"
 
 
+def purge_old_workshops_hourly():
+    """Apply the retention setting (FACILITATOR_RETENTION_DAYS) now and every hour."""
+    while True:
+        with app.app_context():
+            try:
+                purged = purge_old_workshops(db.session, config.RETENTION_DAYS)
+                if purged:
+                    print(f"Rétention : {purged} atelier(s) supprimé(s)", flush=True)
+            finally:
+                db.session.remove()
+        socketio.sleep(3600)
+
+
 if __name__ == "__main__":
     print(banner(), flush=True)
+    socketio.start_background_task(purge_old_workshops_hourly)
     socketio.run(app, host=config.HOST, port=config.PORT, allow_unsafe_werkzeug=ASYNC_MODE == "threading")

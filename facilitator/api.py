@@ -12,6 +12,7 @@ from facilitator.qr import qr_svg
 from facilitator.schemas import WorkshopCreatePayload, describe, parse
 from facilitator.workshops import (
     create_workshop,
+    delete_workshop,
     find_group,
     find_workshop,
     public_info,
@@ -57,12 +58,17 @@ def internal(_exc):
     return jsonify(error_body("internal")), 500
 
 
+def require_organiser():
+    """Refuse with 401 unless the request carries the organiser key."""
+    key = bearer_token()
+    if not key or not tokens.token_matches(key, tokens.hash_token(current_app.config["ORGANISER_KEY"])):
+        raise DomainError("unauthorised", status=401)
+
+
 @bp.post("/workshops")
 def create():
     """Create a workshop (organiser key) and return its links and tokens."""
-    key = bearer_token()
-    if not key or not tokens.token_matches(key, tokens.hash_token(current_app.config["ORGANISER_KEY"])):
-        return jsonify(error_body("unauthorised")), 401
+    require_organiser()
     data = request.get_json(silent=True)
     try:
         payload = parse(WorkshopCreatePayload, data)
@@ -70,6 +76,14 @@ def create():
         return jsonify(error_body("invalid_payload", problem=describe(exc))), 400
     workshop, secrets = create_workshop(db.session, **payload.model_dump())
     return jsonify(workshop_links(public_base_url(current_app.config), workshop, secrets)), 201
+
+
+@bp.delete("/workshops/<code>")
+def remove(code):
+    """Delete a workshop and everything in it (organiser key); its live clients are told."""
+    require_organiser()
+    delete_workshop(db.session, find_workshop(db.session, code))
+    return "", 204
 
 
 @bp.get("/workshops/<code>")

@@ -74,11 +74,17 @@ def record_event(session, workshop: Workshop, type_: str, payload: dict, group=N
     return event
 
 
-def commit_and_publish(session, events: list[Event]):
-    """Commit the unit of work, then publish its events: nothing is announced that could be lost."""
+def commit_and_publish(session, events: list[Event], announcements=()):
+    """Commit the unit of work, then publish its events: nothing is announced that could be lost.
+
+    `announcements` are `(message, audience)` pairs that are not part of the log, such as the deletion
+    of the workshop itself.
+    """
     session.commit()
     for event in events:
         _publisher(event.payload, Audience(event.workshop_id, event.group_id))
+    for message, audience in announcements:
+        _publisher(message, audience)
 
 
 def events_since(session, workshop: Workshop, since: int, group_id: int | None, limit: int):

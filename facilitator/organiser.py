@@ -12,14 +12,15 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, NumberRange, ValidationError
 
 from facilitator import tokens
 from facilitator.extensions import db
 from facilitator.links import workshop_links
 from facilitator.models import Workshop
 from facilitator.network import public_base_url, reachable_by_phones
-from facilitator.workshops import create_workshop, find_workshop, rotate_links
+from facilitator.workshops import create_workshop, delete_workshop, find_workshop, rotate_links
 
 bp = Blueprint("organiser", __name__, url_prefix="/organiser")
 
@@ -28,20 +29,33 @@ class SignInForm(FlaskForm):
     key = PasswordField(_l("Organiser key"), validators=[DataRequired()])
 
 
+def short_lines(_form, field):
+    """Refuse a table name longer than the database keeps (80 characters)."""
+    if any(len(line.strip()) > 80 for line in (field.data or "").splitlines()):
+        raise ValidationError(_l("A table name has 80 characters at most."))
+
+
 class WorkshopForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     question = TextAreaField(_l("Question"), validators=[Length(max=1000)])
     groups = IntegerField(_l("Number of tables"), default=9, validators=[NumberRange(min=1, max=50)])
-    group_names = TextAreaField(_l("Table names (optional, one per line)"), validators=[Length(max=5000)])
+    group_names = TextAreaField(
+        _l("Table names (optional, one per line)"), validators=[Length(max=5000), short_lines]
+    )
     template = SelectField(
         _l("Card families"),
         choices=[
-            ("concertation", _l("Concertation: strengths, weaknesses, expectations, contributions")),
-            ("swot", _l("SWOT: strengths, weaknesses, opportunities, threats")),
-            ("start-stop-continue", _l("Start, stop, continue")),
+            SelectChoice(
+                "concertation", _l("Concertation: strengths, weaknesses, expectations, contributions")
+            ),
+            SelectChoice("swot", _l("SWOT: strengths, weaknesses, opportunities, threats")),
+            SelectChoice("start-stop-continue", _l("Start, stop, continue")),
         ],
     )
-    language = SelectField(_l("Language of the workshop"), choices=[("fr", "Français"), ("en", "English")])
+    language = SelectField(
+        _l("Language of the workshop"),
+        choices=[SelectChoice("fr", "Français"), SelectChoice("en", "English")],
+    )
     vote_budget = IntegerField(
         _l("Dots per participant"), default=5, validators=[NumberRange(min=0, max=100)]
     )
@@ -141,6 +155,14 @@ def new_links(code):
         reachable=reachable_by_phones(base),
         base_url=base,
     )
+
+
+@bp.post("/workshops/<code>/delete")
+def delete(code):
+    """Delete a workshop and everything in it, after the organiser confirmed."""
+    if signed_in() and ConfirmForm().validate_on_submit():
+        delete_workshop(db.session, find_workshop(db.session, code))
+    return redirect(url_for("organiser.index"))
 
 
 @bp.post("/signout")

@@ -1,13 +1,15 @@
 """Workshops and their tables: creation, lookup by join code, and the snapshot clients start from."""
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from facilitator import tokens
 from facilitator.errors import DomainError
+from facilitator.events import Audience, commit_and_publish
 from facilitator.families import DEFAULT_ORGANISATIONS, TEMPLATES, families_for
 from facilitator.models import Card, Group, Participant, Workshop
 
@@ -162,3 +164,21 @@ def rotate_links(session, workshop: Workshop) -> WorkshopSecrets:
         group.referent_token_hash = tokens.hash_token(secrets.referent_tokens[group.number])
     session.commit()
     return secrets
+
+
+def delete_workshop(session, workshop: Workshop):
+    """Delete a workshop and everything in it (tables, participants, cards, events), then tell its clients."""
+    workshop_id = workshop.id
+    session.execute(delete(Workshop).where(Workshop.id == workshop_id))
+    commit_and_publish(session, [], announcements=[({"type": "workshop:deleted"}, Audience(workshop_id))])
+
+
+def purge_old_workshops(session, days: int, now: datetime | None = None) -> int:
+    """Delete the workshops created more than `days` days ago (0 keeps everything); return how many."""
+    if days <= 0:
+        return 0
+    limit = (now or datetime.now(UTC)) - timedelta(days=days)
+    old = session.scalars(select(Workshop).where(Workshop.created_at < limit)).all()
+    for workshop in old:
+        delete_workshop(session, workshop)
+    return len(old)

@@ -1,0 +1,89 @@
+"""Privacy: the organiser deletes a workshop and everything in it; old workshops are purged."""
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import update
+
+from facilitator.extensions import db
+from facilitator.models import Workshop
+from facilitator.workshops import purge_old_workshops
+from tests.conftest import new_client_id, received
+
+ORGANISER = {"Authorization": "Bearer test-organiser-key"}
+
+
+def post(sock, text):
+    return sock.emit(
+        "card:add", {"client_id": new_client_id(), "family": "forces", "text": text}, callback=True
+    )
+
+
+def test_the_organiser_deletes_a_workshop_and_everything_in_it(client, make_workshop, phone, count_rows):
+    kept, _ = make_workshop(title="Gardé")
+    kept_phone, _ = phone(kept.code)
+    post(kept_phone, "Je reste")
+    doomed, _ = make_workshop(title="Supprimé")
+    sock, _ = phone(doomed.code, name="Camille")
+    post(sock, "Une idée à effacer")
+    sock.get_received()
+
+    assert client.delete(f"/api/workshops/{doomed.code}").status_code == 401
+    assert client.delete(f"/api/workshops/{doomed.code}", headers=ORGANISER).status_code == 204
+
+    assert received(sock, "workshop:deleted") == [{"type": "workshop:deleted"}]
+    assert client.get(f"/api/workshops/{doomed.code}").status_code == 404
+    assert post(sock, "Trop tard")["error"]["code"] == "unknown_workshop"
+    rows = count_rows()
+    assert rows["workshops"] == 1 and rows["participants"] == 1 and rows["cards"] == 1
+    assert post(kept_phone, "Toujours là")["ok"]
+
+
+def test_deleting_an_unknown_workshop_is_a_404(client):
+    response = client.delete("/api/workshops/ZZZZZZZZ", headers=ORGANISER)
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == "unknown_workshop"
+
+
+def test_the_organiser_page_deletes_a_workshop(client, make_workshop):
+    workshop, _ = make_workshop()
+    client.post("/organiser", data={"key": "test-organiser-key"})
+    assert workshop.code in client.get("/organiser").get_data(as_text=True)
+    response = client.post(f"/organiser/workshops/{workshop.code}/delete")
+    assert response.status_code == 302
+    assert client.get(f"/api/workshops/{workshop.code}").status_code == 404
+
+
+def test_old_workshops_are_purged_after_the_retention_period(app, make_workshop, count_rows):
+    old, _ = make_workshop(title="Ancien")
+    recent, _ = make_workshop(title="Récent")
+    with app.app_context():
+        db.session.execute(
+            update(Workshop)
+            .where(Workshop.id == old.id)
+            .values(created_at=datetime.now(UTC) - timedelta(days=200))
+        )
+        db.session.commit()
+        assert purge_old_workshops(db.session, 0) == 0
+        assert purge_old_workshops(db.session, 365) == 0
+        assert purge_old_workshops(db.session, 180) == 1
+        assert [w.title for w in db.session.query(Workshop)] == ["Récent"]
+    assert count_rows()["workshops"] == 1
+
+
+def test_the_organiser_form_refuses_a_table_name_too_long(client, count_rows):
+    client.post("/organiser", data={"key": "test-organiser-key"})
+    response = client.post(
+        "/organiser/workshops",
+        data={
+            "title": "Atelier",
+            "groups": 2,
+            "group_names": "Accueil\n" + "x" * 81,
+            "template": "concertation",
+            "language": "fr",
+            "vote_budget": 5,
+            "organisations": "OT, ADT",
+        },
+    )
+    assert response.status_code == 400
+    assert "80 caractères au plus" in response.get_data(as_text=True)
+    assert count_rows()["workshops"] == 0
