@@ -340,6 +340,31 @@ def test_card_typed_while_the_server_is_down_is_sent_once(server_factory, open_c
     assert snapshot["participants"] == {"1": 1, "2": 0}, "the phone came back as the same participant"
 
 
+def test_cards_refused_by_the_rate_limit_are_sent_later(server_factory, open_context):
+    """A référent typing a pile of paper cards fast: those over the limit wait, then go, once each."""
+    server = server_factory("eventlet", FACILITATOR_RATE_CARDS="3/2 seconds")
+    created = server.create_workshop(groups=1)
+    referent = open_context(**TABLET).new_page()
+    referent.goto(created["groups"][0]["referent_url"])
+    expect(referent.locator("#post-section")).to_be_visible()
+    texts = [f"Carte papier n°{number}" for number in range(1, 7)]
+    for text in texts:
+        referent.locator("#card-text").fill(text)
+        referent.locator("#card-text").press("Enter")
+    expect(referent.locator("#cards .is-pending").first).to_be_visible()
+    expect(referent.locator("#cards .is-pending")).to_have_count(0, timeout=15_000)
+    expect(referent.locator("#cards li[data-card-id]")).to_have_count(6)
+    expect(referent.locator("#card-error")).to_be_hidden()
+    board = LiveClient(server, "board")
+    try:
+        cards = board.join(code=created["code"], role="board", token=created["board_token"])["snapshot"][
+            "cards"
+        ]
+    finally:
+        board.close()
+    assert sorted(card["text"] for card in cards) == sorted(texts)
+
+
 def test_phone_falls_back_to_polling_when_websockets_are_blocked(live_server, open_context):
     """A venue proxy that refuses WebSockets: the phone still joins and posts, over long-polling."""
     created = live_server.create_workshop(groups=2)

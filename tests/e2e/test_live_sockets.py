@@ -154,8 +154,11 @@ def run_workshop(server, connect, *, tables, per_table, cards_per_phone, resend_
 
 
 def test_thirty_phones_four_tables_one_board(live_server, connect):
-    """32 phones at 4 tables post 320 cards at once; everyone gets exactly their share, once."""
-    run_workshop(live_server, connect, tables=4, per_table=8, cards_per_phone=10, resend_every=7)
+    """32 phones at 4 tables post 288 cards at once; everyone gets exactly their share, once.
+
+    Each phone stays under the default card rate limit (15 per 10 seconds): 9 cards, at most one
+    card resent twice, and a sentinel."""
+    run_workshop(live_server, connect, tables=4, per_table=8, cards_per_phone=9, resend_every=10)
 
 
 @pytest.mark.parametrize("live_server", ["gevent"], indirect=True)

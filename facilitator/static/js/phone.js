@@ -16,7 +16,8 @@
   var token = isReferent ? Live.pageToken("referent") : null;
 
   // Refusals that say "not now" rather than "never": keep the card and send it after the next join.
-  var RETRY_LATER = ["not_joined", "internal", "too_many_attempts"];
+  var RETRY_LATER = ["not_joined", "internal", "too_many_attempts", "rate_limited"];
+  var retryTimer = null;
   var list = document.getElementById("cards");
   var form = document.getElementById("card-form");
   var textarea = document.getElementById("card-text");
@@ -86,8 +87,11 @@
         delete inFlight[entry.client_id];
         // No answer, or the connection was not ready: the card stays in the outbox and goes again
         // (same client_id, so the server stores it once).
-        if (err) { window.setTimeout(flush, 3000); return; }
-        if (!reply.ok && RETRY_LATER.indexOf(reply.error.code) >= 0) { return; }
+        if (err) { retryLater(3); return; }
+        if (!reply.ok && RETRY_LATER.indexOf(reply.error.code) >= 0) {
+          retryLater((reply.error.details && reply.error.details.retry_after) || 3);
+          return;
+        }
         outbox = outbox.filter(function (other) { return other.client_id !== entry.client_id; });
         saveOutbox();
         if (reply.ok) {
@@ -101,6 +105,12 @@
         render();
       });
     });
+  }
+
+  /* One timer for the whole outbox: a burst of refusals schedules one retry, not one each. */
+  function retryLater(seconds) {
+    if (retryTimer) { return; }
+    retryTimer = window.setTimeout(function () { retryTimer = null; flush(); }, seconds * 1000);
   }
 
   function updateCounter() {
