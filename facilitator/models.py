@@ -12,6 +12,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -48,9 +49,21 @@ class Workshop(Base):
     board_token_hash: Mapped[str] = mapped_column(String(64))
     seq: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    locked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    essentials_per_family: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
+    family_budgets: Mapped[dict | None] = mapped_column(JSON, default=None)
+    # The agenda's run state. `step_position` None: free mode (every family open, voting open).
+    step_position: Mapped[int | None] = mapped_column(Integer, default=None)
+    step_status: Mapped[str] = mapped_column(String(16), default="free", server_default="free")
+    step_started_at: Mapped[datetime | None] = mapped_column(default=None)
+    step_deadline: Mapped[datetime | None] = mapped_column(default=None)
+    step_remaining: Mapped[int | None] = mapped_column(Integer, default=None)
 
     groups: Mapped[list["Group"]] = relationship(
         back_populates="workshop", order_by="Group.number", cascade="all, delete-orphan"
+    )
+    steps: Mapped[list["Step"]] = relationship(
+        back_populates="workshop", order_by="Step.position", cascade="all, delete-orphan"
     )
 
     def group(self, number):
@@ -69,11 +82,32 @@ class Group(Base):
     number: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(80))
     referent_token_hash: Mapped[str] = mapped_column(String(64), index=True)
+    ready: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     workshop: Mapped[Workshop] = relationship(back_populates="groups")
 
     def to_dict(self):
         return {"number": self.number, "name": self.name}
+
+
+class Step(Base):
+    """A step of the agenda: which families are open, whether cards stay hidden until reveal, voting."""
+
+    __tablename__ = "steps"
+    __table_args__ = (UniqueConstraint("workshop_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(200))
+    duration: Mapped[int] = mapped_column(Integer)  # seconds
+    open_families: Mapped[list] = mapped_column(JSON)
+    hidden_until_reveal: Mapped[bool] = mapped_column(Boolean, default=False)
+    voting: Mapped[str] = mapped_column(String(16), default="off")  # off | table | plenary
+    revealed: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    workshop: Mapped[Workshop] = relationship(back_populates="steps")
 
 
 class Participant(Base):
@@ -106,9 +140,14 @@ class Card(Base):
     family: Mapped[str] = mapped_column(String(40))
     text: Mapped[str] = mapped_column(Text)
     source: Mapped[str] = mapped_column(String(16), default="phone")
-    status: Mapped[str] = mapped_column(String(16), default="visible")
+    status: Mapped[str] = mapped_column(String(16), default="visible")  # visible | hidden | merged | deleted
+    sealed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # until reveal
+    step_id: Mapped[int | None] = mapped_column(ForeignKey("steps.id", ondelete="SET NULL"))
+    theme_id: Mapped[int | None] = mapped_column(ForeignKey("themes.id", ondelete="SET NULL"))
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("cards.id", ondelete="SET NULL"))
     seq: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime | None] = mapped_column(default=None)
 
     group: Mapped[Group] = relationship()
     participant: Mapped[Participant | None] = relationship()
@@ -132,6 +171,63 @@ class Card(Base):
         }
 
 
+class Theme(Base):
+    """A titled group of cards at one table."""
+
+    __tablename__ = "themes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Vote(Base):
+    """One dot a participant put on a card or a theme; taking a dot back deletes its row."""
+
+    __tablename__ = "votes"
+    __table_args__ = (Index("ix_votes_workshop_participant", "workshop_id", "participant_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
+    card_id: Mapped[int | None] = mapped_column(ForeignKey("cards.id", ondelete="CASCADE"), index=True)
+    theme_id: Mapped[int | None] = mapped_column(ForeignKey("themes.id", ondelete="CASCADE"), index=True)
+    stage: Mapped[str] = mapped_column(String(16), default="table")  # table | plenary
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Essential(Base):
+    """What a table kept: a card or a theme, in a family, in order."""
+
+    __tablename__ = "essentials"
+    __table_args__ = (Index("ix_essentials_workshop_group", "workshop_id", "group_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
+    family: Mapped[str] = mapped_column(String(40))
+    card_id: Mapped[int | None] = mapped_column(ForeignKey("cards.id", ondelete="CASCADE"))
+    theme_id: Mapped[int | None] = mapped_column(ForeignKey("themes.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    source: Mapped[str] = mapped_column(String(16), default="referent")  # referent | vote
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ClientRequest(Base):
+    """Client ids of acknowledged requests other than cards (edits, votes): a resend is answered, not redone."""
+
+    __tablename__ = "client_requests"
+    __table_args__ = (UniqueConstraint("workshop_id", "client_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    client_id: Mapped[str] = mapped_column(String(64))
+    reply: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class Event(Base):
     """One change of a workshop, in order: the replay log behind `sync` and the report timeline."""
 
@@ -143,5 +239,7 @@ class Event(Base):
     seq: Mapped[int] = mapped_column(Integer)
     type: Mapped[str] = mapped_column(String(40))
     group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
+    # An event only this participant may see (their own card while it is sealed until reveal).
+    participant_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
     payload: Mapped[dict] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from facilitator import tokens
+from facilitator.agenda import default_steps, step_to_dict
 from facilitator.errors import DomainError
 from facilitator.events import Audience, commit_and_publish
 from facilitator.families import DEFAULT_ORGANISATIONS, TEMPLATES, families_for
@@ -65,6 +66,7 @@ def create_workshop(
         board_token_hash=tokens.hash_token(secrets.board_token),
         seq=0,
     )
+    workshop.steps.extend(default_steps(template, language))
     for number in range(1, groups + 1):
         referent_token = tokens.new_token()
         secrets.referent_tokens[number] = referent_token
@@ -117,6 +119,7 @@ def public_info(workshop: Workshop) -> dict:
         "vote_budget": workshop.vote_budget,
         "anonymous": workshop.anonymous,
         "groups": [group.to_dict() for group in workshop.groups],
+        "agenda": [step_to_dict(step) for step in workshop.steps],
     }
 
 
