@@ -1,0 +1,12 @@
+"""Socket.IO handlers: validate the payload, call one domain function, answer through the ack.
+
+Rooms: `w<id>` every connection of a workshop; `w<id>:board` the facilitator and boards (every
+table); `w<id>:g<group id>` the phones and the référent of one table. Phones are only ever in their
+table's room, so they never receive another table's cards.
+
+`core` holds the rooms, the publisher and the `on_event` decorator; each other module registers the
+handlers of one feature when it is imported here.
+"""
+
+from facilitator.realtime import session  # noqa: F401  (registers join, sync, card:add, disconnect)
+from facilitator.realtime.core import connections, join_failures, publish, rooms_for  # noqa: F401
