@@ -58,16 +58,20 @@
        proxy or an old phone refuses WebSockets. */
     var socket = window.io({ transports: ["websocket", "polling"], tryAllTransports: true, reconnectionDelayMax: 5000 });
     var state = { seq: 0, joined: false };
-    var handled = ["card:added", "participants:count"];
 
     function apply(message) {
-      if (!message || typeof message.seq !== "number") { return; }
-      if (message.seq > state.seq) { state.seq = message.seq; }
-      options.onEvent(message);
+      if (!message || typeof message.type !== "string") { return; }
+      if (typeof message.seq === "number" && message.seq > state.seq) { state.seq = message.seq; }
+      if (options.onEvent) { options.onEvent(message); }
+      (subscribers[message.type] || []).concat(subscribers["*"] || []).forEach(function (fn) { fn(message); });
     }
 
+    /* A rejoin after a drop sends the highest seq seen: the server answers with the missed events when
+       it can, or a fresh snapshot when too much happened. */
     function join() {
-      socket.timeout(15000).emit("join", options.payload(), function (err, reply) {
+      var payload = options.payload();
+      if (state.seq > 0) { payload.since = state.seq; }
+      socket.timeout(15000).emit("join", payload, function (err, reply) {
         if (err) { setStatus("offline"); return join(); }
         if (!reply.ok) {
           setStatus("offline");
@@ -75,13 +79,20 @@
           return;
         }
         state.joined = true;
-        state.seq = reply.snapshot.seq;
         setStatus("connected");
-        options.onJoined(reply);
+        if (reply.snapshot) {
+          state.seq = reply.snapshot.seq;
+          options.onJoined(reply);
+        } else {
+          reply.events.forEach(apply);
+          if (reply.seq > state.seq) { state.seq = reply.seq; }
+          if (options.onResumed) { options.onResumed(reply); }
+        }
+        joinHooks.forEach(function (fn) { fn(reply); });
       });
     }
 
-    handled.forEach(function (type) { socket.on(type, apply); });
+    socket.onAny(function (type, message) { if (message && message.type === type) { apply(message); } });
     socket.on("connect", function () { setStatus("connecting"); join(); });
     /* Until the next join is acknowledged the server does not know this connection: nothing may be
        sent but `join` (a card sent now would be refused with not_joined). */
@@ -89,7 +100,7 @@
     socket.io.on("reconnect_attempt", function () { setStatus("offline"); });
     window.addEventListener("offline", function () { setStatus("offline"); });
 
-    return {
+    Live.current = {
       socket: socket,
       state: state,
       join: join,
@@ -98,11 +109,22 @@
         socket.timeout(10000).emit(event, payload, done);
       }
     };
+    return Live.current;
   }
 
-  window.Live = {
+  /* Feature scripts (agenda, votes, moderation…) listen to broadcasts and joins without touching the
+     page's own script: Live.subscribe("step:changed", fn), Live.onJoin(fn). */
+  var subscribers = {};
+  var joinHooks = [];
+  function subscribe(type, fn) { (subscribers[type] = subscribers[type] || []).push(fn); }
+  function onJoin(fn) { joinHooks.push(fn); }
+
+  var Live = window.Live = {
     data: data,
     connect: connect,
+    subscribe: subscribe,
+    onJoin: onJoin,
+    current: null,
     pageToken: pageToken,
     randomId: randomId,
     storageGet: storageGet,

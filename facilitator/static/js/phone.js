@@ -187,7 +187,9 @@
 
   function start() {
     if (live) { live.join(); return; }
-    live = Live.connect({ payload: payload, onJoined: onJoined, onEvent: onEvent, onJoinError: onJoinError });
+    live = Live.connect({
+      payload: payload, onJoined: onJoined, onResumed: flush, onEvent: onEvent, onJoinError: onJoinError
+    });
   }
 
   document.getElementById("join-form").addEventListener("submit", function (event) {
