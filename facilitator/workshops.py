@@ -133,8 +133,23 @@ def participant_counts(session, workshop: Workshop) -> dict[int, int]:
     return {number: count for number, count in rows}
 
 
-def workshop_snapshot(session, workshop: Workshop, group: Group | None) -> dict:
-    """Return the state a client starts from; `group` None means every table (facilitator, board)."""
+SNAPSHOT_PARTS = []
+
+
+def snapshot_part(part):
+    """Register `part(session, workshop, group, viewer) -> dict`, merged into every snapshot.
+
+    Each feature (agenda, votes, themes…) adds its own state this way, next to its domain functions.
+    """
+    SNAPSHOT_PARTS.append(part)
+    return part
+
+
+def workshop_snapshot(session, workshop: Workshop, group: Group | None, viewer=None) -> dict:
+    """Return the state a client starts from; `group` None means every table (facilitator, board).
+
+    `viewer` (an `access.Viewer`, None in scripts) lets features show someone their own private state.
+    """
     query = (
         select(Card)
         .where(Card.workshop_id == workshop.id)
@@ -145,12 +160,15 @@ def workshop_snapshot(session, workshop: Workshop, group: Group | None) -> dict:
         query = query.where(Card.group_id == group.id)
     cards = session.scalars(query).all()
     counts = participant_counts(session, workshop)
-    return {
+    snapshot = {
         "seq": workshop.seq,
         "workshop": public_info(workshop),
         "cards": [card.to_dict(anonymous=workshop.anonymous) for card in cards],
         "participants": {str(number): counts.get(number, 0) for number in _visible_numbers(workshop, group)},
     }
+    for part in SNAPSHOT_PARTS:
+        snapshot.update(part(session, workshop, group, viewer))
+    return snapshot
 
 
 def _visible_numbers(workshop, group):

@@ -106,7 +106,7 @@ def current_workshop(viewer: Viewer) -> Workshop:
 def snapshot_for(workshop: Workshop, viewer: Viewer) -> dict:
     """The state this viewer starts from: its table only, or every table for boards."""
     group = None if viewer.sees_every_table else workshop.group(viewer.group_number)
-    snapshot = workshop_snapshot(db.session, workshop, group)
+    snapshot = workshop_snapshot(db.session, workshop, group, viewer)
     snapshot["workshop"]["family_labels"] = family_labels(workshop.families)
     return snapshot
 
