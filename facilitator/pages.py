@@ -90,7 +90,8 @@ def participant(code):
     """The participant's phone page; ?g=<n> goes straight to table n."""
     workshop = _workshop_or_404(code)
     if workshop.code != code:
-        return redirect(url_for("pages.participant", code=workshop.code, **request.args))
+        kept = {key: request.args[key] for key in ("g", "lang") if key in request.args}
+        return redirect(url_for("pages.participant", code=workshop.code, **kept))
     group = request.args.get("g", type=int)
     if group is not None and workshop.group(group) is None:
         group = None

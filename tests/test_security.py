@@ -111,3 +111,10 @@ def test_socket_connections_only_from_the_apps_own_origin(client, origin, accept
     headers = {"Origin": origin} if origin else {}
     response = client.get("/socket.io/?EIO=4&transport=polling", headers=headers)
     assert (response.status_code == 200) is accepted, response.data[:200]
+
+
+def test_a_code_typed_in_lower_case_redirects_keeping_only_the_table(client, make_workshop):
+    workshop, _ = make_workshop()
+    response = client.get(f"/j/{workshop.code.lower()}?g=2&code=x&_external=1&_scheme=https")
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/j/{workshop.code}?g=2"
