@@ -89,15 +89,32 @@ def index():
                 return redirect(url_for("organiser.index"))
             error = _l("This key is not the organiser key printed when the server started.")
         return render_template("organiser_signin.html", form=form, error=error), 401 if error else 200
+    return organiser_page(WorkshopForm())
+
+
+def organiser_page(form):
+    """Render the organiser page: the creation form and the workshops on this server."""
     workshops = db.session.scalars(select(Workshop).order_by(Workshop.created_at.desc())).all()
     base = public_base_url(current_app.config)
     return render_template(
         "organiser.html",
-        form=WorkshopForm(),
+        form=form,
         workshops=workshops,
         base_url=base,
         reachable=reachable_by_phones(base),
         confirm=ConfirmForm(),
+    )
+
+
+def links_page(workshop, secrets):
+    """Render the links of a workshop, shown once: the tokens are not kept in clear."""
+    base = public_base_url(current_app.config)
+    return render_template(
+        "workshop_links.html",
+        workshop=workshop,
+        links=workshop_links(base, workshop, secrets),
+        reachable=reachable_by_phones(base),
+        base_url=base,
     )
 
 
@@ -107,17 +124,8 @@ def create():
     if not signed_in():
         return redirect(url_for("organiser.index"))
     form = WorkshopForm()
-    base = public_base_url(current_app.config)
     if not form.validate_on_submit():
-        workshops = db.session.scalars(select(Workshop).order_by(Workshop.created_at.desc())).all()
-        return render_template(
-            "organiser.html",
-            form=form,
-            workshops=workshops,
-            base_url=base,
-            reachable=reachable_by_phones(base),
-            confirm=ConfirmForm(),
-        ), 400
+        return organiser_page(form), 400
     organisations = [o.strip() for o in (form.organisations.data or "").split(",") if o.strip()]
     workshop, secrets = create_workshop(
         db.session,
@@ -131,13 +139,7 @@ def create():
         organisations=organisations[:20] or None,
         anonymous=form.anonymous.data,
     )
-    return render_template(
-        "workshop_links.html",
-        workshop=workshop,
-        links=workshop_links(base, workshop, secrets),
-        reachable=reachable_by_phones(base),
-        base_url=base,
-    )
+    return links_page(workshop, secrets)
 
 
 @bp.post("/workshops/<code>/links")
@@ -146,15 +148,7 @@ def new_links(code):
     if not signed_in() or not ConfirmForm().validate_on_submit():
         return redirect(url_for("organiser.index"))
     workshop = find_workshop(db.session, code)
-    secrets = rotate_links(db.session, workshop)
-    base = public_base_url(current_app.config)
-    return render_template(
-        "workshop_links.html",
-        workshop=workshop,
-        links=workshop_links(base, workshop, secrets),
-        reachable=reachable_by_phones(base),
-        base_url=base,
-    )
+    return links_page(workshop, rotate_links(db.session, workshop))
 
 
 @bp.post("/workshops/<code>/delete")
