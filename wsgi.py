@@ -11,14 +11,24 @@ from dotenv import load_dotenv
 
 load_dotenv()
 ASYNC_MODE = os.environ.get("FACILITATOR_ASYNC_MODE", "eventlet")
+POSTGRES = os.environ.get("DATABASE_URL", "").startswith("postgres")
 if ASYNC_MODE == "eventlet":
     import eventlet
 
     eventlet.monkey_patch()
+    if POSTGRES:
+        # psycopg2 waits for PostgreSQL in C; psycogreen makes it yield to the other green threads.
+        from psycogreen.eventlet import patch_psycopg
+
+        patch_psycopg()
 elif ASYNC_MODE == "gevent":
     from gevent import monkey
 
     monkey.patch_all()
+    if POSTGRES:
+        from psycogreen.gevent import patch_psycopg
+
+        patch_psycopg()
 
 from facilitator import create_app  # noqa: E402
 from facilitator.config import Config  # noqa: E402

@@ -61,6 +61,8 @@ class Config:
             if origin.strip()
         ]
         self.TRUST_PROXY = _int("FACILITATOR_TRUST_PROXY", 0)
+        websocket_only = os.environ.get("FACILITATOR_WEBSOCKET_ONLY", "")
+        self.WEBSOCKET_ONLY = websocket_only == "1" if websocket_only else bool(self.REDIS_URL)
         self.TESTING = False
         for key, value in overrides.items():
             setattr(self, key, value)

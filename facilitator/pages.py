@@ -47,6 +47,7 @@ def _page_context(workshop, role, group=None):
         "join_url": join_url(base, workshop.code),
         "language": str(get_locale()),
         "text_limit": current_app.config["CARD_TEXT_MAX"],
+        "websocket_only": current_app.config["WEBSOCKET_ONLY"],
         "name_limit": current_app.config["NAME_MAX"],
     }
 

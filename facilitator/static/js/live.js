@@ -56,7 +56,10 @@
   function connect(options) {
     /* WebSocket first (one connection, no polling round trips on a busy Wi-Fi); long-polling when a
        proxy or an old phone refuses WebSockets. */
-    var socket = window.io({ transports: ["websocket", "polling"], tryAllTransports: true, reconnectionDelayMax: 5000 });
+    /* Behind a load balancer (several processes) the page uses WebSocket only: long-polling would need
+       sticky sessions, which a venue's single NAT address makes impossible to key on the client IP. */
+    var transports = data.websocket_only ? ["websocket"] : ["websocket", "polling"];
+    var socket = window.io({ transports: transports, tryAllTransports: !data.websocket_only, reconnectionDelayMax: 5000 });
     var state = { seq: 0, joined: false };
 
     function apply(message) {
