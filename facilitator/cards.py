@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from facilitator.access import Viewer
+from facilitator.agenda import check_posting, current_step, sealed_event, sealing_step
 from facilitator.errors import DomainError
 from facilitator.events import commit_and_publish, next_seq, record_event
 from facilitator.models import Card, Workshop
@@ -54,7 +55,12 @@ def post_card(
         return _same_author(existing, viewer), False
     if family not in workshop.families:
         raise DomainError("unknown_family")
+    # The agenda decides: locked workshop, family closed in this step, or the step's time is up (a paper
+    # card typed by a référent is still taken until the facilitator changes step).
+    check_posting(workshop, family, paper=viewer.role != "participant")
     text = clean_text(text, text_limit)
+    step = sealing_step(workshop)
+    current = current_step(workshop)
     if viewer.role == "facilitator":
         if group_number is None:
             raise DomainError("group_required")
@@ -70,6 +76,8 @@ def post_card(
         text=text,
         source="phone" if viewer.role == "participant" else "paper",
         status="visible",
+        sealed=step is not None,
+        step_id=current.id if current is not None else None,
     )
     card.group = group
     try:
@@ -87,6 +95,27 @@ def _record_card(session, workshop, card):
     card.seq = next_seq(session, workshop.id)
     session.add(card)
     session.flush()
+    if card.sealed:
+        # Hidden until reveal: the author alone gets the card (a private event); the boards and the
+        # table get `card:sealed`, counts without text or author.
+        events = []
+        seq = card.seq
+        if card.participant_id is not None:
+            events.append(
+                record_event(
+                    session,
+                    workshop,
+                    "card:added",
+                    {"card": card.to_dict(anonymous=workshop.anonymous)},
+                    card.group,
+                    seq=card.seq,
+                    participant_id=card.participant_id,
+                )
+            )
+            seq = None
+        events.append(sealed_event(session, workshop, card, seq=seq))
+        commit_and_publish(session, events)
+        return card.seq
     event = record_event(
         session,
         workshop,

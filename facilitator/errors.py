@@ -40,6 +40,17 @@ MESSAGES = {
     "unauthorised": _l("A valid key is required."),
     "not_found": _l("Not found."),
     "internal": _l("Something went wrong on the server. Try again."),
+    "locked": _l("The workshop is locked by the facilitator: nothing can be posted for now."),
+    "family_closed": _l("This family is closed in this step. Open now: %(open)s."),
+    "posting_closed": _l("No card family is open in this step: listen to the facilitator."),
+    "step_closed": _l("Time is up for this step: posting is closed until the facilitator goes on."),
+    "agenda_started": _l("The agenda has already started: it can no longer be edited."),
+    "agenda_not_started": _l("The agenda has not started yet."),
+    "agenda_ended": _l("The agenda is already over."),
+    "not_running": _l("The step clock is not running."),
+    "not_paused": _l("The step clock is not paused."),
+    "no_next_step": _l("This is the last step: end the agenda instead."),
+    "unknown_step": _l("This step does not exist in the agenda."),
 }
 
 

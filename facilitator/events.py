@@ -17,10 +17,11 @@ from facilitator.models import Event, Workshop
 
 @dataclass(frozen=True)
 class Audience:
-    """Who receives an event: the whole workshop, or the boards plus one table."""
+    """Who receives an event: the whole workshop, the boards plus one table, or one participant."""
 
     workshop_id: int
     group_id: int | None = None
+    participant_id: int | None = None  # set: only that participant's connections (a sealed card)
 
 
 def _ignore(_event, _audience):
@@ -55,10 +56,13 @@ def next_seq(session, workshop_id: int) -> int:
     return seq
 
 
-def record_event(session, workshop: Workshop, type_: str, payload: dict, group=None, seq=None) -> Event:
+def record_event(
+    session, workshop: Workshop, type_: str, payload: dict, group=None, seq=None, participant_id=None
+) -> Event:
     """Append an event to the workshop's log (not committed yet); the payload gets its `seq`.
 
     Pass `seq` when the change itself stores the number it was taken with (a card keeps its own).
+    `participant_id`: a private event, for that participant's connections only (their sealed card).
     """
     if seq is None:
         seq = next_seq(session, workshop.id)
@@ -68,6 +72,7 @@ def record_event(session, workshop: Workshop, type_: str, payload: dict, group=N
         seq=seq,
         type=type_,
         group_id=group.id if group is not None else None,
+        participant_id=participant_id,
         payload=body,
     )
     session.add(event)
@@ -82,19 +87,31 @@ def commit_and_publish(session, events: list[Event], announcements=()):
     """
     session.commit()
     for event in events:
-        _publisher(event.payload, Audience(event.workshop_id, event.group_id))
+        _publisher(event.payload, Audience(event.workshop_id, event.group_id, event.participant_id))
     for message, audience in announcements:
         _publisher(message, audience)
 
 
-def events_since(session, workshop: Workshop, since: int, group_id: int | None, limit: int):
+def events_since(
+    session,
+    workshop: Workshop,
+    since: int,
+    group_id: int | None,
+    limit: int,
+    participant_id: int | None = None,
+):
     """Return the messages after `since` that this viewer may see, or None when a snapshot is due.
 
-    `group_id` None means the viewer sees every table (facilitator, board).
+    `group_id` None means the viewer sees every table (facilitator, board). Private events reach only
+    their participant (`participant_id`).
     """
     if since < 0 or since > workshop.seq or workshop.seq - since > limit:
         return None
     query = select(Event).where(Event.workshop_id == workshop.id, Event.seq > since).order_by(Event.seq)
     if group_id is not None:
         query = query.where((Event.group_id.is_(None)) | (Event.group_id == group_id))
+    if participant_id is None:
+        query = query.where(Event.participant_id.is_(None))
+    else:
+        query = query.where(Event.participant_id.is_(None) | (Event.participant_id == participant_id))
     return [event.payload for event in session.scalars(query)]

@@ -166,6 +166,7 @@ class Card(Base):
             "organisation": None if anonymous or self.participant is None else self.participant.organisation,
             "source": self.source,
             "status": self.status,
+            "sealed": bool(self.sealed),  # hidden until reveal: only its author ever receives it
             "seq": self.seq,
             "created_at": isoformat(self.created_at),
         }

@@ -81,3 +81,40 @@ def describe(exc: Exception) -> str:
         where = ".".join(str(part) for part in first.get("loc", ())) or "payload"
         return f"{where}: {first.get('msg', 'invalid')}"
     return str(exc)
+
+
+# --- Agenda and timer (realtime/agenda.py) --------------------------------------------------------------
+
+
+class StepPayload(Payload):
+    title: StrictStr = Field(max_length=HUGE)
+    minutes: StrictInt = Field(ge=1, le=480)
+    open_families: list[StrictStr] = Field(default_factory=list, max_length=20)
+    hidden_until_reveal: StrictBool = False
+    voting: Literal["off", "table", "plenary"] = "off"
+    kind: StrictStr | None = Field(default=None, max_length=40)
+
+
+class AgendaUpdatePayload(Payload):
+    steps: list[StepPayload] = Field(min_length=1, max_length=30)
+
+
+class EmptyPayload(Payload):
+    pass
+
+
+class StepExtendPayload(Payload):
+    minutes: StrictInt = Field(ge=1, le=60)
+
+
+class StepGotoPayload(Payload):
+    position: StrictInt = Field(ge=0, le=1000)
+
+
+class CardsRevealPayload(Payload):
+    step: StrictInt | None = Field(default=None, ge=0, le=1000)
+    group: StrictInt | None = Field(default=None, ge=1, le=10_000)
+
+
+class WorkshopLockPayload(Payload):
+    locked: StrictBool

@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from facilitator import tokens
-from facilitator.agenda import default_steps, step_to_dict
+from facilitator.agenda import agenda_snapshot, default_steps, readable_cards, step_to_dict
 from facilitator.errors import DomainError
 from facilitator.events import Audience, commit_and_publish
 from facilitator.families import DEFAULT_ORGANISATIONS, TEMPLATES, families_for
@@ -145,6 +145,9 @@ def snapshot_part(part):
     return part
 
 
+snapshot_part(agenda_snapshot)  # "agenda" (run state) and "sealed" (counts of cards hidden until reveal)
+
+
 def workshop_snapshot(session, workshop: Workshop, group: Group | None, viewer=None) -> dict:
     """Return the state a client starts from; `group` None means every table (facilitator, board).
 
@@ -152,7 +155,7 @@ def workshop_snapshot(session, workshop: Workshop, group: Group | None, viewer=N
     """
     query = (
         select(Card)
-        .where(Card.workshop_id == workshop.id)
+        .where(Card.workshop_id == workshop.id, readable_cards(viewer))
         .order_by(Card.seq)
         .options(selectinload(Card.participant), selectinload(Card.group))
     )

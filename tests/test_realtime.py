@@ -407,6 +407,7 @@ def test_sync_after_join_with_the_snapshot_seq_misses_nothing_and_repeats_nothin
     w, _ = workshop
     test_client, reply = phone(w.code, group=1)
     sync = test_client.emit("sync", {"since": reply["snapshot"]["seq"]}, callback=True)
+    assert sync.pop("server_time").endswith("Z"), "the clock that countdowns correct themselves with"
     assert sync == {"ok": True, "seq": reply["snapshot"]["seq"], "events": []}
 
 

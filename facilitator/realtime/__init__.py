@@ -8,5 +8,8 @@ table's room, so they never receive another table's cards.
 handlers of one feature when it is imported here.
 """
 
-from facilitator.realtime import session  # noqa: F401  (registers join, sync, card:add, disconnect)
+from facilitator.realtime import (
+    agenda,  # noqa: F401  (agenda, timer, reveal, lock)
+    session,  # noqa: F401  (registers join, sync, card:add, disconnect)
+)
 from facilitator.realtime.core import connections, join_failures, publish, rooms_for  # noqa: F401

@@ -1,8 +1,9 @@
 """The real-time core: rooms, publishing, the live connections and the handler decorator.
 
 Rooms: `w<id>` every connection of a workshop; `w<id>:board` the facilitator and boards (every
-table); `w<id>:g<group id>` the phones and the référent of one table. Phones are only ever in their
-table's room, so they never receive another table's cards.
+table); `w<id>:g<group id>` the phones and the référent of one table; `w<id>:p<participant id>` one
+participant's phones (private events: their own card while it is sealed until reveal). Phones are only
+ever in their table's room, so they never receive another table's cards.
 """
 
 import functools
@@ -16,7 +17,7 @@ from facilitator.errors import DomainError, error_body, from_exception
 from facilitator.events import Audience, events_since
 from facilitator.extensions import db, socketio
 from facilitator.i18n import family_labels
-from facilitator.models import Workshop
+from facilitator.models import Workshop, isoformat, utcnow
 from facilitator.ratelimits import rate_limits
 from facilitator.schemas import (
     describe,
@@ -43,18 +44,26 @@ def group_room(workshop_id, group_id):
     return f"w{workshop_id}:g{group_id}"
 
 
+def participant_room(workshop_id, participant_id):
+    return f"w{workshop_id}:p{participant_id}"
+
+
 def rooms_for(viewer: Viewer) -> list[str]:
     rooms = [workshop_room(viewer.workshop_id)]
     if viewer.sees_every_table:
         rooms.append(board_room(viewer.workshop_id))
     else:
         rooms.append(group_room(viewer.workshop_id, viewer.group_id))
+    if viewer.participant_id is not None:
+        rooms.append(participant_room(viewer.workshop_id, viewer.participant_id))
     return rooms
 
 
 def publish(message: dict, audience: Audience):
-    """Deliver a committed event: to the whole workshop, or to the boards and one table."""
-    if audience.group_id is None:
+    """Deliver a committed event: to the whole workshop, the boards and one table, or one participant."""
+    if audience.participant_id is not None:
+        to = participant_room(audience.workshop_id, audience.participant_id)
+    elif audience.group_id is None:
         to = workshop_room(audience.workshop_id)
     else:
         to = [board_room(audience.workshop_id), group_room(audience.workshop_id, audience.group_id)]
@@ -115,10 +124,21 @@ def catch_up(workshop: Workshop, viewer: Viewer, since: int | None) -> dict:
     """Return `{"seq", "events"}` missed since `since`, or `{"seq", "snapshot"}` when that is not possible."""
     if since is not None:
         group_id = None if viewer.sees_every_table else viewer.group_id
-        missed = events_since(db.session, workshop, since, group_id, current_app.config["SYNC_MAX_EVENTS"])
+        missed = events_since(
+            db.session,
+            workshop,
+            since,
+            group_id,
+            current_app.config["SYNC_MAX_EVENTS"],
+            participant_id=viewer.participant_id,
+        )
         if missed is not None:
-            return {"seq": workshop.seq, "events": missed}
-    return {"seq": workshop.seq, "snapshot": snapshot_for(workshop, viewer)}
+            return {"seq": workshop.seq, "events": missed, "server_time": isoformat(utcnow())}
+    return {
+        "seq": workshop.seq,
+        "snapshot": snapshot_for(workshop, viewer),
+        "server_time": isoformat(utcnow()),
+    }
 
 
 def client_address() -> str:
