@@ -1,6 +1,6 @@
 """Languages: French first, English available; picked by ?lang=, then a cookie, then the browser."""
 
-from flask import request
+from flask import current_app, request
 from flask_babel import lazy_gettext as _l
 
 LANGUAGES = ("fr", "en")
@@ -46,7 +46,15 @@ def remember_language(response):
     """Keep a language chosen with ?lang= for the next pages."""
     asked = request.args.get("lang")
     if asked in LANGUAGES and request.cookies.get(LANGUAGE_COOKIE) != asked:
-        response.set_cookie(LANGUAGE_COOKIE, asked, max_age=365 * 24 * 3600, samesite="Lax")
+        response.set_cookie(
+            LANGUAGE_COOKIE,
+            asked,
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            httponly=True,
+            # Same rule as the session cookie: Secure when the public address is https.
+            secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+        )
     return response
 
 
