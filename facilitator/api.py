@@ -9,7 +9,7 @@ from facilitator.extensions import db
 from facilitator.links import join_url, workshop_links
 from facilitator.network import public_base_url
 from facilitator.qr import qr_svg
-from facilitator.schemas import WorkshopCreatePayload, describe, parse
+from facilitator.schemas import KitPayload, WorkshopCreatePayload, describe, parse
 from facilitator.workshops import (
     create_workshop,
     delete_workshop,
@@ -101,3 +101,60 @@ def qr(code):
         find_group(workshop, group)
     url = join_url(public_base_url(current_app.config), workshop.code, group)
     return Response(qr_svg(url), mimetype="image/svg+xml")
+
+
+def require_facilitator(workshop):
+    """Refuse with 401 unless the request carries this workshop's facilitator token or the organiser key."""
+    token = bearer_token()
+    organiser_hash = tokens.hash_token(current_app.config["ORGANISER_KEY"])
+    if not (
+        tokens.token_matches(token, workshop.facilitator_token_hash)
+        or tokens.token_matches(token, organiser_hash)
+    ):
+        raise DomainError("unauthorised", status=401)
+
+
+def kit_options():
+    """Read the kit's options from the JSON body (an empty body keeps every default)."""
+    from facilitator.kit import KitOptions
+
+    data = request.get_json(silent=True) if request.get_data() else {}
+    try:
+        payload = parse(KitPayload, data)
+    except (ValidationError, ValueError) as exc:
+        raise DomainError("invalid_payload", problem=describe(exc)) from exc
+    return KitOptions(**payload.model_dump()).validated()
+
+
+def _download(content: bytes, mimetype: str, filename: str) -> Response:
+    response = Response(content, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"  # the PDF carries référent links
+    return response
+
+
+@bp.post("/workshops/<code>/kit.pdf")
+def kit_pdf(code):
+    """Build the printable kit (facilitator token or organiser key); issues fresh référent links."""
+    from facilitator.kit import build_kit, kit_filename
+
+    workshop = find_workshop(db.session, code)
+    require_facilitator(workshop)
+    options = kit_options()
+    pdf = build_kit(db.session, workshop, public_base_url(current_app.config), options)
+    return _download(pdf, "application/pdf", kit_filename(workshop, "pdf"))
+
+
+@bp.post("/workshops/<code>/kit.pptx")
+def kit_pptx(code):
+    """Build the introduction slides (facilitator token or organiser key); changes nothing."""
+    from facilitator.kit import kit_filename, render_slides
+
+    workshop = find_workshop(db.session, code)
+    require_facilitator(workshop)
+    slides = render_slides(workshop, public_base_url(current_app.config), kit_options())
+    return _download(
+        slides,
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        kit_filename(workshop, "pptx"),
+    )
