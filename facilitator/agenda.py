@@ -504,7 +504,9 @@ def reveal(
         query = query.where(Card.group_id == group.id)
     cards = session.scalars(query).all()
     if group is None:
-        for revealed_step in [step] if step is not None else workshop.steps:
+        # Steps that have run (not the silent steps still ahead) become revealed.
+        ran = [s for s in workshop.steps if s.position <= (workshop.step_position or -1)]
+        for revealed_step in [step] if step is not None else ran:
             if revealed_step.hidden_until_reveal:
                 revealed_step.revealed = True
     by_group: dict[int, list[Card]] = {}

@@ -246,3 +246,19 @@ def test_a_refused_card_changes_nothing(session, w, count_rows):
     refused("posting_closed", post, session, w, someone)
     assert count_rows() == before
     assert session.query(Card).count() == 0
+
+
+def test_revealing_everything_leaves_the_silent_steps_ahead_silent(session, w):
+    steps = [
+        {"title": f"Silence {i}", "minutes": 5, "open_families": ["forces"], "hidden_until_reveal": True}
+        for i in range(2)
+    ]
+    agenda.update_agenda(session, w, facilitator(w), steps)
+    someone = phone_viewer(session, w)
+    agenda.start(session, w, facilitator(w))
+    assert post(session, w, someone).sealed is True
+    assert [c.text for c in agenda.reveal(session, w, facilitator(w))] == ["Une idée"]
+    assert [s.revealed for s in w.steps] == [True, False]
+    assert post(session, w, someone).sealed is False
+    agenda.next_step(session, w, facilitator(w))
+    assert post(session, w, someone).sealed is True, "the next silent step hides its cards again"

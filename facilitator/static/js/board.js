@@ -102,6 +102,7 @@
     },
     onEvent: function (message) {
       if (message.type === "card:added") { addCard(message.card); }
+      if (message.type === "cards:revealed") { message.cards.forEach(addCard); }
       if (message.type === "participants:count") {
         participants[message.group] = message.participants;
         updateCounts();

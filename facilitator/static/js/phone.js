@@ -139,6 +139,10 @@
       cards[message.card.id] = message.card;
       render();
     }
+    if (message.type === "cards:revealed") {
+      message.cards.forEach(function (card) { cards[card.id] = card; });
+      render();
+    }
   }
 
   function onJoined(reply) {

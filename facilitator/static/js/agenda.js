@@ -1,0 +1,224 @@
+/* The agenda on every page: the step bar and its countdown from server time, the closed families on
+   phones and référent consoles, the counts of cards hidden until the reveal, and the facilitator's
+   controls. Plain ES2017 script; it only listens through Live.subscribe / Live.onJoin. */
+(function () {
+  "use strict";
+
+  function init() {
+    var Live = window.Live;
+    var bar = document.getElementById("step-bar");
+    if (!Live || !bar) { return; }
+    var t = JSON.parse(bar.getAttribute("data-strings"));
+    var role = Live.data.role;
+    var state = null;    /* the agenda state of the last step:changed or snapshot */
+    var offset = 0;      /* server clock − this device's clock, in ms */
+    var sealed = {};     /* {table number: {family: count}} */
+    var formKey = null;
+
+    function byId(id) { return document.getElementById(id); }
+    function setOffset(serverTime) {
+      var ms = serverTime ? Date.parse(serverTime) : NaN;
+      if (!isNaN(ms)) { offset = ms - Date.now(); }
+    }
+    function pad(n) { return (n < 10 ? "0" : "") + n; }
+    function format(seconds) {
+      var s = Math.max(0, Math.ceil(seconds));
+      var h = Math.floor(s / 3600);
+      var m = Math.floor((s % 3600) / 60);
+      return (h ? h + ":" + pad(m) : pad(m)) + ":" + pad(s % 60);
+    }
+    function secondsLeft() {
+      if (!state) { return null; }
+      if (state.status === "paused") { return state.remaining; }
+      if (state.status === "running" && state.deadline) {
+        return (Date.parse(state.deadline) - (Date.now() + offset)) / 1000;
+      }
+      return null;
+    }
+
+    /* Phones and référent consoles: only the step's families can be chosen; closed ones say so. */
+    function updateForm(left) {
+      var form = byId("card-form");
+      if (!form || !state) { return; }
+      var timeUp = role === "participant" && left !== null && left <= 0;
+      var open = state.locked || timeUp ? [] : (state.open_families || []);
+      var key = open.join(",") + "|" + state.locked + "|" + timeUp;
+      if (key === formKey) { return; }
+      formKey = key;
+      var checked = null;
+      var firstOpen = null;
+      Array.prototype.forEach.call(form.querySelectorAll("input[name=family]"), function (radio) {
+        var isOpen = open.indexOf(radio.value) >= 0;
+        var label = radio.parentNode;
+        radio.disabled = !isOpen;
+        label.classList.toggle("is-closed", !isOpen);
+        var tag = label.querySelector(".closed-tag");
+        if (!tag) {
+          tag = Live.el("small", "closed-tag", t.closed);
+          label.querySelector("span").appendChild(tag);
+        }
+        tag.hidden = isOpen;
+        if (isOpen && !firstOpen) { firstOpen = radio; }
+        if (radio.checked) { checked = radio; }
+      });
+      if (firstOpen && (!checked || checked.disabled)) {
+        firstOpen.checked = true;
+        firstOpen.dispatchEvent(new Event("change"));
+      }
+      var closed = open.length === 0;
+      var textarea = byId("card-text");
+      var send = byId("send-card");
+      if (textarea) { textarea.disabled = closed; }
+      if (send) { send.disabled = closed; }
+      form.classList.toggle("is-closed", closed);
+    }
+
+    function updateNote(left) {
+      var note = byId("step-note");
+      var text = "";
+      var timeUp = left !== null && left <= 0;
+      if (state && state.locked) { text = t.locked; }
+      else if (state && state.step && state.status !== "free" && state.status !== "ended") {
+        if (byId("card-form") && (!state.open_families.length || (timeUp && role === "participant"))) {
+          text = timeUp && state.open_families.length ? t.time_up : t.no_family;
+        } else if (state.step.hidden_until_reveal && !state.step.revealed) {
+          text = t.hidden_step;
+        }
+      }
+      note.textContent = text;
+      note.hidden = !text;
+    }
+
+    function tick() {
+      var left = secondsLeft();
+      var over = left !== null && left <= 0;
+      byId("step-countdown").textContent = left === null ? "" : format(left);
+      var status = "";
+      if (state && state.status === "paused") { status = t.paused; }
+      else if (state && state.status === "ended") { status = t.ended; }
+      else if (over) { status = t.time_up; }
+      byId("step-status").textContent = status;
+      bar.classList.toggle("is-over", over);
+      bar.classList.toggle("is-ending", left !== null && left > 0 && left <= 60);
+      updateForm(left);
+      updateNote(left);
+    }
+
+    function renderSealed() {
+      var total = 0;
+      var byFamily = {};
+      Object.keys(sealed).forEach(function (group) {
+        var counts = sealed[group] || {};
+        Object.keys(counts).forEach(function (family) {
+          total += counts[family];
+          byFamily[family] = (byFamily[family] || 0) + counts[family];
+        });
+      });
+      var line = byId("step-sealed");
+      line.textContent = total ? (total === 1 ? t.sealed_one : t.sealed_many).replace("{n}", total) : "";
+      line.hidden = !total;
+      /* The board's columns: a count per family, never a text. */
+      Array.prototype.forEach.call(document.querySelectorAll("[data-cards-family]"), function (column) {
+        var family = column.getAttribute("data-cards-family");
+        var badge = column.parentNode.querySelector(".sealed-badge");
+        if (!badge) {
+          badge = Live.el("p", "sealed-badge");
+          column.parentNode.insertBefore(badge, column);
+        }
+        var n = byFamily[family] || 0;
+        badge.textContent = n ? "🔒 " + (n === 1 ? t.sealed_one : t.sealed_many).replace("{n}", n) : "";
+        badge.hidden = !n;
+      });
+    }
+
+    function updateControls() {
+      var controls = byId("agenda-controls");
+      if (!controls || !state) { return; }
+      var status = state.status;
+      var started = status !== "free";
+      var last = state.step && state.position >= state.steps.length - 1;
+      var show = {
+        "step:start": !started,
+        "step:pause": status === "running",
+        "step:resume": status === "paused",
+        "step:extend": status === "running" || status === "paused",
+        "step:next": started && status !== "ended" && !last,
+        "step:end": started && status !== "ended",
+        "cards:reveal": true
+      };
+      Array.prototype.forEach.call(controls.querySelectorAll("[data-agenda]"), function (button) {
+        var type = button.getAttribute("data-agenda");
+        if (type === "workshop:lock") {
+          button.hidden = (button.getAttribute("data-locked") === "true") === !!state.locked;
+        } else {
+          button.hidden = !show[type];
+        }
+      });
+    }
+
+    function render() {
+      bar.setAttribute("data-state", state ? state.status : "free");
+      bar.classList.toggle("is-locked", !!(state && state.locked));
+      var free = !state || state.status === "free" || !state.step;
+      byId("step-number").textContent = free ? "" :
+        t.step + " " + (state.step.position + 1) + " " + t.of + " " + state.steps.length + " ·";
+      byId("step-title").textContent = free ? t.free : state.step.title;
+      formKey = null;
+      tick();
+      renderSealed();
+      updateControls();
+    }
+
+    Live.subscribe("step:changed", function (message) {
+      state = message.agenda;
+      setOffset(state.server_time);
+      render();
+    });
+    Live.subscribe("card:sealed", function (message) {
+      sealed[message.group] = message.counts;
+      renderSealed();
+    });
+    Live.subscribe("cards:revealed", function (message) {
+      sealed[message.group] = message.counts;
+      renderSealed();
+    });
+    /* After a (re)join: the snapshot's state, and the ack's fresh server time (replayed events carry
+       the time they were recorded at). */
+    Live.onJoin(function (reply) {
+      if (reply.snapshot) {
+        state = reply.snapshot.agenda || state;
+        sealed = reply.snapshot.sealed || {};
+      }
+      setOffset(reply.server_time || (state && state.server_time));
+      render();
+    });
+
+    var controls = byId("agenda-controls");
+    if (controls) {
+      var error = byId("agenda-error");
+      Array.prototype.forEach.call(controls.querySelectorAll("[data-agenda]"), function (button) {
+        button.addEventListener("click", function () {
+          var type = button.getAttribute("data-agenda");
+          var payload = {};
+          if (button.hasAttribute("data-minutes")) { payload.minutes = parseInt(button.getAttribute("data-minutes"), 10); }
+          if (button.hasAttribute("data-locked")) { payload.locked = button.getAttribute("data-locked") === "true"; }
+          if (!Live.current) { return; }
+          button.disabled = true;
+          Live.current.request(type, payload, function (err, reply) {
+            button.disabled = false;
+            var message = err ? String(err.message || err) : (!reply.ok ? reply.error.message : "");
+            error.textContent = message;
+            error.hidden = !message;
+          });
+        });
+      });
+    }
+
+    window.setInterval(tick, 500);
+    render();
+  }
+
+  /* Deferred before live.js: wait until every deferred script has run. */
+  if (document.readyState === "complete") { init(); }
+  else { document.addEventListener("DOMContentLoaded", init); }
+})();

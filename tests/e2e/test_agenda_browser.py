@@ -1,0 +1,108 @@
+"""The agenda in real browsers: the facilitator starts it, the board, a phone and a référent console
+follow each step with the countdown; the phone's closed families are disabled; a silent step keeps a
+card off the board until the facilitator reveals it. Screenshots at phone and projector sizes."""
+
+import re
+
+import pytest
+from test_browser import PHONE, PROJECTOR, SCREENSHOTS, browser, open_context  # noqa: F401
+
+playwright_sync = pytest.importorskip("playwright.sync_api")
+expect = playwright_sync.expect
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+SECRET = "Notre accueil est trop dispersé entre les OT"
+
+
+def shot(page, name):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"agenda-{name}.png"))
+
+
+def connected(page):
+    expect(page.locator("body")).to_have_attribute("data-connection", "connected")
+
+
+def test_facilitator_runs_the_agenda_and_reveals_a_silent_step(live_server, open_context):  # noqa: F811
+    created = live_server.create_workshop(groups=2)
+    facilitator = open_context(**PROJECTOR).new_page()
+    facilitator.goto(created["facilitator_url"])
+    connected(facilitator)
+    board = open_context(**PROJECTOR).new_page()
+    board.goto(created["board_url"])
+    connected(board)
+    phone = open_context(**PHONE).new_page()
+    phone.goto(created["groups"][0]["join_url"])
+    phone.locator("#name").fill("Léa")
+    phone.locator("#join-form [type=submit]").click()
+    connected(phone)
+    referent = open_context(**PHONE).new_page()
+    referent.goto(created["groups"][0]["referent_url"])
+    connected(referent)
+
+    # Free mode: every family open.
+    expect(board.locator("#step-title")).to_have_text(re.compile("Mode libre"))
+    assert phone.locator("input[name=family]:disabled").count() == 0
+    expect(board.locator("[data-agenda]:visible")).to_have_count(0)  # the board has no controls
+
+    facilitator.get_by_role("button", name="Démarrer le déroulé").click()
+    for page in (board, phone, referent, facilitator):
+        expect(page.locator("#step-title")).to_have_text("Accueil et règles du jeu")
+        expect(page.locator("#step-countdown")).to_have_text(re.compile(r"^1[45]:\d\d$"))
+    # The welcome opens no family: nothing can be posted.
+    expect(phone.locator("input[name=family]:disabled")).to_have_count(4)
+    expect(phone.locator("#send-card")).to_be_disabled()
+    expect(phone.locator("#step-note")).to_have_text(re.compile("Pas de carte"))
+    shot(phone, "phone-welcome")
+    shot(board, "board-welcome")
+
+    facilitator.get_by_role("button", name="Étape suivante").click()
+    for page in (board, phone, referent):
+        expect(page.locator("#step-title")).to_have_text("Forces et faiblesses")
+        expect(page.locator("#step-number")).to_have_text(re.compile("Étape 2 sur 6"))
+    expect(phone.locator("#step-countdown")).to_have_text(re.compile(r"^2[45]:\d\d$"))
+    for closed in ("attentes", "contributions"):
+        expect(phone.locator(f"input[name=family][value={closed}]")).to_be_disabled()
+        expect(phone.locator(f".family-choice.family-{closed} .closed-tag")).to_have_text("fermé")
+    expect(phone.locator("input[name=family][value=forces]")).to_be_checked()
+    expect(phone.locator("input[name=family][value=faiblesses]")).to_be_enabled()
+    expect(referent.locator("input[name=family][value=attentes]")).to_be_disabled()
+
+    # A silent step: the phone keeps its card; the board and the référent see a count, not the text.
+    phone.locator("#card-text").fill(SECRET)
+    phone.locator("#send-card").click()
+    expect(phone.locator("#cards .card-text", has_text=SECRET)).to_be_visible()
+    expect(board.locator("#step-sealed")).to_have_text(re.compile("1 carte cachée jusqu’à la révélation"))
+    expect(board.locator(".sealed-badge:visible")).to_have_count(1)
+    expect(referent.locator("#step-sealed")).to_have_text(re.compile("1 carte cachée"))
+    expect(facilitator.locator("#step-sealed")).to_have_text(re.compile("1 carte cachée"))
+    for page in (board, referent, facilitator):
+        assert SECRET not in page.content()
+    shot(phone, "phone-silent-step")
+    shot(board, "board-silent-step")
+    shot(facilitator, "facilitator-silent-step")
+    shot(referent, "referent-silent-step")
+
+    facilitator.get_by_role("button", name="Révéler les cartes").click()
+    expect(board.locator('[data-cards-family="forces"] .card-text')).to_have_text([SECRET])
+    expect(referent.locator("#cards .card-text", has_text=SECRET)).to_be_visible()
+    expect(board.locator("#step-sealed")).to_be_hidden()
+    shot(board, "board-revealed")
+
+    # Pause, +5 min, the phone follows at once; lock closes the phone's form.
+    facilitator.get_by_role("button", name="Pause").click()
+    expect(phone.locator("#step-status")).to_have_text("En pause")
+    facilitator.get_by_role("button", name="+5 min").click()
+    expect(phone.locator("#step-countdown")).to_have_text(re.compile(r"^(29|30):\d\d$"))
+    facilitator.get_by_role("button", name="Verrouiller").click()
+    expect(phone.locator("#send-card")).to_be_disabled()
+    expect(phone.locator("#step-note")).to_have_text("Verrouillé par l’animateur")
+    shot(phone, "phone-locked")
+
+    # A reload lands in the same step, with the same clock.
+    phone.reload()
+    connected(phone)
+    expect(phone.locator("#step-title")).to_have_text("Forces et faiblesses")
+    expect(phone.locator("#step-status")).to_have_text("En pause")
+    expect(phone.locator("#send-card")).to_be_disabled()
