@@ -505,7 +505,8 @@ def reveal(
     cards = session.scalars(query).all()
     if group is None:
         # Steps that have run (not the silent steps still ahead) become revealed.
-        ran = [s for s in workshop.steps if s.position <= (workshop.step_position or -1)]
+        current = -1 if workshop.step_position is None else workshop.step_position
+        ran = [s for s in workshop.steps if s.position <= current]
         for revealed_step in [step] if step is not None else ran:
             if revealed_step.hidden_until_reveal:
                 revealed_step.revealed = True
