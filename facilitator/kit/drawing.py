@@ -158,3 +158,14 @@ def text_colour_on(background: str):
 
 
 WHITE = white
+
+
+def fit_line(text: str, font: str, size: float, width: float) -> str:
+    """Return `text`, shortened with an ellipsis if needed, so that it fits on one line of `width`."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    if stringWidth(text, font, size) <= width:
+        return text
+    while text and stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…" if text else ""

@@ -3,6 +3,7 @@ address and the join code written out, how to join in 3 steps, and the workshop 
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from facilitator.kit.drawing import (
     BOLD,
@@ -15,6 +16,7 @@ from facilitator.kit.drawing import (
     draw_paragraph,
     draw_qr,
     draw_warning,
+    fit_line,
     fitted_paragraph,
     header_band,
     style,
@@ -39,10 +41,11 @@ def draw_table_poster(canvas, workshop, group, base_url, texts, reachable):
     if name:
         para, height = fitted_paragraph(name, BOLD, 20, inner, 9 * mm, min_size=11, colour=WHITE)
         para.drawOn(canvas, MARGIN, HEIGHT - band + 3 * mm)
+    room = WIDTH - 2 * MARGIN - stringWidth(label, BOLD, 52) - 8 * mm
     canvas.setFont(REGULAR, 11)
-    canvas.drawRightString(WIDTH - MARGIN, HEIGHT - 10 * mm, workshop.title[:70])
+    canvas.drawRightString(WIDTH - MARGIN, HEIGHT - 10 * mm, fit_line(workshop.title, REGULAR, 11, room))
 
-    top = HEIGHT - band - 6 * mm
+    top = HEIGHT - band - 5 * mm
     if workshop.question:
         para, height = fitted_paragraph(workshop.question, ITALIC, 16, inner, 22 * mm, min_size=10, align=1)
         para.drawOn(canvas, MARGIN, top - height)
@@ -50,16 +53,20 @@ def draw_table_poster(canvas, workshop, group, base_url, texts, reachable):
     if not reachable:
         top -= draw_warning(canvas, texts, base_url, MARGIN, top, inner, size=10) + 3 * mm
 
-    # What is left below is shared by the QR code and the text under it (about 64 mm).
-    text_block = 64 * mm
-    qr_size = min(160 * mm, top - text_block - 2 * mm)
-    draw_qr(canvas, url, (WIDTH - qr_size) / 2, top - qr_size, qr_size)
-    top -= qr_size + 5 * mm
+    # What is left is shared by the QR code and the text under it (about 76 mm); the QR code keeps
+    # 8 mm of white around it (the quiet zone readers need) and sits in the middle of its space.
+    text_block = 76 * mm
+    quiet = 8 * mm
+    space = top - text_block
+    qr_size = min(160 * mm, space - 2 * quiet)
+    qr_top = top - (space - qr_size) / 2
+    draw_qr(canvas, url, (WIDTH - qr_size) / 2, qr_top - qr_size, qr_size)
+    top = text_block
 
     canvas.setFillColor(BRAND)
     canvas.setFont(BOLD, 20)
     canvas.drawCentredString(WIDTH / 2, top - 7 * mm, texts["scan_title"].format(n=group.number))
-    top -= 13 * mm
+    top -= 12 * mm
 
     steps = "".join(
         f"<b>{index}.</b> {text}<br/>" for index, text in enumerate(texts["steps"], start=1)

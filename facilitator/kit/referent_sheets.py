@@ -18,6 +18,7 @@ from facilitator.kit.drawing import (
     draw_paragraph,
     draw_qr,
     draw_warning,
+    fit_line,
     header_band,
     paragraph,
     style,
@@ -52,9 +53,11 @@ def draw_referent_sheet(canvas, workshop, group, base_url, token, texts, options
     label = f"{texts['table']} {group.number}"
     heading = label if group.name.strip() == label else f"{label} — {group.name}"
     canvas.setFont(BOLD, 15)
-    canvas.drawString(MARGIN, HEIGHT - 21 * mm, heading[:40])
+    canvas.drawString(MARGIN, HEIGHT - 21 * mm, fit_line(heading, BOLD, 15, WIDTH - 2 * MARGIN))
+    # The workshop's title on the first line, right of the sheet's title, in what room is left.
+    room = WIDTH - 2 * MARGIN - stringWidth(texts["sheet_title"], BOLD, 22) - 8 * mm
     canvas.setFont(REGULAR, 10)
-    canvas.drawRightString(WIDTH - MARGIN, HEIGHT - 21 * mm, workshop.title[:60])
+    canvas.drawRightString(WIDTH - MARGIN, HEIGHT - 12 * mm, fit_line(workshop.title, REGULAR, 10, room))
 
     inner = WIDTH - 2 * MARGIN
     top = HEIGHT - band - 5 * mm
