@@ -234,3 +234,11 @@ def test_the_flask_command_writes_the_kit(app, make_workshop, tmp_path):
     assert len(Presentation(str(slides)).slides) == 5
     bad = app.test_cli_runner().invoke(args=["kit", "ZZZZZZZZ", "-o", str(tmp_path / "x.pdf")])
     assert bad.exit_code != 0 and not (tmp_path / "x.pdf").exists()
+
+
+def test_only_the_facilitator_console_offers_the_kit(client, make_workshop):
+    workshop, _secrets = make_workshop(groups=2)
+    console = client.get(f"/f/{workshop.code}").get_data(as_text=True)
+    assert "Télécharger le kit (PDF)" in console and "js/kit.js" in console
+    board = client.get(f"/b/{workshop.code}").get_data(as_text=True)
+    assert "Télécharger le kit" not in board and "js/kit.js" not in board
