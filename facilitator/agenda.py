@@ -533,5 +533,11 @@ def reveal(
 
 
 def agenda_snapshot(session, workshop: Workshop, group: Group | None, viewer) -> dict:
-    """Snapshot part: the agenda state and the sealed counts of the tables this viewer sees."""
-    return {"agenda": agenda_state(workshop), "sealed": sealed_counts(session, workshop, group)}
+    """Snapshot part: the agenda state and the sealed counts of the tables this viewer sees.
+
+    No `server_time` in it (a snapshot describes state, the same until something changes): the `join`
+    and `sync` acks carry the server's clock next to it.
+    """
+    state = agenda_state(workshop)
+    del state["server_time"]
+    return {"agenda": state, "sealed": sealed_counts(session, workshop, group)}

@@ -3,6 +3,8 @@
 A server writes its output under its instance directory; when a test fails, the tail of every running
 server's stderr is attached to the report (section "live server …")."""
 
+from pathlib import Path
+
 import pytest
 from harness import LiveClient, LiveServer, running
 
@@ -70,3 +72,41 @@ def connect():
     yield factory
     for client in clients:
         client.close()
+
+
+# --- Browsers (Playwright on Debian's Chromium): one session shared by every browser test module ------
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from test_browser import CHROMIUM, CHROMIUM_ARGS, playwright_sync
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"the browser tests drive Debian's Chromium at {CHROMIUM}: sudo apt-get install chromium")
+    with playwright_sync.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def open_context(browser):
+    """Return `open_context(**options)`: a fresh, watched browser context (closed after the test)."""
+    from test_browser import WAIT, Watch
+
+    contexts = []
+    watch = Watch()
+
+    def factory(**options):
+        options.setdefault("locale", "fr-FR")
+        context = browser.new_context(**options)
+        context.set_default_timeout(WAIT)
+        watch.attach(context)
+        contexts.append(context)
+        return context
+
+    factory.watch = watch
+    yield factory
+    for context in contexts:
+        context.close()
+    watch.check()

@@ -5,7 +5,7 @@ card off the board until the facilitator reveals it. Screenshots at phone and pr
 import re
 
 import pytest
-from test_browser import PHONE, PROJECTOR, SCREENSHOTS, browser, open_context  # noqa: F401
+from test_browser import PHONE, PROJECTOR, SCREENSHOTS
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 expect = playwright_sync.expect
@@ -24,7 +24,7 @@ def connected(page):
     expect(page.locator("body")).to_have_attribute("data-connection", "connected")
 
 
-def test_facilitator_runs_the_agenda_and_reveals_a_silent_step(live_server, open_context):  # noqa: F811
+def test_facilitator_runs_the_agenda_and_reveals_a_silent_step(live_server, open_context):
     created = live_server.create_workshop(groups=2)
     facilitator = open_context(**PROJECTOR).new_page()
     facilitator.goto(created["facilitator_url"])
@@ -72,7 +72,7 @@ def test_facilitator_runs_the_agenda_and_reveals_a_silent_step(live_server, open
     # A silent step: the phone keeps its card; the board and the référent see a count, not the text.
     phone.locator("#card-text").fill(SECRET)
     phone.locator("#send-card").click()
-    expect(phone.locator("#cards .card-text", has_text=SECRET)).to_be_visible()
+    expect(phone.locator("#cards li[data-card-id] .card-text", has_text=SECRET)).to_be_visible()
     expect(board.locator("#step-sealed")).to_have_text(re.compile("1 carte cachée jusqu’à la révélation"))
     expect(board.locator(".sealed-badge:visible")).to_have_count(1)
     expect(referent.locator("#step-sealed")).to_have_text(re.compile("1 carte cachée"))

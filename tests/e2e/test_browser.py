@@ -7,7 +7,6 @@ injected `alert`) fails the test.
 """
 
 import re
-from pathlib import Path
 
 import pytest
 from harness import ROOT, LiveClient
@@ -73,35 +72,8 @@ class Watch:
         assert self.problems == [], "\n".join(self.problems)
 
 
-@pytest.fixture(scope="session")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"the browser tests drive Debian's Chromium at {CHROMIUM}: sudo apt-get install chromium")
-    with playwright_sync.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def open_context(browser):
-    """Return `open_context(**options)`: a fresh, watched browser context (closed after the test)."""
-    contexts = []
-    watch = Watch()
-
-    def factory(**options):
-        options.setdefault("locale", "fr-FR")
-        context = browser.new_context(**options)
-        context.set_default_timeout(WAIT)
-        watch.attach(context)
-        contexts.append(context)
-        return context
-
-    factory.watch = watch
-    yield factory
-    for context in contexts:
-        context.close()
-    watch.check()
+# The `browser` and `open_context` fixtures live in conftest.py: every browser test module shares the
+# one Playwright session.
 
 
 QUESTION = "Comment mieux travailler ensemble ? </script><img src=x onerror=alert(2)>"
