@@ -4,7 +4,7 @@ import re
 from dataclasses import dataclass
 
 from facilitator.errors import DomainError
-from facilitator.kit.texts import default_rules
+from facilitator.kit.texts import default_rules, french_spacing
 
 POSTER_SIZES = ("a4", "a3", "both")
 RULES_MAX = 3000
@@ -39,7 +39,7 @@ class KitOptions:
         """Return the rules, one per non-blank line, without list marks people may have typed."""
         text = self.rules if self.rules and self.rules.strip() else default_rules(language)
         lines = [re.sub(r"^\s*(?:[-*•]|\d+[.)])\s+", "", line).strip() for line in text.splitlines()]
-        return [line for line in lines if line]
+        return [french_spacing(line) if language == "fr" else line for line in lines if line]
 
 
 def parse_start(text: str) -> int:

@@ -65,7 +65,7 @@ def draw_referent_sheet(canvas, workshop, group, base_url, token, texts, options
         top -= draw_warning(canvas, texts, base_url, MARGIN, top, inner, size=9) + 3 * mm
 
     # The QR block at the bottom is drawn first; the text column takes the space above it.
-    console_height = 62 * mm
+    console_height = 72 * mm
     contact_height = 10 * mm
     console_top = contact_height + console_height + 6 * mm
     _draw_console_block(canvas, workshop, group, base_url, token, texts, console_top, inner)
@@ -116,7 +116,7 @@ def draw_referent_sheet(canvas, workshop, group, base_url, token, texts, options
 
 def _draw_console_block(canvas, workshop, group, base_url, token, texts, top, inner):
     url = referent_url(base_url, workshop.code, group.number, token)
-    qr_size = 52 * mm
+    qr_size = 62 * mm
     pad = 4 * mm
     height = qr_size + 2 * pad
     canvas.saveState()

@@ -4,6 +4,8 @@ The kit is built offline too (no Flask, no request locale), so its texts live he
 the ready-made run sheets in `agenda.py`, rather than in the web app's catalogs.
 """
 
+import re
+
 FAMILY_LABELS = {
     "fr": {
         "forces": "Forces",
@@ -196,6 +198,18 @@ TEXTS = {
         "kit_title": "Preparation kit",
     },
 }
+
+
+def french_spacing(text: str) -> str:
+    """Put the non-breaking spaces of French typography before : ; ? ! » and after «."""
+    return re.sub(r" ([:;?!»])", "\u00a0\\1", text.replace("« ", "«\u00a0"))
+
+
+TEXTS["fr"] = {
+    key: [french_spacing(item) for item in value] if isinstance(value, list) else french_spacing(value)
+    for key, value in TEXTS["fr"].items()
+}
+DEFAULT_RULES["fr"] = french_spacing(DEFAULT_RULES["fr"])
 
 
 def texts_for(language: str) -> dict:
