@@ -242,3 +242,14 @@ def test_only_the_facilitator_console_offers_the_kit(client, make_workshop):
     assert "Télécharger le kit (PDF)" in console and "js/kit.js" in console
     board = client.get(f"/b/{workshop.code}").get_data(as_text=True)
     assert "Télécharger le kit" not in board and "js/kit.js" not in board
+
+
+def test_an_open_referent_console_keeps_working_after_a_kit_build(client, make_workshop, joined):
+    workshop, secrets = make_workshop(groups=2)
+    console, _reply = joined(workshop.code, "referent", token=secrets.referent_tokens[1])
+    assert post_kit(client, workshop.code, secrets.facilitator_token).status_code == 200
+    reply = console.emit(
+        "card:add", {"client_id": "paper-1", "family": "forces", "text": "Carte papier saisie"}, callback=True
+    )
+    assert reply["ok"], reply
+    assert reply["card"]["group"] == 1 and reply["card"]["source"] == "paper"
