@@ -46,9 +46,20 @@ def test_facilitator_runs_the_agenda_and_reveals_a_silent_step(live_server, open
     assert phone.locator("input[name=family]:disabled").count() == 0
     expect(board.locator("[data-agenda]:visible")).to_have_count(0)  # the board has no controls
 
+    # Before the start the facilitator edits the agenda: rename the welcome, add a last step.
+    facilitator.get_by_text("Modifier le déroulé").click()
+    first = facilitator.locator(".agenda-step").first
+    first.get_by_label("Titre de l’étape").fill("Accueil des offices de tourisme")
+    facilitator.get_by_role("button", name="Ajouter une étape").click()
+    facilitator.locator(".agenda-step").last.get_by_label("Titre de l’étape").fill("Pot de l’amitié")
+    shot(facilitator, "facilitator-editor")
+    facilitator.get_by_role("button", name="Enregistrer le déroulé").click()
+    expect(facilitator.locator("#agenda-saved")).to_have_text("Déroulé enregistré")
+
     facilitator.get_by_role("button", name="Démarrer le déroulé").click()
+    expect(facilitator.locator("#agenda-editor")).to_be_hidden()
     for page in (board, phone, referent, facilitator):
-        expect(page.locator("#step-title")).to_have_text("Accueil et règles du jeu")
+        expect(page.locator("#step-title")).to_have_text("Accueil des offices de tourisme")
         expect(page.locator("#step-countdown")).to_have_text(re.compile(r"^1[45]:\d\d$"))
     # The welcome opens no family: nothing can be posted.
     expect(phone.locator("input[name=family]:disabled")).to_have_count(4)
@@ -60,7 +71,7 @@ def test_facilitator_runs_the_agenda_and_reveals_a_silent_step(live_server, open
     facilitator.get_by_role("button", name="Étape suivante").click()
     for page in (board, phone, referent):
         expect(page.locator("#step-title")).to_have_text("Forces et faiblesses")
-        expect(page.locator("#step-number")).to_have_text(re.compile("Étape 2 sur 6"))
+        expect(page.locator("#step-number")).to_have_text(re.compile("Étape 2 sur 7"))
     expect(phone.locator("#step-countdown")).to_have_text(re.compile(r"^2[45]:\d\d$"))
     for closed in ("attentes", "contributions"):
         expect(phone.locator(f"input[name=family][value={closed}]")).to_be_disabled()

@@ -146,6 +146,8 @@
         "step:end": started && status !== "ended",
         "cards:reveal": true
       };
+      var editorBox = byId("agenda-editor");
+      if (editorBox) { editorBox.hidden = started; if (started) { editorBox.open = false; } }
       Array.prototype.forEach.call(controls.querySelectorAll("[data-agenda]"), function (button) {
         var type = button.getAttribute("data-agenda");
         if (type === "workshop:lock") {
@@ -210,6 +212,119 @@
             error.textContent = message;
             error.hidden = !message;
           });
+        });
+      });
+    }
+
+    var editor = byId("agenda-editor");
+    var draft = null;  /* the steps being edited, until saved */
+    if (editor) { setUpEditor(); }
+
+    /* The agenda editor (before the start): add, remove, reorder and change steps, then save them all. */
+    function setUpEditor() {
+      var e = JSON.parse(editor.getAttribute("data-strings"));
+      var families = Live.data.workshop.families;
+      var labels = Live.data.workshop.family_labels;
+      var list = byId("agenda-steps");
+
+      function field(labelText, input) {
+        var label = Live.el("label", "agenda-field");
+        label.appendChild(Live.el("span", "agenda-field-label", labelText));
+        label.appendChild(input);
+        return label;
+      }
+      function button(text, fn) {
+        var b = Live.el("button", "button small", text);
+        b.type = "button";
+        b.addEventListener("click", fn);
+        return b;
+      }
+      function draw() {
+        list.textContent = "";
+        draft.forEach(function (step, index) {
+          var item = Live.el("li", "agenda-step");
+          var title = Live.el("input");
+          title.value = step.title;
+          title.maxLength = 200;
+          title.addEventListener("input", function () { step.title = title.value; });
+          item.appendChild(field(e.title, title));
+          var minutes = Live.el("input");
+          minutes.type = "number"; minutes.min = 1; minutes.max = 480;
+          minutes.value = step.minutes;
+          minutes.addEventListener("input", function () { step.minutes = parseInt(minutes.value, 10) || 0; });
+          item.appendChild(field(e.minutes, minutes));
+          var set = Live.el("fieldset", "agenda-families");
+          set.appendChild(Live.el("legend", null, e.families));
+          families.forEach(function (family) {
+            var box = Live.el("input");
+            box.type = "checkbox";
+            box.checked = step.open_families.indexOf(family) >= 0;
+            box.addEventListener("change", function () {
+              step.open_families = families.filter(function (f) {
+                return f === family ? box.checked : step.open_families.indexOf(f) >= 0;
+              });
+            });
+            var label = Live.el("label", "agenda-check");
+            label.appendChild(box);
+            label.appendChild(Live.el("span", null, labels[family] ? labels[family].label : family));
+            set.appendChild(label);
+          });
+          item.appendChild(set);
+          var hidden = Live.el("input");
+          hidden.type = "checkbox";
+          hidden.checked = step.hidden_until_reveal;
+          hidden.addEventListener("change", function () { step.hidden_until_reveal = hidden.checked; });
+          var hiddenLabel = Live.el("label", "agenda-check");
+          hiddenLabel.appendChild(hidden);
+          hiddenLabel.appendChild(Live.el("span", null, e.hidden));
+          item.appendChild(hiddenLabel);
+          var voting = Live.el("select");
+          ["off", "table", "plenary"].forEach(function (mode) {
+            var option = Live.el("option", null, e["voting_" + mode]);
+            option.value = mode;
+            option.selected = step.voting === mode;
+            voting.appendChild(option);
+          });
+          voting.addEventListener("change", function () { step.voting = voting.value; });
+          item.appendChild(field(e.voting, voting));
+          var tools = Live.el("div", "agenda-step-tools");
+          if (index > 0) { tools.appendChild(button(e.up, function () { move(index, -1); })); }
+          if (index < draft.length - 1) { tools.appendChild(button(e.down, function () { move(index, 1); })); }
+          if (draft.length > 1) { tools.appendChild(button(e.remove, function () { draft.splice(index, 1); draw(); })); }
+          item.appendChild(tools);
+          list.appendChild(item);
+        });
+      }
+      function move(index, by) {
+        var step = draft.splice(index, 1)[0];
+        draft.splice(index + by, 0, step);
+        draw();
+      }
+      editor.addEventListener("toggle", function () {
+        if (editor.open && state) {
+          draft = state.steps.map(function (s) {
+            return { kind: s.kind, title: s.title, minutes: Math.max(1, Math.round(s.duration / 60)),
+                     open_families: s.open_families.slice(), hidden_until_reveal: s.hidden_until_reveal, voting: s.voting };
+          });
+          byId("agenda-saved").textContent = "";
+          draw();
+        }
+      });
+      byId("agenda-add").addEventListener("click", function () {
+        if (!draft) { return; }
+        draft.push({ title: "", minutes: 10, open_families: [], hidden_until_reveal: false, voting: "off" });
+        draw();
+        var inputs = list.querySelectorAll(".agenda-step:last-child input");
+        if (inputs.length) { inputs[0].focus(); }
+      });
+      byId("agenda-save").addEventListener("click", function () {
+        if (!draft || !Live.current) { return; }
+        var error = byId("agenda-error");
+        Live.current.request("agenda:update", { steps: draft }, function (err, reply) {
+          var message = err ? String(err.message || err) : (!reply.ok ? reply.error.message : "");
+          error.textContent = message;
+          error.hidden = !message;
+          byId("agenda-saved").textContent = message ? "" : e.saved;
         });
       });
     }
