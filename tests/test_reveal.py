@@ -171,3 +171,21 @@ def test_commands_need_a_join_and_a_valid_payload(socket_client, run):
     assert reply["error"]["code"] == "not_joined"
     reply = run["fac"].emit("step:extend", {"minutes": 500}, callback=True)
     assert reply["error"]["code"] == "invalid_payload"
+
+
+def test_a_phone_that_was_away_catches_up_with_the_step(run, socket_client):
+    token = run["author_join"]["participant_token"]
+    since = run["author_join"]["snapshot"]["seq"]
+    run["author"].disconnect()
+    run["fac"].emit("step:next", {}, callback=True)
+    run["fac"].emit("step:pause", {}, callback=True)
+    back = socket_client()
+    reply = back.emit(
+        "join",
+        {"code": run["w"].code, "role": "participant", "participant_token": token, "since": since},
+        callback=True,
+    )
+    assert reply["ok"] and reply["server_time"].endswith("Z")
+    changes = [e["agenda"] for e in reply["events"] if e["type"] == "step:changed"]
+    assert changes[-1]["position"] == 2 and changes[-1]["status"] == "paused"
+    assert changes[-1]["remaining"] > 0

@@ -17,7 +17,9 @@ SECRET = "Notre accueil est trop dispersé entre les OT"
 
 def shot(page, name):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"agenda-{name}.png"))
+    page.screenshot(
+        path=str(SCREENSHOTS / f"agenda-{name}.png"), full_page=name.startswith(("phone", "referent"))
+    )
 
 
 def connected(page):
@@ -84,6 +86,9 @@ def test_facilitator_runs_the_agenda_and_reveals_a_silent_step(live_server, open
     phone.locator("#card-text").fill(SECRET)
     phone.locator("#send-card").click()
     expect(phone.locator("#cards li[data-card-id] .card-text", has_text=SECRET)).to_be_visible()
+    expect(phone.locator("#cards li[data-card-id] .card-state.sealed")).to_have_text(
+        re.compile("Cachée aux autres")
+    )
     expect(board.locator("#step-sealed")).to_have_text(re.compile("1 carte cachée jusqu’à la révélation"))
     expect(board.locator(".sealed-badge:visible")).to_have_count(1)
     expect(referent.locator("#step-sealed")).to_have_text(re.compile("1 carte cachée"))
@@ -99,6 +104,7 @@ def test_facilitator_runs_the_agenda_and_reveals_a_silent_step(live_server, open
     expect(board.locator('[data-cards-family="forces"] .card-text')).to_have_text([SECRET])
     expect(referent.locator("#cards .card-text", has_text=SECRET)).to_be_visible()
     expect(board.locator("#step-sealed")).to_be_hidden()
+    expect(phone.locator("#cards .card-state.sealed")).to_have_count(0)
     shot(board, "board-revealed")
 
     # Pause, +5 min, the phone follows at once; lock closes the phone's form.

@@ -49,6 +49,7 @@
       head.appendChild(Live.el("span", "card-state sent", t.mine + " ✓"));
       item.classList.add("is-mine");
     }
+    if (card.sealed) { head.appendChild(Live.el("span", "card-state sealed", "🔒 " + t.sealed)); }
     item.appendChild(head);
     item.appendChild(Live.el("p", "card-text", card.text));
     return item;
