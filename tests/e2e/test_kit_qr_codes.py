@@ -133,7 +133,7 @@ def test_the_slides_render_and_their_qr_code_joins_the_workshop(kit, tmp_path):
     path = tmp_path / "slides.pptx"
     path.write_bytes(response.content)
     if soffice is None:
-        pytest.skip("LibreOffice is not installed: the slides were built but not rendered")
+        pytest.fail("LibreOffice is missing: bin/test installs it (bin/debian-packages)")
     subprocess.run(
         [soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
          "--outdir", str(tmp_path), str(path)],
