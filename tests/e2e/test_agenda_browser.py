@@ -100,6 +100,13 @@ def test_facilitator_runs_the_agenda_and_reveals_a_silent_step(live_server, open
     shot(facilitator, "facilitator-silent-step")
     shot(referent, "referent-silent-step")
 
+    facilitator.get_by_label("Révéler à").select_option(label="Table 2")
+    facilitator.get_by_role("button", name="Révéler les cartes").click()
+    expect(facilitator.get_by_role("button", name="Révéler les cartes")).to_be_enabled()  # answered
+    expect(facilitator.locator("#agenda-error")).to_be_hidden()
+    expect(board.locator("#step-sealed")).to_have_text(re.compile("1 carte cachée"))  # table 1 still hidden
+    assert SECRET not in board.content()
+    facilitator.get_by_label("Révéler à").select_option(label="Toutes les tables")
     facilitator.get_by_role("button", name="Révéler les cartes").click()
     expect(board.locator('[data-cards-family="forces"] .card-text')).to_have_text([SECRET])
     expect(referent.locator("#cards .card-text", has_text=SECRET)).to_be_visible()

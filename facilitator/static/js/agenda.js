@@ -204,6 +204,9 @@
           var payload = {};
           if (button.hasAttribute("data-minutes")) { payload.minutes = parseInt(button.getAttribute("data-minutes"), 10); }
           if (button.hasAttribute("data-locked")) { payload.locked = button.getAttribute("data-locked") === "true"; }
+          if (type === "cards:reveal" && byId("reveal-group") && byId("reveal-group").value) {
+            payload.group = parseInt(byId("reveal-group").value, 10);
+          }
           if (!Live.current) { return; }
           button.disabled = true;
           Live.current.request(type, payload, function (err, reply) {
