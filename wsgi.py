@@ -79,4 +79,15 @@ def purge_old_workshops_hourly():
 if __name__ == "__main__":
     print(banner(), flush=True)
     socketio.start_background_task(purge_old_workshops_hourly)
-    socketio.run(app, host=config.HOST, port=config.PORT, allow_unsafe_werkzeug=ASYNC_MODE == "threading")
+    options = {}
+    if ASYNC_MODE == "eventlet":
+        # eventlet.wsgi serves at most `max_size` requests at once (default 1,024), and every live
+        # WebSocket is one: raise it so a 1,000-phone workshop plus boards is never kept waiting.
+        options["max_size"] = config.MAX_CONNECTIONS
+    socketio.run(
+        app,
+        host=config.HOST,
+        port=config.PORT,
+        allow_unsafe_werkzeug=ASYNC_MODE == "threading",
+        **options,
+    )

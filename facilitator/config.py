@@ -48,6 +48,8 @@ class Config:
         self.NAME_MAX = _int("FACILITATOR_NAME_MAX", 40)
         self.MAX_PAYLOAD_BYTES = _int("FACILITATOR_MAX_PAYLOAD_BYTES", 64 * 1024)
         self.SYNC_MAX_EVENTS = _int("FACILITATOR_SYNC_MAX_EVENTS", 500)
+        # Simultaneous connections one process serves (eventlet's own default is 1,024 requests).
+        self.MAX_CONNECTIONS = _int("FACILITATOR_MAX_CONNECTIONS", 5000)
         self.JOIN_FAILURES_PER_CONNECTION = _int("FACILITATOR_JOIN_FAILURES", 5)
         self.RATE_LIMIT_CARDS = os.environ.get("FACILITATOR_RATE_CARDS", "15/10 seconds;60/minute")
         self.RATE_LIMIT_EVENTS = os.environ.get("FACILITATOR_RATE_EVENTS", "50/10 seconds")
