@@ -51,6 +51,13 @@ MESSAGES = {
     "not_paused": _l("The step clock is not paused."),
     "no_next_step": _l("This is the last step: end the agenda instead."),
     "unknown_step": _l("This step does not exist in the agenda."),
+    # Voting and essentials (votes.py, essentials.py)
+    "voting_closed": _l("Voting is closed for now: listen to the facilitator."),
+    "no_dots_left": _l("You have used all your dots (%(budget)s)."),
+    "no_family_dots_left": _l("You have used all your dots for this family (%(budget)s)."),
+    "no_dot_here": _l("You have no dot here to take back."),
+    "unknown_target": _l("This card cannot be chosen here."),
+    "essentials_full": _l("At most %(limit)s essentials per family."),
 }
 
 

@@ -128,3 +128,27 @@ class KitPayload(Payload):
     posters: Literal["a4", "a3", "both"] = "a4"
     contact: StrictStr = Field(default="", max_length=200)
     card_pages: StrictInt = Field(default=1, ge=0, le=20)
+
+# --- Voting and essentials (realtime/votes.py) ----------------------------------------------------------
+
+Id = Annotated[StrictInt, Field(ge=1, le=2**62)]
+
+
+class VoteCastPayload(Payload):
+    card_id: Id | None = None
+    theme_id: Id | None = None
+    delta: Literal[1, -1]
+    client_id: StrictStr | None = Field(default=None, pattern=CLIENT_ID_PATTERN)
+
+
+class EssentialsSetPayload(Payload):
+    family: StrictStr = Field(max_length=64)
+    card_ids: list[Id] | None = Field(default=None, max_length=50)
+    theme_ids: list[Id] | None = Field(default=None, max_length=50)
+    group: StrictInt | None = Field(default=None, ge=1, le=10_000)
+
+
+class EssentialsFromVotesPayload(Payload):
+    family: StrictStr | None = Field(default=None, max_length=64)
+    group: StrictInt | None = Field(default=None, ge=1, le=10_000)
+

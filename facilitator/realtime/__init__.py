@@ -11,5 +11,6 @@ handlers of one feature when it is imported here.
 from facilitator.realtime import (
     agenda,  # noqa: F401  (agenda, timer, reveal, lock)
     session,  # noqa: F401  (registers join, sync, card:add, disconnect)
+    votes,  # noqa: F401  (vote:cast, essentials:set, essentials:from_votes)
 )
 from facilitator.realtime.core import connections, join_failures, publish, rooms_for  # noqa: F401

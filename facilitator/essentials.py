@@ -1,0 +1,184 @@
+"""Each table's essentials: what it keeps, up to `essentials_per_family` cards or themes per family.
+
+The référent (or the facilitator) sets a family's essentials as an ordered list — marking, unmarking
+and reordering are all one `set_essentials` — or takes them from the table's vote (`essentials_from_votes`:
+the top N by dots, ties broken by the earlier card and shown). Every change records one
+`essentials:changed` {group, essentials: [...]} with the table's whole list.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy import delete, select
+
+from facilitator.agenda import voting_state
+from facilitator.errors import DomainError
+from facilitator.events import commit_and_publish, record_event
+from facilitator.models import Card, Essential, Group, Theme, Workshop
+from facilitator.votes import counts, table_ranking, target_key, theme_cards, votable_card
+from facilitator.workshops import find_group, snapshot_part
+
+if TYPE_CHECKING:
+    from facilitator.access import Viewer
+
+
+def _table(workshop: Workshop, viewer: Viewer, group_number: int | None) -> Group:
+    """The table this viewer may choose essentials for: the référent's own, any for the facilitator."""
+    if viewer is None or viewer.workshop_id != workshop.id:
+        raise DomainError("forbidden", status=403)
+    if viewer.role == "referent":
+        if group_number is not None and group_number != viewer.group_number:
+            raise DomainError("forbidden", status=403)
+        return find_group(workshop, viewer.group_number)
+    if viewer.role == "facilitator":
+        if group_number is None:
+            raise DomainError("group_required")
+        return find_group(workshop, group_number)
+    raise DomainError("forbidden", status=403)
+
+
+def essentials_of(session, workshop: Workshop, group: Group) -> list[dict]:
+    """The table's essentials in order (family by family, as the workshop lists them)."""
+    rows = session.scalars(
+        select(Essential).where(Essential.group_id == group.id).order_by(Essential.position, Essential.id)
+    ).all()
+    totals = counts(session, workshop, "table", group)
+    plenary = counts(session, workshop, "plenary", group)
+    order = {family: index for index, family in enumerate(workshop.families)}
+    result = []
+    for row in sorted(rows, key=lambda r: (order.get(r.family, 99), r.position)):
+        key = target_key(row.card_id, row.theme_id)
+        if row.card_id is not None:
+            card = session.get(Card, row.card_id)
+            text = card.text if card is not None else ""
+        else:
+            theme = session.get(Theme, row.theme_id)
+            text = theme.title if theme is not None else ""
+        result.append(
+            {
+                "group": group.number,
+                "family": row.family,
+                "target": key,
+                "card_id": row.card_id,
+                "theme_id": row.theme_id,
+                "text": text,
+                "position": row.position,
+                "source": row.source,
+                "votes": totals.get(key, 0),
+                "plenary_votes": plenary.get(key, 0),
+            }
+        )
+    return result
+
+
+def _check_target(session, workshop, group, family, card_id, theme_id):
+    if card_id is not None:
+        card = session.get(Card, card_id)
+        if card is None or card.group_id != group.id or not votable_card(card):
+            raise DomainError("unknown_target", status=404)
+        if card.family != family:
+            raise DomainError("invalid_payload", problem="a card is kept in its own family")
+        return
+    theme = session.get(Theme, theme_id)
+    if theme is None or theme.group_id != group.id or not theme_cards(session, theme):
+        raise DomainError("unknown_target", status=404)
+
+
+def _replace(session, workshop, group, family, targets, source):
+    session.execute(delete(Essential).where(Essential.group_id == group.id, Essential.family == family))
+    for position, (card_id, theme_id) in enumerate(targets):
+        session.add(
+            Essential(
+                workshop_id=workshop.id,
+                group_id=group.id,
+                family=family,
+                card_id=card_id,
+                theme_id=theme_id,
+                position=position,
+                source=source,
+            )
+        )
+    session.flush()
+
+
+def _publish(session, workshop, group):
+    essentials = essentials_of(session, workshop, group)
+    # In plenary every phone votes on every table's essentials: the whole workshop hears the change.
+    audience = None if voting_state(workshop) == "plenary" else group
+    event = record_event(
+        session, workshop, "essentials:changed", {"group": group.number, "essentials": essentials}, audience
+    )
+    commit_and_publish(session, [event])
+    return essentials
+
+
+def set_essentials(
+    session,
+    workshop: Workshop,
+    viewer: Viewer,
+    *,
+    family: str,
+    card_ids: list[int] | None = None,
+    theme_ids: list[int] | None = None,
+    group_number: int | None = None,
+) -> list[dict]:
+    """Set a family's essentials of a table, in order (an empty list unmarks them all); return the table's."""
+    group = _table(workshop, viewer, group_number)
+    if family not in workshop.families:
+        raise DomainError("unknown_family")
+    if card_ids and theme_ids:
+        raise DomainError("invalid_payload", problem="give card_ids or theme_ids, not both")
+    targets = [(i, None) for i in card_ids or []] + [(None, i) for i in theme_ids or []]
+    if len(set(targets)) != len(targets):
+        raise DomainError("invalid_payload", problem="the same card twice")
+    if len(targets) > workshop.essentials_per_family:
+        raise DomainError("essentials_full", status=409, limit=workshop.essentials_per_family)
+    for card_id, theme_id in targets:
+        _check_target(session, workshop, group, family, card_id, theme_id)
+    _replace(session, workshop, group, family, targets, "referent")
+    return _publish(session, workshop, group)
+
+
+def essentials_from_votes(
+    session,
+    workshop: Workshop,
+    viewer: Viewer,
+    *,
+    family: str | None = None,
+    group_number: int | None = None,
+) -> dict:
+    """Keep the top `essentials_per_family` of each family (or one) by the table's dots.
+
+    Only cards and themes with at least one dot are kept. A tie at the cut is broken by the earlier card
+    and reported in `ties`: {family: [entries left out with as many dots as the last one kept]}.
+    Returns {"essentials": [...the table's...], "ranking": {family: ranked}, "ties": {...}}.
+    """
+    group = _table(workshop, viewer, group_number)
+    if family is not None and family not in workshop.families:
+        raise DomainError("unknown_family")
+    limit = workshop.essentials_per_family
+    ranking = table_ranking(session, workshop, group)
+    families = [family] if family is not None else list(workshop.families)
+    ties = {}
+    for name in families:
+        voted = [entry for entry in ranking.get(name, []) if entry["votes"] > 0]
+        kept, left_out = voted[:limit], voted[limit:]
+        if kept and left_out and left_out[0]["votes"] == kept[-1]["votes"]:
+            ties[name] = [e for e in left_out if e["votes"] == kept[-1]["votes"]]
+        _replace(session, workshop, group, name, [(e["card_id"], e["theme_id"]) for e in kept], "vote")
+    essentials = _publish(session, workshop, group)
+    return {"essentials": essentials, "ranking": ranking, "ties": ties}
+
+
+@snapshot_part
+def essentials_snapshot(session, workshop: Workshop, group: Group | None, viewer) -> dict:
+    """Snapshot part "essentials": {table number: [...]} for every table (boards, facilitator, and
+    everyone during the plenary vote), the viewer's own table otherwise; "ranking" of the tables seen."""
+    every = group is None or voting_state(workshop) == "plenary"
+    tables = list(workshop.groups) if every else [group]
+    part = {"essentials": {str(t.number): essentials_of(session, workshop, t) for t in tables}}
+    if viewer is None or viewer.role in ("referent", "facilitator", "board"):
+        seen = list(workshop.groups) if group is None else [group]
+        part["ranking"] = {str(t.number): table_ranking(session, workshop, t) for t in seen}
+    return part

@@ -1,0 +1,52 @@
+"""Dot voting and each table's essentials: `vote:cast`, `essentials:set`, `essentials:from_votes`.
+
+`vote:cast` comes from a participant's phone; the boards and the table (everyone, in plenary) receive
+`vote:counts`. `essentials:set` and `essentials:from_votes` come from the référent of the table or the
+facilitator; the boards and the table (everyone, in plenary) receive `essentials:changed`.
+"""
+
+from facilitator import essentials, votes
+from facilitator.extensions import db
+from facilitator.realtime.core import current_viewer, current_workshop, on_event
+from facilitator.schemas import EssentialsFromVotesPayload, EssentialsSetPayload, VoteCastPayload
+
+
+@on_event("vote:cast", VoteCastPayload)
+def on_vote_cast(payload: VoteCastPayload):
+    """A participant puts a dot on a card or theme (delta 1) or takes one back (-1)."""
+    viewer = current_viewer()
+    return votes.cast_vote(
+        db.session,
+        current_workshop(viewer),
+        viewer,
+        card_id=payload.card_id,
+        theme_id=payload.theme_id,
+        delta=payload.delta,
+        client_id=payload.client_id,
+    )
+
+
+@on_event("essentials:set", EssentialsSetPayload)
+def on_essentials_set(payload: EssentialsSetPayload):
+    """The référent (or the facilitator, naming the table) sets a family's essentials, in order."""
+    viewer = current_viewer()
+    kept = essentials.set_essentials(
+        db.session,
+        current_workshop(viewer),
+        viewer,
+        family=payload.family,
+        card_ids=payload.card_ids,
+        theme_ids=payload.theme_ids,
+        group_number=payload.group,
+    )
+    return {"ok": True, "essentials": kept}
+
+
+@on_event("essentials:from_votes", EssentialsFromVotesPayload)
+def on_essentials_from_votes(payload: EssentialsFromVotesPayload):
+    """Keep the table's most voted cards as its essentials (one family, or every family)."""
+    viewer = current_viewer()
+    result = essentials.essentials_from_votes(
+        db.session, current_workshop(viewer), viewer, family=payload.family, group_number=payload.group
+    )
+    return {"ok": True, **result}

@@ -1,0 +1,375 @@
+"""Dot voting: a budget of dots per participant, on cards or themes, at the table then in plenary.
+
+The budget is enforced here, on the server: the participant's dots are counted inside the transaction,
+after `events.next_seq` has taken the workshop's row lock, so two casts racing can never both take the
+last dot. A dot is one `Vote` row; taking it back deletes the row. Stages: "table" (a participant votes
+on the visible cards and themes of their own table) and "plenary" (on every table's essentials); the
+agenda says which one is open (`agenda.voting_state`).
+
+Targets are named by a string key, `card:<id>` or `theme:<id>`, in counts, acks and events.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+
+from facilitator.agenda import voting_state
+from facilitator.errors import DomainError
+from facilitator.events import commit_and_publish, next_seq, record_event
+from facilitator.models import Card, ClientRequest, Essential, Group, Theme, Vote, Workshop
+from facilitator.workshops import snapshot_part
+
+if TYPE_CHECKING:
+    from facilitator.access import Viewer
+
+STAGES = ("table", "plenary")
+
+
+def target_key(card_id: int | None = None, theme_id: int | None = None) -> str:
+    return f"card:{card_id}" if card_id is not None else f"theme:{theme_id}"
+
+
+def parse_key(key: str) -> tuple[int | None, int | None]:
+    kind, _, number = key.partition(":")
+    return (int(number), None) if kind == "card" else (None, int(number))
+
+
+# --- What a target is -------------------------------------------------------------------------------
+
+
+def votable_card(card: Card | None) -> bool:
+    """A card people may vote on or keep: visible (not hidden, merged or deleted), not sealed."""
+    return card is not None and card.status == "visible" and not card.sealed
+
+
+def theme_cards(session, theme: Theme) -> list[Card]:
+    return list(
+        session.scalars(
+            select(Card).where(Card.theme_id == theme.id, Card.status == "visible").order_by(Card.seq)
+        )
+    )
+
+
+def theme_family(session, theme: Theme) -> str | None:
+    """A theme's family: the family of its earliest visible card (None: an empty theme)."""
+    cards = theme_cards(session, theme)
+    return cards[0].family if cards else None
+
+
+def _target_family(session, card_id, theme_id) -> str | None:
+    if card_id is not None:
+        card = session.get(Card, card_id)
+        return card.family if card is not None else None
+    theme = session.get(Theme, theme_id)
+    return theme_family(session, theme) if theme is not None else None
+
+
+def _resolve_target(session, workshop: Workshop, viewer: Viewer, stage: str, card_id, theme_id):
+    """Return (group, family) of the target this participant may vote on at this stage, or refuse."""
+    if (card_id is None) == (theme_id is None):
+        raise DomainError("invalid_payload", problem="give card_id or theme_id")
+    if stage == "plenary":
+        column = Essential.card_id if card_id is not None else Essential.theme_id
+        essential = session.scalar(
+            select(Essential).where(Essential.workshop_id == workshop.id, column == (card_id or theme_id))
+        )
+        if essential is None:
+            raise DomainError("unknown_target", status=404)
+        return session.get(Group, essential.group_id), essential.family
+    if card_id is not None:
+        card = session.get(Card, card_id)
+        if card is None or card.workshop_id != workshop.id or card.group_id != viewer.group_id:
+            raise DomainError("unknown_target", status=404)
+        if not votable_card(card):
+            raise DomainError("unknown_target", status=404)
+        return card.group, card.family
+    theme = session.get(Theme, theme_id)
+    if theme is None or theme.workshop_id != workshop.id or theme.group_id != viewer.group_id:
+        raise DomainError("unknown_target", status=404)
+    family = theme_family(session, theme)
+    if family is None:
+        raise DomainError("unknown_target", status=404)
+    return session.get(Group, theme.group_id), family
+
+
+# --- Counting -----------------------------------------------------------------------------------------
+
+
+def my_dots(session, workshop: Workshop, participant_id: int, stage: str) -> dict[str, int]:
+    """{target key: dots} this participant put at this stage."""
+    rows = session.execute(
+        select(Vote.card_id, Vote.theme_id, func.count(Vote.id))
+        .where(Vote.workshop_id == workshop.id, Vote.participant_id == participant_id, Vote.stage == stage)
+        .group_by(Vote.card_id, Vote.theme_id)
+    )
+    return {target_key(card_id, theme_id): n for card_id, theme_id, n in rows}
+
+
+def _family_use(session, mine: dict[str, int]) -> Counter:
+    use: Counter = Counter()
+    for key, n in mine.items():
+        family = _target_family(session, *parse_key(key))
+        if family is not None:
+            use[family] += n
+    return use
+
+
+def remaining(session, workshop: Workshop, participant_id: int | None, stage: str) -> dict:
+    """The dots left: {"remaining": n, "by_family": {family: n} | None, "mine": {target: n}}."""
+    if participant_id is None:
+        return {"remaining": 0, "by_family": None, "mine": {}}
+    mine = my_dots(session, workshop, participant_id, stage)
+    left = max(0, workshop.vote_budget - sum(mine.values()))
+    by_family = None
+    if workshop.family_budgets:
+        use = _family_use(session, mine)
+        by_family = {
+            family: max(0, int(budget) - use.get(family, 0))
+            for family, budget in workshop.family_budgets.items()
+            if family in workshop.families
+        }
+    return {"remaining": left, "by_family": by_family, "mine": mine}
+
+
+def counts(session, workshop: Workshop, stage: str, group: Group | None = None) -> dict[str, int]:
+    """{target key: dots} at this stage, for one table's targets (or every table)."""
+    query = (
+        select(Vote.card_id, Vote.theme_id, func.count(Vote.id))
+        .where(Vote.workshop_id == workshop.id, Vote.stage == stage)
+        .group_by(Vote.card_id, Vote.theme_id)
+    )
+    if group is not None:
+        in_group = Vote.card_id.in_(select(Card.id).where(Card.group_id == group.id)) | Vote.theme_id.in_(
+            select(Theme.id).where(Theme.group_id == group.id)
+        )
+        query = query.where(in_group)
+    return {target_key(card_id, theme_id): n for card_id, theme_id, n in session.execute(query)}
+
+
+def _target_count(session, workshop, stage, card_id, theme_id) -> int:
+    column = Vote.card_id if card_id is not None else Vote.theme_id
+    return session.scalar(
+        select(func.count(Vote.id)).where(
+            Vote.workshop_id == workshop.id, Vote.stage == stage, column == (card_id or theme_id)
+        )
+    )
+
+
+# --- Casting ------------------------------------------------------------------------------------------
+
+
+def cast_vote(
+    session,
+    workshop: Workshop,
+    viewer: Viewer,
+    *,
+    card_id: int | None = None,
+    theme_id: int | None = None,
+    delta: int,
+    client_id: str | None = None,
+) -> dict:
+    """Put a dot on a card or theme (delta +1) or take one back (-1); return the ack.
+
+    Ack: {"ok": True, "stage", "target", "votes" (the target's total), "remaining", "by_family",
+    "mine": {target: n}}. A resend with the same `client_id` answers the stored ack and counts once.
+    Broadcast `vote:counts` {group, stage, target, card_id, theme_id, votes}: totals, never who voted.
+    """
+    if viewer is None or viewer.role != "participant" or viewer.workshop_id != workshop.id:
+        raise DomainError("forbidden", status=403)
+    if viewer.participant_id is None:
+        raise DomainError("forbidden", status=403)
+    if delta not in (1, -1):
+        raise DomainError("invalid_payload", problem="delta is 1 or -1")
+    if client_id is not None:
+        stored = _stored_reply(session, workshop, client_id, viewer)
+        if stored is not None:
+            return stored
+    stage = voting_state(workshop)
+    if stage == "off":
+        raise DomainError("voting_closed", status=409)
+    group, family = _resolve_target(session, workshop, viewer, stage, card_id, theme_id)
+    key = target_key(card_id, theme_id)
+    budget = workshop.vote_budget
+    family_budget = (workshop.family_budgets or {}).get(family)
+
+    # The row lock: from here until the commit no other cast of this workshop can count or insert.
+    seq = next_seq(session, workshop.id)
+    mine = my_dots(session, workshop, viewer.participant_id, stage)
+    if delta > 0:
+        if sum(mine.values()) >= budget:
+            session.rollback()
+            raise DomainError("no_dots_left", status=409, budget=budget)
+        if family_budget is not None and _family_use(session, mine).get(family, 0) >= int(family_budget):
+            session.rollback()
+            raise DomainError("no_family_dots_left", status=409, budget=int(family_budget), family=family)
+        session.add(
+            Vote(
+                workshop_id=workshop.id,
+                participant_id=viewer.participant_id,
+                card_id=card_id,
+                theme_id=theme_id,
+                stage=stage,
+            )
+        )
+    else:
+        if mine.get(key, 0) <= 0:
+            session.rollback()
+            raise DomainError("no_dot_here", status=409)
+        column = Vote.card_id if card_id is not None else Vote.theme_id
+        one = session.scalar(
+            select(Vote.id)
+            .where(
+                Vote.workshop_id == workshop.id,
+                Vote.participant_id == viewer.participant_id,
+                Vote.stage == stage,
+                column == (card_id or theme_id),
+            )
+            .order_by(Vote.id.desc())
+            .limit(1)
+        )
+        session.execute(delete(Vote).where(Vote.id == one))
+    session.flush()
+    total = _target_count(session, workshop, stage, card_id, theme_id)
+    event = record_event(
+        session,
+        workshop,
+        "vote:counts",
+        {
+            "group": group.number,
+            "stage": stage,
+            "target": key,
+            "card_id": card_id,
+            "theme_id": theme_id,
+            "votes": total,
+        },
+        # In plenary everyone votes on every table's essentials: the whole workshop hears the counts.
+        group=group if stage == "table" else None,
+        seq=seq,
+    )
+    state = remaining(session, workshop, viewer.participant_id, stage)
+    reply = {
+        "ok": True,
+        "stage": stage,
+        "target": key,
+        "votes": total,
+        "remaining": state["remaining"],
+        "by_family": state["by_family"],
+        "mine": state["mine"],
+    }
+    if client_id is not None:
+        session.add(
+            ClientRequest(
+                workshop_id=workshop.id,
+                client_id=client_id,
+                reply={**reply, "participant_id": viewer.participant_id},
+            )
+        )
+    try:
+        commit_and_publish(session, [event])
+    except IntegrityError:
+        # The same client id raced itself (a resend while the first was in flight): answer the first.
+        session.rollback()
+        stored = _stored_reply(session, workshop, client_id, viewer) if client_id else None
+        if stored is None:
+            raise
+        return stored
+    return reply
+
+
+def _stored_reply(session, workshop, client_id, viewer) -> dict | None:
+    request = session.scalar(
+        select(ClientRequest).where(
+            ClientRequest.workshop_id == workshop.id, ClientRequest.client_id == client_id
+        )
+    )
+    if request is None:
+        return None
+    reply = dict(request.reply)
+    if reply.pop("participant_id", None) != viewer.participant_id or "target" not in reply:
+        raise DomainError("client_id_conflict", status=409)
+    return reply
+
+
+# --- Ranking ------------------------------------------------------------------------------------------
+
+
+def rank(entries: list[dict]) -> list[dict]:
+    """Order entries {"target", "votes", "seq", ...} by votes (most first), then earlier seq.
+
+    Equal votes share a rank ("ex aequo", `tie` True): 5, 3, 3, 1 dots rank 1, 2, 2, 4. The earlier card
+    comes first among equals, which is how a tie at the cut of the essentials is broken.
+    """
+    ordered = sorted(entries, key=lambda e: (-e["votes"], e["seq"]))
+    by_votes = Counter(e["votes"] for e in ordered)
+    ranked, previous, current_rank = [], None, 0
+    for index, entry in enumerate(ordered, start=1):
+        if entry["votes"] != previous:
+            current_rank, previous = index, entry["votes"]
+        ranked.append({**entry, "rank": current_rank, "tie": by_votes[entry["votes"]] > 1})
+    return ranked
+
+
+def table_ranking(session, workshop: Workshop, group: Group) -> dict[str, list[dict]]:
+    """{family: ranked [{"target", "card_id", "theme_id", "text", "votes", "seq", "rank", "tie"}]} of a
+    table's votable cards and themes, by the table stage's dots."""
+    totals = counts(session, workshop, "table", group)
+    entries: dict[str, list[dict]] = {family: [] for family in workshop.families}
+    cards = session.scalars(select(Card).where(Card.group_id == group.id).order_by(Card.seq))
+    for card in cards:
+        if votable_card(card):
+            key = target_key(card.id)
+            entries.setdefault(card.family, []).append(
+                {
+                    "target": key,
+                    "card_id": card.id,
+                    "theme_id": None,
+                    "text": card.text,
+                    "votes": totals.get(key, 0),
+                    "seq": card.seq,
+                }
+            )
+    for theme in session.scalars(select(Theme).where(Theme.group_id == group.id).order_by(Theme.id)):
+        members = theme_cards(session, theme)
+        if members:
+            key = target_key(theme_id=theme.id)
+            entries.setdefault(members[0].family, []).append(
+                {
+                    "target": key,
+                    "card_id": None,
+                    "theme_id": theme.id,
+                    "text": theme.title,
+                    "votes": totals.get(key, 0),
+                    "seq": members[0].seq,
+                }
+            )
+    return {family: rank(items) for family, items in entries.items()}
+
+
+# --- Snapshot -----------------------------------------------------------------------------------------
+
+
+@snapshot_part
+def votes_snapshot(session, workshop: Workshop, group: Group | None, viewer) -> dict:
+    """Snapshot part "votes": the voting state, budgets, counts (table stage for the tables this viewer
+    sees, plenary for all) and, for a participant, their own dots and what is left."""
+    state = voting_state(workshop)
+    participant_id = viewer.participant_id if viewer is not None else None
+    mine = {stage: remaining(session, workshop, participant_id, stage) for stage in STAGES}
+    return {
+        "votes": {
+            "state": state,
+            "budget": workshop.vote_budget,
+            "family_budgets": dict(workshop.family_budgets) if workshop.family_budgets else None,
+            "counts": {
+                "table": counts(session, workshop, "table", group),
+                "plenary": counts(session, workshop, "plenary"),
+            },
+            "mine": {stage: mine[stage]["mine"] for stage in STAGES},
+            "remaining": {stage: mine[stage]["remaining"] for stage in STAGES},
+            "remaining_by_family": {stage: mine[stage]["by_family"] for stage in STAGES},
+        }
+    }
