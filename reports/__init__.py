@@ -1,0 +1,156 @@
+"""The compte rendu: a workshop read from the database, aggregated with pandas, written in every
+format. Never imports Flask or Socket.IO (tests/test_reports.py checks it)."""
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from reports import aggregate
+from reports.load import Frames, UnknownWorkshop, load
+
+__all__ = ["Summary", "UnknownWorkshop", "build_summary"]
+
+
+@dataclass
+class Summary:
+    frames: Frames
+    cards: pd.DataFrame  # counted cards with their dots
+    by_family: pd.Series
+    by_group: pd.DataFrame
+    by_organisation: pd.DataFrame
+    by_step: pd.DataFrame
+    participation: dict
+    top: dict  # family → DataFrame
+    top_themes: pd.DataFrame
+    essentials: pd.DataFrame
+    timeline: pd.DataFrame
+    commitments: pd.DataFrame
+    synthesis: list = field(default_factory=list)  # cross-table themes
+
+    @property
+    def workshop(self) -> dict:
+        return self.frames.workshop
+
+    @property
+    def families(self) -> list:
+        return self.frames.workshop["families"]
+
+    def group_name(self, number) -> str:
+        groups = self.frames.groups
+        names = groups.set_index("number")["name"]
+        return str(names.get(number, f"Table {number}"))
+
+    def to_report(self) -> dict:
+        """report.json: the public contract's keys, then the richer sections."""
+        w = self.workshop
+        participants_by_group = self.frames.participants["group"].value_counts()
+        by_group = []
+        for number, row in self.by_group.iterrows():
+            ess = self.essentials[self.essentials["group"] == number] if len(self.essentials) else []
+            by_group.append(
+                {
+                    "number": int(number),
+                    "name": self.group_name(number),
+                    "participants": int(participants_by_group.get(number, 0)),
+                    "cards": int(row["total"]),
+                    "by_family": {f: int(row[f]) for f in self.families},
+                    "essentials": [
+                        {
+                            "family": e["family"],
+                            "position": int(e["position"]),
+                            "kind": e["kind"],
+                            "text": e["text"],
+                            "votes": int(e["votes"]),
+                            "source": e["source"],
+                        }
+                        for _, e in (ess.iterrows() if len(ess) else [])
+                    ],
+                }
+            )
+        return {
+            "workshop": {
+                "code": w["code"],
+                "title": w["title"],
+                "question": w["question"],
+                "language": w["language"],
+                "template": w["template"],
+                "families": self.families,
+                "created_at": w["created_at"],
+            },
+            "totals": {
+                "participants": int(len(self.frames.participants)),
+                "cards": int(len(self.cards)),
+                "votes": int(len(self.frames.votes)),
+                "merged": int((self.frames.cards["status"] == "merged").sum()),
+                "hidden": int((self.cards["status"] == "hidden").sum()),
+                "deleted": int((self.frames.cards["status"] == "deleted").sum()),
+            },
+            "by_family": {f: int(n) for f, n in self.by_family.items()},
+            "by_group": by_group,
+            "top": {
+                family: [
+                    {
+                        "text": r["text"],
+                        "votes": int(r["votes"]),
+                        "group": int(r["group"]),
+                        "rank": int(r["rank"]),
+                        "id": int(r["id"]),
+                    }
+                    for _, r in frame.iterrows()
+                ]
+                for family, frame in self.top.items()
+            },
+            "top_themes": [
+                {
+                    "title": r["title"],
+                    "votes": int(r["votes"]),
+                    "group": int(r["group"]),
+                    "rank": int(r["rank"]),
+                }
+                for _, r in self.top_themes.iterrows()
+            ],
+            "participation": self.participation,
+            "by_organisation": {
+                str(org): {"cards": int(row["total"]), **{f: int(row[f]) for f in self.families}}
+                for org, row in self.by_organisation.iterrows()
+            },
+            "by_step": [{"step": r["step"], "cards": int(r["cards"])} for _, r in self.by_step.iterrows()],
+            "timeline": [
+                {
+                    "minute": minute.isoformat().replace("+00:00", "Z"),
+                    **{f: int(row[f]) for f in self.families},
+                }
+                for minute, row in self.timeline.iterrows()
+            ],
+            "commitments": [
+                {k: (None if pd.isna(v) else (int(v) if k == "group" else v)) for k, v in r.items()}
+                for _, r in self.commitments.iterrows()
+            ],
+            "themes": self.synthesis,
+        }
+
+
+def build_summary(session, code, *, synthesis: bool = True) -> Summary:
+    """Read the workshop with this join code (or id) and aggregate it. Raises UnknownWorkshop."""
+    frames = load(session, code)
+    families = frames.workshop["families"]
+    cards = aggregate.with_votes(frames.cards, frames.votes)
+    summary = Summary(
+        frames=frames,
+        cards=cards,
+        by_family=aggregate.by_family(cards, families),
+        by_group=aggregate.by_group(cards, frames.groups, families),
+        by_organisation=aggregate.by_organisation(cards, frames.participants, families),
+        by_step=aggregate.by_step(cards, frames.steps),
+        participation=aggregate.participation(frames.cards, frames.participants),
+        top=aggregate.top_cards(frames.cards, frames.votes, families),
+        top_themes=aggregate.top_themes(frames.themes, frames.cards, frames.votes),
+        essentials=aggregate.essentials(frames),
+        timeline=aggregate.timeline(cards, families),
+        commitments=aggregate.commitments(cards, frames.participants, frames.workshop["anonymous"]),
+    )
+    if synthesis and len(cards):
+        from reports.synthesis import cross_table_themes
+
+        summary.synthesis = cross_table_themes(cards, total_tables=len(frames.groups))
+    return summary

@@ -1,0 +1,190 @@
+"""Pure functions on the DataFrames of `reports.load`: counts, participation, top cards, essentials,
+timeline and commitments. No database, no I/O.
+
+Which cards count (docs/decisions.md, "Reports"): visible and hidden cards count (a hidden card was
+posted and moderated off the board; it is still a contribution), sealed cards count (the report is
+for the organisers), a merged card is folded into the card it was merged into (it is not counted
+twice, its dots go to the kept card), deleted cards never count.
+"""
+
+import pandas as pd
+
+COUNTED = ("visible", "hidden")
+PAPER_AUTHOR = "papier"
+UNKNOWN_ORGANISATION = "non renseignée"
+
+
+def kept_id(cards: pd.DataFrame) -> dict:
+    """Map every card id to the id of the card that represents it after merges (itself if unmerged)."""
+    target = dict(zip(cards["id"], cards["merged_into_id"], strict=True))
+    resolved = {}
+    for card_id in target:
+        seen, current = set(), card_id
+        while pd.notna(target.get(current)) and current not in seen:
+            seen.add(current)
+            current = int(target[current])
+        resolved[card_id] = current
+    return resolved
+
+
+def counted_cards(cards: pd.DataFrame) -> pd.DataFrame:
+    """The cards a reader counts, with `merged` (how many cards were folded into each)."""
+    kept = kept_id(cards)
+    merged = cards[cards["status"] == "merged"]["id"].map(kept).value_counts()
+    counted = cards[cards["status"].isin(COUNTED)].copy()
+    counted["merged"] = counted["id"].map(merged).fillna(0).astype(int)
+    return counted.reset_index(drop=True)
+
+
+def card_votes(cards: pd.DataFrame, votes: pd.DataFrame) -> pd.Series:
+    """Dots per card id, dots on merged cards moved to the kept card."""
+    on_cards = votes.dropna(subset=["card_id"])
+    kept = kept_id(cards)
+    ids = on_cards["card_id"].astype(int).map(lambda i: kept.get(i, i))
+    return ids.value_counts()
+
+
+def theme_votes(votes: pd.DataFrame) -> pd.Series:
+    return votes.dropna(subset=["theme_id"])["theme_id"].astype(int).value_counts()
+
+
+def with_votes(cards: pd.DataFrame, votes: pd.DataFrame) -> pd.DataFrame:
+    counted = counted_cards(cards)
+    counted["votes"] = counted["id"].map(card_votes(cards, votes)).fillna(0).astype(int)
+    return counted
+
+
+def by_family(counted: pd.DataFrame, families: list) -> pd.Series:
+    return counted["family"].value_counts().reindex(families, fill_value=0).astype(int)
+
+
+def by_group(counted: pd.DataFrame, groups: pd.DataFrame, families: list) -> pd.DataFrame:
+    """Tables × families, every table and family present, with a `total` column."""
+    table = pd.crosstab(counted["group"], counted["family"]) if len(counted) else pd.DataFrame()
+    table = table.reindex(index=list(groups["number"]), columns=families, fill_value=0).fillna(0).astype(int)
+    table.index.name = "group"
+    table["total"] = table.sum(axis=1)
+    return table
+
+
+def by_organisation(counted: pd.DataFrame, participants: pd.DataFrame, families: list) -> pd.DataFrame:
+    """Organisation types × families; paper cards and people who gave none are named as such."""
+    organisation = participants.set_index("id")["organisation"]
+    org = counted["participant_id"].map(organisation)
+    org = org.where(org.notna() & (org != ""), UNKNOWN_ORGANISATION)
+    org = org.where(counted["source"] != "paper", PAPER_AUTHOR)
+    table = pd.crosstab(org, counted["family"]) if len(counted) else pd.DataFrame()
+    table = table.reindex(columns=families, fill_value=0).fillna(0).astype(int)
+    table.index.name = "organisation"
+    table["total"] = table.sum(axis=1)
+    return table.sort_values("total", ascending=False, kind="stable")
+
+
+def by_step(counted: pd.DataFrame, steps: pd.DataFrame) -> pd.DataFrame:
+    """Cards per agenda step (cards posted in free mode under `hors étape`)."""
+    titles = steps.set_index("id")["title"]
+    step = counted["step_id"].map(titles).fillna("hors étape")
+    order = list(steps["title"]) + ["hors étape"]
+    counts = step.value_counts().reindex(order).dropna().astype(int)
+    return counts.rename_axis("step").rename("cards").reset_index()
+
+
+def participation(cards: pd.DataFrame, participants: pd.DataFrame) -> dict:
+    counted = counted_cards(cards)
+    phone = counted[counted["source"] != "paper"]
+    per_person = phone["participant_id"].dropna().astype(int).value_counts()
+    people = len(participants)
+    posters = int(per_person.size)
+    return {
+        "participants": people,
+        "posted": posters,
+        "share_posted": round(posters / people, 3) if people else 0.0,
+        "cards_per_person": round(len(phone) / people, 2) if people else 0.0,
+        "cards_per_poster_median": float(per_person.median()) if posters else 0.0,
+        "cards_per_poster_max": int(per_person.max()) if posters else 0,
+        "phone": int(len(phone)),
+        "paper": int((counted["source"] == "paper").sum()),
+    }
+
+
+def rank(frame: pd.DataFrame, limit: int) -> pd.DataFrame:
+    """Sort by votes (then posting order) and keep `limit` rows plus every row tied with the last one.
+
+    `rank` is the competition rank: two cards with the same dots share it."""
+    ordered = frame[frame["votes"] > 0].sort_values(["votes", "seq"], ascending=[False, True], kind="stable")
+    ordered = ordered.assign(rank=ordered["votes"].rank(method="min", ascending=False).astype(int))
+    if len(ordered) > limit:
+        ordered = ordered[ordered["votes"] >= ordered["votes"].iloc[limit - 1]]
+    return ordered.reset_index(drop=True)
+
+
+def top_cards(cards: pd.DataFrame, votes: pd.DataFrame, families: list, limit: int = 5) -> dict:
+    """Family → the most voted visible cards (hidden cards are off the board, so off the podium)."""
+    voted = with_votes(cards, votes)
+    voted = voted[voted["status"] == "visible"]
+    return {family: rank(voted[voted["family"] == family], limit) for family in families}
+
+
+def top_themes(
+    themes: pd.DataFrame, cards: pd.DataFrame, votes: pd.DataFrame, limit: int = 5
+) -> pd.DataFrame:
+    frame = themes.copy()
+    frame["votes"] = frame["id"].map(theme_votes(votes)).fillna(0).astype(int)
+    counted = counted_cards(cards)
+    frame["cards"] = frame["id"].map(counted["theme_id"].value_counts()).fillna(0).astype(int)
+    frame["seq"] = frame["id"]
+    return rank(frame, limit)
+
+
+def essentials(frames) -> pd.DataFrame:
+    """Each table's essentials in order, with their text (card text or theme title) and dots."""
+    ess = frames.essentials.copy()
+    cards = frames.cards.set_index("id")
+    themes = frames.themes.set_index("id")
+    cv = card_votes(frames.cards, frames.votes)
+    tv = theme_votes(frames.votes)
+
+    def describe(row):
+        if pd.notna(row["card_id"]):
+            cid = int(row["card_id"])
+            text = cards["text"].get(cid, "")
+            return "card", text, int(cv.get(cid, 0))
+        tid = int(row["theme_id"]) if pd.notna(row["theme_id"]) else None
+        return "theme", themes["title"].get(tid, ""), int(tv.get(tid, 0)) if tid is not None else 0
+
+    described = ess.apply(describe, axis=1, result_type="expand") if len(ess) else None
+    if described is None:
+        return ess.assign(kind=[], text=[], votes=[])
+    ess[["kind", "text", "votes"]] = described
+    order = {family: i for i, family in enumerate(frames.workshop["families"])}
+    ess["family_order"] = ess["family"].map(order).fillna(len(order))
+    ess = ess.sort_values(["group", "family_order", "position"], kind="stable").drop(columns="family_order")
+    return ess.reset_index(drop=True)
+
+
+def timeline(counted: pd.DataFrame, families: list, freq: str = "1min") -> pd.DataFrame:
+    """Cards per minute and family, from the first card to the last (empty minutes as zeros)."""
+    if counted.empty:
+        return pd.DataFrame(columns=families)
+    minute = counted["created_at"].dt.floor(freq)
+    table = pd.crosstab(minute, counted["family"]).reindex(columns=families, fill_value=0)
+    full = pd.date_range(table.index.min(), table.index.max(), freq=freq)
+    table = table.reindex(full, fill_value=0).astype(int)
+    table.index.name = "minute"
+    return table
+
+
+def commitments(counted: pd.DataFrame, participants: pd.DataFrame, anonymous: bool) -> pd.DataFrame:
+    """The `contributions` family as a list: what each person or table commits to do."""
+    rows = counted[counted["family"] == "contributions"].sort_values(["group", "seq"], kind="stable")
+    people = participants.set_index("id")
+    frame = pd.DataFrame(
+        {
+            "group": rows["group"].astype(int),
+            "text": rows["text"],
+            "author": None if anonymous else rows["participant_id"].map(people["name"]),
+            "organisation": None if anonymous else rows["participant_id"].map(people["organisation"]),
+            "source": rows["source"],
+        }
+    )
+    return frame.reset_index(drop=True)

@@ -1,0 +1,148 @@
+"""Read one workshop from the database into pandas DataFrames: the only module of `reports/` that
+queries the database. It takes an explicit SQLAlchemy session, like the domain functions."""
+
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import select
+
+from facilitator.models import (
+    Card,
+    Essential,
+    Event,
+    Group,
+    Participant,
+    Step,
+    Theme,
+    Vote,
+    Workshop,
+    isoformat,
+)
+from facilitator.tokens import normalise_join_code
+
+
+class UnknownWorkshop(LookupError):
+    """No workshop has this code or id."""
+
+
+@dataclass
+class Frames:
+    workshop: dict
+    cards: pd.DataFrame
+    participants: pd.DataFrame
+    groups: pd.DataFrame
+    votes: pd.DataFrame
+    essentials: pd.DataFrame
+    themes: pd.DataFrame
+    steps: pd.DataFrame
+    events: pd.DataFrame
+
+
+COLUMNS = {
+    "cards": [
+        "id", "group", "participant_id", "family", "text", "source", "status", "sealed", "step_id",
+        "theme_id", "merged_into_id", "seq", "created_at",
+    ],
+    "participants": ["id", "group", "name", "organisation", "created_at"],
+    "groups": ["id", "number", "name"],
+    "votes": ["id", "participant_id", "card_id", "theme_id", "stage", "created_at"],
+    "essentials": ["id", "group", "family", "card_id", "theme_id", "position", "source", "created_at"],
+    "themes": ["id", "group", "title", "created_at"],
+    "steps": ["id", "position", "kind", "title", "duration", "voting"],
+    "events": ["seq", "type", "group_id", "created_at"],
+}  # fmt: skip
+
+
+def _frame(name, rows):
+    frame = pd.DataFrame(rows, columns=COLUMNS[name])
+    if "created_at" in frame:
+        frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True)
+    return frame
+
+
+def _utc(moment):
+    return None if moment is None else pd.Timestamp(isoformat(moment))
+
+
+def find(session, code_or_id) -> Workshop:
+    if isinstance(code_or_id, int):
+        workshop = session.get(Workshop, code_or_id)
+    else:
+        workshop = session.scalar(
+            select(Workshop).where(Workshop.code == normalise_join_code(str(code_or_id)))
+        )
+    if workshop is None:
+        raise UnknownWorkshop(code_or_id)
+    return workshop
+
+
+def load(session, code_or_id) -> Frames:
+    """Return every row of one workshop as DataFrames (tables as numbers, timestamps in UTC)."""
+    workshop = find(session, code_or_id)
+    wid = workshop.id
+    groups = session.scalars(select(Group).where(Group.workshop_id == wid).order_by(Group.number)).all()
+    number = {g.id: g.number for g in groups}
+
+    def rows(model, order):
+        return session.scalars(select(model).where(model.workshop_id == wid).order_by(order)).all()
+
+    cards = [
+        (c.id, number.get(c.group_id), c.participant_id, c.family, c.text, c.source, c.status, bool(c.sealed),
+         c.step_id, c.theme_id, c.merged_into_id, c.seq, _utc(c.created_at))
+        for c in rows(Card, Card.seq)
+    ]  # fmt: skip
+    participants = [
+        (p.id, number.get(p.group_id), p.name, p.organisation, _utc(p.created_at))
+        for p in rows(Participant, Participant.id)
+    ]
+    votes = [
+        (v.id, v.participant_id, v.card_id, v.theme_id, v.stage, _utc(v.created_at))
+        for v in rows(Vote, Vote.id)
+    ]
+    essentials = [
+        (
+            e.id,
+            number.get(e.group_id),
+            e.family,
+            e.card_id,
+            e.theme_id,
+            e.position,
+            e.source,
+            _utc(e.created_at),
+        )
+        for e in rows(Essential, Essential.position)
+    ]
+    themes = [(t.id, number.get(t.group_id), t.title, _utc(t.created_at)) for t in rows(Theme, Theme.id)]
+    steps = [(s.id, s.position, s.kind, s.title, s.duration, s.voting) for s in rows(Step, Step.position)]
+    events = [
+        (e.seq, e.type, e.group_id, _utc(e.created_at))
+        for e in session.execute(
+            select(Event.seq, Event.type, Event.group_id, Event.created_at)
+            .where(Event.workshop_id == wid)
+            .order_by(Event.seq)
+        )
+    ]
+    info = {
+        "id": workshop.id,
+        "code": workshop.code,
+        "title": workshop.title,
+        "question": workshop.question,
+        "language": workshop.language,
+        "template": workshop.template,
+        "families": list(workshop.families),
+        "organisations": list(workshop.organisations or []),
+        "vote_budget": workshop.vote_budget,
+        "anonymous": bool(workshop.anonymous),
+        "created_at": isoformat(workshop.created_at),
+    }
+    return Frames(
+        workshop=info,
+        cards=_frame("cards", cards),
+        participants=_frame("participants", participants),
+        groups=_frame("groups", [(g.id, g.number, g.name) for g in groups]),
+        votes=_frame("votes", votes),
+        essentials=_frame("essentials", essentials),
+        themes=_frame("themes", themes),
+        steps=_frame("steps", steps),
+        events=_frame("events", events),
+    )

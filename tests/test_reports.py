@@ -1,0 +1,214 @@
+"""The compte rendu: report.json numbers match the database, the top ordering with ties, merged and
+deleted cards, the CSV, the offline CLI, the synthesis CLI and that reports/ never imports Flask."""
+
+import csv
+import json
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from facilitator.models import Card, Essential, Participant, Theme, Vote
+from facilitator.workshops import create_workshop
+from reports import build_summary, writers
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "facilitator" / "demo_data" / "thermalisme.json"
+START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+def test_reports_never_import_flask():
+    code = (
+        "import sys, reports, reports.load, reports.aggregate, reports.synthesis, reports.writers, "
+        "reports.writers.json_writer, reports.writers.csv_writer, reports.__main__\n"
+        "import importlib\n"
+        "for fmt in reports.writers.available(): importlib.import_module(f'reports.writers.{fmt}_writer')\n"
+        "bad = [m for m in ('flask', 'flask_socketio', 'socketio', 'eventlet', 'gevent') if m in sys.modules]\n"
+        "assert not bad, bad\n"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, timeout=60)
+
+
+@pytest.fixture
+def known(session):
+    """3 tables, 5 people (one table-3 person never posts), cards in every status, dots and essentials."""
+    workshop, secrets = create_workshop(
+        session, title="Assises du thermalisme", question="Quelle cure ?", groups=3
+    )
+    g1, g2, g3 = workshop.groups
+    people = []
+    for i, (group, name, org) in enumerate(
+        [
+            (g1, "Hélène", "OT"),
+            (g1, "Loïc", "ADT"),
+            (g2, "Zoé", "OT"),
+            (g3, "Anaïs", None),
+            (g3, "Muet", "RT"),
+        ]
+    ):
+        p = Participant(
+            workshop_id=workshop.id, group_id=group.id, token_hash=f"t{i}", name=name, organisation=org
+        )
+        session.add(p)
+        people.append(p)
+    session.flush()
+    seq = iter(range(1, 1000))
+
+    def card(group, person, family, text, status="visible", source="phone", minute=0, **extra):
+        c = Card(
+            workshop_id=workshop.id, group_id=group.id, participant_id=person.id if person else None,
+            client_id=f"c{next(seq)}", family=family, text=text, status=status, source=source,
+            seq=next(seq), created_at=START + timedelta(minutes=minute), **extra,
+        )  # fmt: skip
+        session.add(c)
+        session.flush()
+        return c
+
+    a = card(g1, people[0], "forces", "Des eaux thermales réputées", minute=0)
+    b = card(g1, people[1], "forces", "Un cadre naturel exceptionnel", minute=1)
+    c = card(g2, people[2], "forces", "Les stations coopèrent déjà", minute=1)
+    d = card(g2, None, "faiblesses", "=Recrutement difficile", source="paper", minute=2)
+    e = card(g3, people[3], "attentes", "Une offre bien-être à l'année", minute=3)
+    f = card(g3, people[3], "contributions", "Je m'engage à former les saisonniers", minute=4)
+    hidden = card(g1, people[0], "attentes", "Hors sujet", status="hidden", minute=4)
+    gone = card(g2, people[2], "forces", "Supprimée", status="deleted", minute=5)
+    dup = card(
+        g1, people[1], "forces", "Eaux thermales réputées (doublon)", status="merged", merged_into_id=a.id
+    )
+    theme = Theme(workshop_id=workshop.id, group_id=g1.id, title="L'eau")
+    session.add(theme)
+    session.flush()
+    a.theme_id = theme.id
+
+    def dots(card_or_theme, n, person=people[0], stage="table"):
+        for _ in range(n):
+            if isinstance(card_or_theme, Theme):
+                session.add(
+                    Vote(workshop_id=workshop.id, participant_id=person.id, theme_id=card_or_theme.id)
+                )
+            else:
+                session.add(Vote(workshop_id=workshop.id, participant_id=person.id, card_id=card_or_theme.id,
+                                 stage=stage))  # fmt: skip
+
+    dots(a, 2)
+    dots(dup, 1)  # folded into a: a has 3
+    dots(b, 3)  # tie with a at 3: same rank, a first (posted first)
+    dots(c, 1)
+    dots(d, 2)
+    dots(hidden, 4)  # hidden: counted in totals, never on the podium
+    dots(theme, 2)
+    session.add_all(
+        [
+            Essential(workshop_id=workshop.id, group_id=g1.id, family="forces", card_id=b.id, position=1),
+            Essential(workshop_id=workshop.id, group_id=g1.id, family="forces", card_id=a.id, position=0),
+            Essential(workshop_id=workshop.id, group_id=g3.id, family="attentes", card_id=e.id, position=0),
+        ]
+    )
+    session.commit()
+    return workshop, secrets, {"a": a, "b": b, "c": c, "d": d, "e": e, "f": f, "gone": gone}
+
+
+def test_report_json_matches_the_database(session, known):
+    workshop, _, cards = known
+    report = build_summary(session, workshop.code).to_report()
+    assert report["workshop"] == report["workshop"] | {
+        "code": workshop.code,
+        "title": "Assises du thermalisme",
+    }
+    # 7 cards count: 6 visible + 1 hidden; the merged one is folded, the deleted one is gone.
+    assert report["totals"] == report["totals"] | {"participants": 5, "cards": 7, "votes": 15}
+    assert report["by_family"] == {"forces": 3, "faiblesses": 1, "attentes": 2, "contributions": 1}
+    groups = {g["number"]: g for g in report["by_group"]}
+    assert [g["number"] for g in report["by_group"]] == [1, 2, 3]
+    assert (
+        groups[1]["cards"] == 3 and groups[1]["by_family"]["forces"] == 2 and groups[1]["participants"] == 2
+    )
+    assert groups[2]["cards"] == 2 and groups[3]["cards"] == 2 and groups[3]["participants"] == 2
+    assert [e["text"] for e in groups[1]["essentials"]] == [
+        "Des eaux thermales réputées",
+        "Un cadre naturel exceptionnel",
+    ]
+    assert groups[1]["essentials"][0]["votes"] == 3
+    assert groups[3]["essentials"][0]["text"] == "Une offre bien-être à l'année"
+    assert groups[2]["essentials"] == []
+    top = report["top"]["forces"]
+    assert [(t["text"], t["votes"], t["group"], t["rank"]) for t in top] == [
+        ("Des eaux thermales réputées", 3, 1, 1),
+        ("Un cadre naturel exceptionnel", 3, 1, 1),
+        ("Les stations coopèrent déjà", 1, 2, 3),
+    ]
+    assert [t["text"] for t in report["top"]["attentes"]] == []  # the hidden card's 4 dots stay off
+    assert report["top"]["faiblesses"][0]["votes"] == 2
+    assert report["top_themes"] == [{"title": "L'eau", "votes": 2, "group": 1, "rank": 1}]
+    part = report["participation"]
+    assert (part["participants"], part["posted"], part["paper"], part["phone"]) == (5, 4, 1, 6)
+    assert part["share_posted"] == 0.8
+    assert report["commitments"][0]["text"] == "Je m'engage à former les saisonniers"
+    assert report["commitments"][0]["author"] == "Anaïs"
+    assert sum(sum(m[f] for f in report["by_family"]) for m in report["timeline"]) == 7
+    assert len(report["timeline"]) == 5  # 09:00 → 09:04, one row a minute
+    themed = sorted(i["id"] for t in report["themes"] for i in t["cards"])
+    assert len(themed) == 7 and len(set(themed)) == 7  # each counted card in one cross-table theme
+
+
+def test_unknown_workshop(session):
+    from reports import UnknownWorkshop
+
+    with pytest.raises(UnknownWorkshop):
+        build_summary(session, "NOPE99")
+
+
+def test_csv_has_every_counted_card_and_no_formula(session, known, tmp_path):
+    workshop, _, _ = known
+    summary = build_summary(session, workshop.code, synthesis=False)
+    path = tmp_path / writers.filename(summary, "csv")
+    writers.write(summary, "csv", path)
+    assert path.name.startswith("compte-rendu-assises-du-thermalisme-") and path.name.endswith(".csv")
+    rows = list(csv.DictReader(path.open(encoding="utf-8-sig")))
+    assert len(rows) == 7
+    texts = {r["texte"] for r in rows}
+    assert "'=Recrutement difficile" in texts and "Une offre bien-être à l'année" in texts
+    assert {r["auteur"] for r in rows if r["table"] == "1"} == {"Hélène", "Loïc"}
+
+
+def test_offline_cli_writes_report_json(app, known, tmp_path):
+    workshop, _, _ = known
+    out = tmp_path / "r.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "reports", workshop.code, "--format", "json", "-o", str(out),
+         "--database", app.config["DATABASE_URL"]],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert json.loads(out.read_text(encoding="utf-8"))["totals"]["cards"] == 7
+    missing = subprocess.run(
+        [sys.executable, "-m", "reports", "ZZZZZZ", "-f", "json", "-o", str(out), "--database", app.config["DATABASE_URL"]],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert missing.returncode == 3
+
+
+def test_synthesis_cli_puts_each_card_in_one_theme(tmp_path):
+    cards = json.loads(SAMPLE.read_text(encoding="utf-8"))["cards"]
+    path = tmp_path / "cards.json"
+    path.write_text(
+        json.dumps([{k: c[k] for k in ("table", "family", "text")} for c in cards]), encoding="utf-8"
+    )
+    done = subprocess.run([sys.executable, "-m", "reports.synthesis", str(path)], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120, check=True)  # fmt: skip
+    themes = json.loads(done.stdout)
+    indexes = sorted(i for t in themes for i in t["cards"])
+    assert indexes == list(range(len(cards)))
+    for theme in themes:
+        assert theme["title"] and theme["tables"] == sorted({cards[i]["table"] for i in theme["cards"]})
+    assert any(len(t["tables"]) >= 2 for t in themes)  # something is raised by several tables
+
+
+def test_french_normalisation():
+    from reports.synthesis import lemmas
+
+    a, b = lemmas(["L'accueil des curistes", "Accueillir les curistes étrangers"])
+    assert "curiste" in a and "curiste" in b
+    assert all("'" not in w and "é" not in w for w in a + b)
