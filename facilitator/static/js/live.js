@@ -43,13 +43,47 @@
     return node;
   }
 
+  var ended = false;  // the workshop was deleted: nothing changes the page any more
+
   function setStatus(state) {
     var node = document.getElementById("status");
-    if (!node) { return; }
+    if (!node || ended) { return; }
     node.hidden = false;
     node.textContent = data.t[state] || state;
     node.className = "status status-" + state;
     document.body.setAttribute("data-connection", state);
+  }
+
+  /* The organiser deleted the workshop (`workshop:deleted`, or a rejoin refused with unknown_workshop
+     after a drop): say so, stop reconnecting, forget what this browser kept about it (tokens, the
+     outbox: those cards can never be sent), and take the cards off the screen (hidden), since they are gone. */
+  function endWorkshop(socket) {
+    if (ended) { return; }
+    var node = document.getElementById("status");
+    if (node) {
+      node.hidden = false;
+      node.textContent = data.ended.status;
+      node.className = "status status-error";
+    }
+    ended = true;
+    document.body.setAttribute("data-connection", "ended");
+    socket.disconnect();  /* a disconnect asked for by the client is never retried */
+    var prefix = "facilitator:" + data.code + ":";
+    try {
+      for (var i = window.localStorage.length - 1; i >= 0; i -= 1) {
+        var stored = window.localStorage.key(i);
+        if (stored && stored.indexOf(prefix) === 0) { window.localStorage.removeItem(stored); }
+      }
+    } catch (e) { /* no storage: nothing kept */ }
+    /* Hidden, not removed: feature scripts (agenda timers…) keep their nodes. */
+    var main = document.getElementById("main");
+    Array.prototype.forEach.call(main.children, function (child) { child.hidden = true; });
+    var notice = el("section", "panel ended-notice");
+    notice.id = "workshop-ended";
+    notice.setAttribute("role", "alert");
+    notice.appendChild(el("h1", null, data.ended.title));
+    notice.appendChild(el("p", null, data.ended.text));
+    main.appendChild(notice);
   }
 
   /* connect({payload: () => joinPayload, onJoined(reply), onEvent(message), onJoinError(error)}) */
@@ -63,7 +97,8 @@
     var state = { seq: 0, joined: false };
 
     function apply(message) {
-      if (!message || typeof message.type !== "string") { return; }
+      if (!message || typeof message.type !== "string" || ended) { return; }
+      if (message.type === "workshop:deleted") { endWorkshop(socket); return; }
       if (typeof message.seq === "number" && message.seq > state.seq) { state.seq = message.seq; }
       if (options.onEvent) { options.onEvent(message); }
       (subscribers[message.type] || []).concat(subscribers["*"] || []).forEach(function (fn) { fn(message); });
@@ -72,11 +107,13 @@
     /* A rejoin after a drop sends the highest seq seen: the server answers with the missed events when
        it can, or a fresh snapshot when too much happened. */
     function join() {
+      if (ended) { return; }
       var payload = options.payload();
       if (state.seq > 0) { payload.since = state.seq; }
       socket.timeout(15000).emit("join", payload, function (err, reply) {
         if (err) { setStatus("offline"); return join(); }
         if (!reply.ok) {
+          if (reply.error.code === "unknown_workshop") { endWorkshop(socket); return; }
           setStatus("offline");
           if (options.onJoinError) { options.onJoinError(reply.error); }
           return;
