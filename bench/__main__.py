@@ -13,6 +13,7 @@ import multiprocessing
 import os
 import platform
 import random
+import signal
 import socket
 import subprocess
 import sys
@@ -202,9 +203,10 @@ def percentiles(values) -> dict:
     }
 
 
-def run_target(target: Target, conf: dict, specs: list[dict], procs: int, drain: float) -> dict:
+def run_target(target: Target, conf: dict, specs: list[dict], procs: int, drain: float, profile=None) -> dict:
     """Drive one server through the whole scenario; return its measurements."""
     target.start(max_connections=max(5000, 2 * len(specs)))
+    spy = None
     try:
         ws = target.workshop(conf["tables"])
         for spec in specs:
@@ -225,6 +227,14 @@ def run_target(target: Target, conf: dict, specs: list[dict], procs: int, drain:
         }
         sampler = Sampler().start()
         sampler.watch("server", target.process.pid)
+        if profile and target.kind == "app":
+            profile.parent.mkdir(parents=True, exist_ok=True)
+            spy = subprocess.Popen(
+                ["py-spy", "record", "--pid", str(target.process.pid), "--format", "raw", "--nonblocking"]
+                + ["--rate", "50", "--output", str(profile)],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
         ctx = multiprocessing.get_context("spawn")
         results = ctx.Queue()
         controls, workers = [], []
@@ -260,17 +270,21 @@ def run_target(target: Target, conf: dict, specs: list[dict], procs: int, drain:
         for process in workers:
             process.join(timeout=10)
         sampler.stop()
+        if spy is not None:
+            spy.send_signal(signal.SIGINT)
+            spy.wait(timeout=60)
         return measure(target, conf, specs, outcomes, sampler, t_join, t_joined, start, t_end, procs)
     finally:
         target.stop()
 
 
 def measure(target, conf, specs, outcomes, sampler, t_join, t_joined, start, t_end, procs) -> dict:
-    posts, joins, cards, foreign = [], [], {}, 0
+    posts, joins, cards, foreign, out_of_order = [], [], {}, 0, 0
     for _, _pid, summary, _cpu, _wall in outcomes:
         posts.extend(summary["posts"])
         joins.extend(summary["joins"])
         foreign += summary["foreign"]
+        out_of_order += summary["out_of_order"]
         for client_id, fact in summary["cards"].items():
             merged = cards.setdefault(
                 client_id, {"phones": 0, "phone_dups": 0, "phone_max": 0.0, "board": [], "referents": 0}
@@ -329,6 +343,7 @@ def measure(target, conf, specs, outcomes, sampler, t_join, t_joined, start, t_e
             "lost": lost,
             "duplicated": duplicated,
             "foreign": foreign,
+            "out_of_order": out_of_order,
         },
         "server": {
             "join_phase": sampler.usage("server", t_join, t_joined),
@@ -405,7 +420,7 @@ def report(name: str, mode: str, ours: dict, floor: dict | None):
         c, s = data["cards"], data["server"]
         print(
             f"{label:6} cards posted {c['posted']} acked {c['acked']} lost {c['lost']} duplicated {c['duplicated']} "
-            f"foreign {c['foreign']} · join failures {data['join']['failures']} (phase {data['join']['phase_seconds']} s)"
+            f"foreign {c['foreign']} out of order {c['out_of_order']} · join failures {data['join']['failures']} (phase {data['join']['phase_seconds']} s)"
         )
         print(
             f"{'':6} server CPU join {s['join_phase']['cpu_mean_pct']}% · posts {s['post_phase']['cpu_mean_pct']}% "
@@ -452,6 +467,9 @@ def main(argv=None):
     parser.add_argument("--no-floor", action="store_true", help="skip the bare python-socketio floor")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
+        "--profile", action="store_true", help="record the server with py-spy (bench/results/*-profile.txt)"
+    )
+    parser.add_argument(
         "--out", type=Path, help="JSON file (default bench/results/<scenario>-<mode>-<date>.json)"
     )
     args = parser.parse_args(argv)
@@ -469,8 +487,14 @@ def main(argv=None):
     about = machine()
     with tempfile.TemporaryDirectory(prefix="bench-") as workdir:
         for mode in modes:
+            profile = RESULTS / f"{name}-{mode}-{stamp}-profile.txt" if args.profile else None
             ours = run_target(
-                Target("app", mode, Path(workdir)), conf, [dict(s) for s in specs], args.procs, args.drain
+                Target("app", mode, Path(workdir)),
+                conf,
+                [dict(s) for s in specs],
+                args.procs,
+                args.drain,
+                profile,
             )
             floor = None
             if not args.no_floor:

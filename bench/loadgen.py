@@ -28,6 +28,8 @@ class Receiver:
         self.connect_seconds = None
         self.join_error = None
         self.received = 0
+        self.last_seq = 0
+        self.out_of_order = 0  # card:added arriving with a seq lower than one already received
 
     def on_message(self, message):
         if message.get("type") == "cards:batch":
@@ -42,6 +44,10 @@ class Receiver:
         if len(parts) != 3 or parts[0] != "bench":
             return
         self.received += 1
+        seq = message.get("seq") or 0
+        if seq < self.last_seq:
+            self.out_of_order += 1
+        self.last_seq = max(self.last_seq, seq)
         self.cards.setdefault(parts[1], []).append(now - float(parts[2]))
         if self.spec["role"] != "board" and card.get("group") != self.spec["group"]:
             self.foreign += 1
@@ -140,8 +146,9 @@ async def main_async(setup, specs, control, results):
 def summarise(receivers):
     """Fold this process's clients into per-card facts the parent merges across processes."""
     posts, joins, cards = [], [], {}
-    foreign = 0
+    foreign = out_of_order = 0
     for r in receivers:
+        out_of_order += r.out_of_order
         joins.append((r.spec["role"], r.spec["group"], r.connect_seconds, r.join_seconds, r.join_error))
         posts.extend(r.sent)
         foreign += r.foreign
@@ -158,7 +165,7 @@ def summarise(receivers):
                 fact.setdefault("referents", 0)
                 fact["referents"] += 1
                 fact["phone_dups"] += len(latencies) - 1
-    return {"posts": posts, "joins": joins, "cards": cards, "foreign": foreign}
+    return {"posts": posts, "joins": joins, "cards": cards, "foreign": foreign, "out_of_order": out_of_order}
 
 
 def worker(setup, specs, control, results):

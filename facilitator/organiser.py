@@ -38,7 +38,7 @@ def short_lines(_form, field):
 class WorkshopForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     question = TextAreaField(_l("Question"), validators=[Length(max=1000)])
-    groups = IntegerField(_l("Number of tables"), default=9, validators=[NumberRange(min=1, max=50)])
+    groups = IntegerField(_l("Number of tables"), default=9, validators=[NumberRange(min=1, max=100)])
     group_names = TextAreaField(
         _l("Table names (optional, one per line)"), validators=[Length(max=5000), short_lines]
     )

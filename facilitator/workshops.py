@@ -14,7 +14,7 @@ from facilitator.events import Audience, commit_and_publish
 from facilitator.families import DEFAULT_ORGANISATIONS, TEMPLATES, families_for
 from facilitator.models import Card, Group, Participant, Workshop
 
-MAX_GROUPS = 50
+MAX_GROUPS = 100
 
 
 @dataclass

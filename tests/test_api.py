@@ -114,7 +114,7 @@ def test_create_needs_the_organiser_key(client, count_rows, headers):
     ("change", "field"),
     [
         ({"groups": 0}, "groups"),
-        ({"groups": 51}, "groups"),
+        ({"groups": 101}, "groups"),
         ({"groups": -3}, "groups"),
         ({"groups": "9"}, "groups"),
         ({"groups": 9.5}, "groups"),

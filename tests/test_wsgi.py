@@ -1,0 +1,48 @@
+"""`python wsgi.py` hands eventlet a connection limit above a 1,000-phone workshop (its default is 1,024)."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Run wsgi.py as `__main__` in a child process with socketio.run replaced by a recorder, so nothing
+# listens and this process is never monkey-patched.
+PROBE = """
+import json, runpy, sys
+import flask_socketio
+def record(self, app, **kwargs):
+    print("RUN " + json.dumps({k: v for k, v in kwargs.items() if isinstance(v, (int, str, bool))}))
+flask_socketio.SocketIO.run = record
+flask_socketio.SocketIO.start_background_task = lambda self, *a, **k: None
+runpy.run_path("wsgi.py", run_name="__main__")
+"""
+
+
+def run_options(tmp_path, mode, **env) -> dict:
+    environment = {
+        "PATH": "/usr/bin:/bin",
+        "FACILITATOR_INSTANCE": str(tmp_path),
+        "FACILITATOR_ASYNC_MODE": mode,
+        "ORGANISER_KEY": "k",
+        "SECRET_KEY": "s",
+        "PUBLIC_URL": "http://127.0.0.1:5000",
+        **env,
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60
+    )
+    line = next((x for x in done.stdout.splitlines() if x.startswith("RUN ")), None)
+    assert line, done.stderr[-2000:]
+    return json.loads(line[4:])
+
+
+def test_eventlet_serves_more_than_its_default_1024_connections(tmp_path):
+    assert run_options(tmp_path, "eventlet")["max_size"] == 5000
+    assert run_options(tmp_path, "eventlet", FACILITATOR_MAX_CONNECTIONS="12000")["max_size"] == 12000
+
+
+def test_gevent_gets_no_eventlet_option(tmp_path):
+    # gevent's pywsgi server has no connection pool limit by default, and refuses unknown options.
+    assert "max_size" not in run_options(tmp_path, "gevent")
