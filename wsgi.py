@@ -89,5 +89,6 @@ if __name__ == "__main__":
         host=config.HOST,
         port=config.PORT,
         allow_unsafe_werkzeug=ASYNC_MODE == "threading",
+        log_output=config.ACCESS_LOG,
         **options,
     )

@@ -63,6 +63,8 @@ class Config:
             if origin.strip()
         ]
         self.TRUST_PROXY = _int("FACILITATOR_TRUST_PROXY", 0)
+        # One line per HTTP request on stderr (path and query only: tokens never travel in URLs).
+        self.ACCESS_LOG = os.environ.get("FACILITATOR_ACCESS_LOG", "") == "1"
         websocket_only = os.environ.get("FACILITATOR_WEBSOCKET_ONLY", "")
         self.WEBSOCKET_ONLY = websocket_only == "1" if websocket_only else bool(self.REDIS_URL)
         self.TESTING = False
