@@ -212,3 +212,39 @@ def test_french_normalisation():
     a, b = lemmas(["L'accueil des curistes", "Accueillir les curistes étrangers"])
     assert "curiste" in a and "curiste" in b
     assert all("'" not in w and "é" not in w for w in a + b)
+
+
+def test_xlsx_and_docx_carry_the_numbers_accents_and_charts(session, known, tmp_path):
+    import docx
+    import openpyxl
+
+    workshop, _, _ = known
+    summary = build_summary(session, workshop.code)
+    xlsx = tmp_path / "r.xlsx"
+    writers.write(summary, "xlsx", xlsx)
+    book = openpyxl.load_workbook(xlsx)
+    assert book.sheetnames[:2] == ["Synthèse", "Cartes"] and {"Table 1", "Table 3", "Votes"} <= set(
+        book.sheetnames
+    )
+    assert (
+        book["Cartes"].max_row == 1 + 7
+        and book["Votes"].max_row == 1 + 15
+        and book["Table 1"].max_row == 1 + 3
+    )
+    cells = [c.value for row in book["Synthèse"].iter_rows() for c in row]
+    assert "'=Recrutement difficile" in [c.value for row in book["Cartes"].iter_rows() for c in row]
+    assert "Des eaux thermales réputées" in cells
+    path = tmp_path / "r.docx"
+    writers.write(summary, "docx", path)
+    document = docx.Document(path)
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Compte rendu — Assises du thermalisme" in text
+    assert "Des eaux thermales réputées — table 1, 3 gommettes" in text
+    assert text.index("Des eaux thermales réputées — table 1") < text.index(
+        "Un cadre naturel exceptionnel — table 1"
+    )
+    assert "Je m’engage" in text or "Je m'engage à former les saisonniers" in text
+    assert "Participants\u202f: 5" in text
+    assert len(document.inline_shapes) == 4  # the four charts
+    annex = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    assert "Une offre bien-être à l'année" in annex and "Hors sujet" in annex and "Supprimée" not in annex
