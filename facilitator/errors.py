@@ -58,6 +58,17 @@ MESSAGES = {
     "no_dot_here": _l("You have no dot here to take back."),
     "unknown_target": _l("This card cannot be chosen here."),
     "essentials_full": _l("At most %(limit)s essentials per family."),
+    # Moderation and themes (moderation.py, themes.py)
+    "unknown_card": _l("This card does not exist (any more)."),
+    "not_your_table": _l("This card belongs to another table."),
+    "card_sealed": _l("This card is hidden until the reveal: it cannot be changed yet."),
+    "card_merged": _l("This card was merged into another one."),
+    "editing_closed": _l("This card can no longer be changed: its step is over."),
+    "merge_too_few": _l("Choose at least two cards to merge."),
+    "mixed_tables": _l("These cards are not all at the same table."),
+    "unknown_theme": _l("This theme does not exist (any more)."),
+    "empty_title": _l("The theme needs a title."),
+    "title_too_long": _l("The title is too long: %(limit)s characters at most."),
 }
 
 

@@ -151,6 +151,10 @@ class Card(Base):
 
     group: Mapped[Group] = relationship()
     participant: Mapped[Participant | None] = relationship()
+    # The duplicates merged into this card (moderation), kept for provenance.
+    merged_cards: Mapped[list["Card"]] = relationship(
+        foreign_keys=[merged_into_id], order_by="Card.seq", viewonly=True, lazy="selectin"
+    )
 
     def to_dict(self, anonymous=False):
         """Return the card as every client sees it; the client id stays with its author."""
@@ -169,6 +173,18 @@ class Card(Base):
             "sealed": bool(self.sealed),  # hidden until reveal: only its author ever receives it
             "seq": self.seq,
             "created_at": isoformat(self.created_at),
+            "theme": self.theme_id,
+            "merged_into": self.merged_into_id,
+            "merged_from": [
+                {
+                    "id": merged.id,
+                    "text": merged.text,
+                    "author": None if anonymous or merged.participant is None else merged.participant.name,
+                    "group": merged.group.number,
+                }
+                for merged in self.merged_cards
+            ],
+            "updated_at": isoformat(self.updated_at) if self.updated_at else None,
         }
 
 

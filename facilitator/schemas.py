@@ -58,8 +58,8 @@ Organisation = Annotated[StrictStr, StringConstraints(strip_whitespace=True, min
 class WorkshopCreatePayload(Payload):
     title: Title
     question: StrictStr = Field(default="", max_length=1000)
-    groups: StrictInt = Field(default=1, ge=1, le=100)
-    group_names: list[GroupName] | None = Field(default=None, max_length=100)
+    groups: StrictInt = Field(default=1, ge=1, le=50)
+    group_names: list[GroupName] | None = Field(default=None, max_length=50)
     template: Literal["concertation", "swot", "start-stop-continue"] = "concertation"
     language: Literal["fr", "en"] = "fr"
     vote_budget: StrictInt = Field(default=5, ge=0, le=100)
@@ -151,3 +151,54 @@ class EssentialsSetPayload(Payload):
 class EssentialsFromVotesPayload(Payload):
     family: StrictStr | None = Field(default=None, max_length=64)
     group: StrictInt | None = Field(default=None, ge=1, le=10_000)
+
+
+# --- Moderation and themes (realtime/moderation.py) --------------------------------------------------
+
+OptionalClientId = Annotated[StrictStr | None, Field(default=None, pattern=CLIENT_ID_PATTERN)]
+CardIds = Annotated[list[Annotated[StrictInt, Field(ge=1, le=2**62)]], Field(max_length=50)]
+
+
+class CardPayload(Payload):
+    card_id: StrictInt = Field(ge=1, le=2**62)
+    client_id: OptionalClientId = None
+
+
+class CardEditPayload(CardPayload):
+    text: StrictStr = Field(max_length=HUGE)
+
+
+class CardMovePayload(CardPayload):
+    family: StrictStr = Field(max_length=64)
+
+
+class CardMergePayload(Payload):
+    keep: StrictInt = Field(ge=1, le=2**62)
+    cards: CardIds = Field(min_length=1)
+    client_id: OptionalClientId = None
+
+
+class ThemeCreatePayload(Payload):
+    title: StrictStr = Field(max_length=HUGE)
+    cards: CardIds = Field(default_factory=list)
+    group: StrictInt | None = Field(default=None, ge=1, le=10_000)
+    client_id: OptionalClientId = None
+
+
+class ThemePayload(Payload):
+    theme_id: StrictInt = Field(ge=1, le=2**62)
+    client_id: OptionalClientId = None
+
+
+class ThemeRenamePayload(ThemePayload):
+    title: StrictStr = Field(max_length=HUGE)
+
+
+class ThemeCardsPayload(ThemePayload):
+    cards: CardIds = Field(min_length=1)
+
+
+class GroupReadyPayload(Payload):
+    ready: StrictBool
+    group: StrictInt | None = Field(default=None, ge=1, le=10_000)
+    client_id: OptionalClientId = None

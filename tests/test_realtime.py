@@ -445,7 +445,7 @@ def test_sync_before_join_is_refused(socket_client):
 # --- unknown events and languages -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["vote:cast:typo", "card:delete", "hello", "x" * 300])
+@pytest.mark.parametrize("name", ["vote:cast:typo", "card:shred", "hello", "x" * 300])
 def test_unknown_events_are_answered(socket_client, name):
     reply = socket_client().emit(name, {"card_id": 1}, callback=True)
     assert_refused(reply, "unknown_event")

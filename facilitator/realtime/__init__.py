@@ -10,6 +10,7 @@ handlers of one feature when it is imported here.
 
 from facilitator.realtime import (
     agenda,  # noqa: F401  (agenda, timer, reveal, lock)
+    moderation,  # noqa: F401  (card:edit|hide|restore|move|merge|delete, theme:*, group:ready)
     session,  # noqa: F401  (registers join, sync, card:add, disconnect)
     votes,  # noqa: F401  (vote:cast, essentials:set, essentials:from_votes)
 )

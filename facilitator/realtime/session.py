@@ -8,6 +8,7 @@ from flask_socketio import join_room, leave_room
 from facilitator.access import admit
 from facilitator.cards import post_card
 from facilitator.errors import DomainError, error_body
+from facilitator.events import Audience, commit_and_publish
 from facilitator.extensions import db, socketio
 from facilitator.ratelimits import rate_limits
 from facilitator.realtime.core import (
@@ -62,8 +63,10 @@ def on_join(payload: JoinPayload):
     for room in rooms_for(viewer):
         join_room(room)
     connections[sid] = viewer
+    _announce_presence(previous, viewer)
     reply = {"ok": True, "role": viewer.role, "group": viewer.group_number}
     reply.update(catch_up(workshop, viewer, payload.since))
+    reply["presence"] = presence(viewer)
     if admission.participant_token:
         reply["participant_token"] = admission.participant_token
     return reply
@@ -118,5 +121,53 @@ def on_disconnect(*_args):
     """
     if socketio.server.manager.is_connected(request.sid, request.namespace):
         return error_body("unknown_event", event="disconnect")
-    connections.pop(request.sid, None)
+    viewer = connections.pop(request.sid, None)
     join_failures.pop(request.sid, None)
+    _announce_presence(viewer, None)
+    db.session.remove()
+
+
+def connected_count(workshop_id: int, group_id: int) -> int:
+    """The participants connected at a table now (one per person, however many tabs), in this process."""
+    return len(
+        {
+            v.participant_id
+            for v in list(connections.values())
+            if v.role == "participant" and v.workshop_id == workshop_id and v.group_id == group_id
+        }
+    )
+
+
+def presence(viewer) -> dict:
+    """`{"<table number>": connected participants}` for the tables this viewer sees (the join ack)."""
+    seen = {
+        (v.workshop_id, v.group_id, v.group_number)
+        for v in list(connections.values())
+        if v.workshop_id == viewer.workshop_id and v.role == "participant"
+    }
+    counts = {str(number): connected_count(w, g) for w, g, number in seen}
+    if not viewer.sees_every_table:
+        return {str(viewer.group_number): counts.get(str(viewer.group_number), 0)}
+    return counts
+
+
+def _announce_presence(before, after):
+    """Tell the boards and a table how many of its people are connected, when a phone comes or goes.
+
+    Not part of the event log (it is live state, and per process): an announcement, published after
+    the (empty) commit like every message.
+    """
+    tables = {
+        (v.workshop_id, v.group_id, v.group_number)
+        for v in (before, after)
+        if v is not None and v.role == "participant"
+    }
+    announcements = [
+        (
+            {"type": "group:presence", "group": number, "connected": connected_count(workshop_id, group_id)},
+            Audience(workshop_id, group_id),
+        )
+        for workshop_id, group_id, number in sorted(tables)
+    ]
+    if announcements:
+        commit_and_publish(db.session, [], announcements=announcements)
