@@ -177,7 +177,10 @@ def essentials_snapshot(session, workshop: Workshop, group: Group | None, viewer
     everyone during the plenary vote), the viewer's own table otherwise; "ranking" of the tables seen."""
     every = group is None or voting_state(workshop) == "plenary"
     tables = list(workshop.groups) if every else [group]
-    part = {"essentials": {str(t.number): essentials_of(session, workshop, t) for t in tables}}
+    part = {
+        "essentials": {str(t.number): essentials_of(session, workshop, t) for t in tables},
+        "essentials_limit": workshop.essentials_per_family,
+    }
     if viewer is None or viewer.role in ("referent", "facilitator", "board"):
         seen = list(workshop.groups) if group is None else [group]
         part["ranking"] = {str(t.number): table_ranking(session, workshop, t) for t in seen}

@@ -1,0 +1,98 @@
+"""Dot voting in real browsers: two phones of one table vote, each sees the dots it has left, the (+) stops
+at 0, a dot taken back is free again, and the counts move live on the other phone; the référent keeps
+the most voted cards as the table's essentials. Screenshots at phone size (360×740)."""
+
+import pytest
+from test_browser import PHONE, SCREENSHOTS
+
+playwright_sync = pytest.importorskip("playwright.sync_api")
+expect = playwright_sync.expect
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+
+def shot(page, name):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"votes-{name}.png"))
+
+
+def connected(page):
+    expect(page.locator("body")).to_have_attribute("data-connection", "connected")
+
+
+def join(open_context, url, name):
+    page = open_context(**PHONE).new_page()
+    page.goto(url)
+    page.locator("#name").fill(name)
+    page.locator("#join-form [type=submit]").click()
+    connected(page)
+    return page
+
+
+def post(page, text):
+    page.locator("#card-text").fill(text)
+    page.locator("#send-card").click()
+    expect(page.locator(".phone-card[data-card-id]", has_text=text)).to_have_count(1)
+    expect(page.locator(".phone-card.is-pending")).to_have_count(0)
+
+
+def card(page, text):
+    return page.locator(".phone-card[data-card-id]", has_text=text)
+
+
+def test_two_phones_vote_within_their_budget_and_see_live_counts(live_server, open_context):
+    created = live_server.create_workshop(groups=2, vote_budget=3)
+    table = created["groups"][0]
+    lea = join(open_context, table["join_url"], "Léa")
+    paul = join(open_context, table["join_url"], "Paul")
+    post(lea, "Des équipes d’accueil fidèles")
+    post(paul, "Une marque régionale forte")
+    for page in (lea, paul):
+        expect(page.locator(".vote-row")).to_have_count(2)
+
+    # Free mode votes at the tables: the budget is in sight.
+    expect(lea.locator("#vote-left")).to_have_text("Il vous reste 3 gommettes")
+    first = card(lea, "équipes").locator(".vote-plus")
+    first.click()
+    expect(lea.locator("#vote-left")).to_have_text("Il vous reste 2 gommettes")
+    # Live on the other phone: the total moves, Paul's own budget does not.
+    expect(card(paul, "équipes").locator(".vote-total")).to_have_text("1 gommette")
+    expect(paul.locator("#vote-left")).to_have_text("Il vous reste 3 gommettes")
+
+    first.click()
+    card(lea, "marque").locator(".vote-plus").click()
+    expect(lea.locator("#vote-left")).to_have_text("Plus de gommette : retirez-en une pour la déplacer")
+    expect(card(lea, "équipes").locator(".vote-mine")).to_have_text("●●")
+    # At 0 every (+) is disabled; the server would refuse anyway.
+    expect(lea.locator(".vote-plus:enabled")).to_have_count(0)
+    expect(card(paul, "équipes").locator(".vote-total")).to_have_text("2 gommettes")
+    expect(card(paul, "marque").locator(".vote-total")).to_have_text("1 gommette")
+    shot(lea, "phone-no-dots-left")
+
+    # A dot taken back is free again and the other phone sees the total drop.
+    card(lea, "marque").locator(".vote-minus").click()
+    expect(lea.locator("#vote-left")).to_have_text("Il vous reste 1 gommette")
+    expect(card(paul, "marque").locator(".vote-total")).to_have_text("0 gommette")
+    card(paul, "marque").locator(".vote-plus").click()
+    expect(card(lea, "marque").locator(".vote-total")).to_have_text("1 gommette")
+    shot(paul, "phone-voting")
+
+    # A reload keeps my dots and my budget (from the server, not from the page).
+    lea.reload()
+    connected(lea)
+    expect(lea.locator("#vote-left")).to_have_text("Il vous reste 1 gommette")
+    expect(card(lea, "équipes").locator(".vote-mine")).to_have_text("●●")
+
+    # The référent takes the essentials from the vote: the most voted card first.
+    referent = open_context(**PHONE).new_page()
+    referent.goto(table["referent_url"])
+    connected(referent)
+    expect(referent.locator("#essentials-panel")).to_be_visible()
+    expect(card(referent, "équipes").locator(".vote-total")).to_have_text("2 gommettes")
+    expect(referent.locator(".vote-plus")).to_have_count(0)  # a référent does not vote
+    referent.get_by_role("button", name="Reprendre le résultat du vote").click()
+    forces = referent.locator(".essentials-family[data-family=forces] .essential-text")
+    expect(forces).to_have_text(["Des équipes d’accueil fidèles", "Une marque régionale forte"])
+    expect(card(referent, "équipes").locator(".keep-button")).to_have_attribute("aria-pressed", "true")
+    referent.locator("#essentials-panel").scroll_into_view_if_needed()
+    shot(referent, "referent-essentials")
