@@ -1,5 +1,11 @@
 """The JSON API of the public contract. Authorisation is a Bearer token, never a cookie."""
 
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
 from flask import Blueprint, Response, current_app, jsonify, request
 from pydantic import ValidationError
 
@@ -158,3 +164,53 @@ def kit_pptx(code):
         "application/vnd.openxmlformats-officedocument.presentationml.presentation",
         kit_filename(workshop, "pptx"),
     )
+
+
+REPORT_FORMATS = ("json", "csv", "xlsx", "docx", "pdf", "pptx", "html")
+REPORT_MEDIA_TYPES = {
+    "json": "application/json",
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "html": "text/html; charset=utf-8",
+}
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@bp.get("/workshops/<code>/report.<fmt>")
+def report(code, fmt):
+    """The compte rendu in one format (facilitator token or organiser key).
+
+    pandas and matplotlib never run in the server process: `python -m reports` builds the file in a
+    subprocess, which the servers' monkey-patching makes cooperative (docs/decisions.md, "Reports")."""
+    if fmt not in REPORT_FORMATS:
+        raise DomainError("not_found", status=404)
+    workshop = find_workshop(db.session, code)
+    token = bearer_token()
+    if token and not tokens.token_matches(token, workshop.facilitator_token_hash):
+        others = [workshop.board_token_hash] + [group.referent_token_hash for group in workshop.groups]
+        if any(tokens.token_matches(token, other) for other in others):
+            raise DomainError("forbidden", status=403)  # a real token of this workshop, not the facilitator's
+    require_facilitator(workshop)
+    db.session.close()  # release the connection while the file is built
+    with tempfile.TemporaryDirectory(prefix="report-") as folder:
+        env = dict(
+            os.environ,
+            PYTHONPATH=os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")])),
+        )
+        done = subprocess.run(
+            [sys.executable, "-m", "reports", workshop.code, "--format", fmt, "--output-dir", folder,
+             "--database", current_app.config["DATABASE_URL"]],
+            cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=300, check=False,
+        )  # fmt: skip
+        if done.returncode == 3:
+            raise DomainError("unknown_workshop", status=404)
+        if done.returncode != 0:
+            current_app.logger.error("report %s failed: %s", fmt, done.stderr[-2000:])
+            raise DomainError("internal", status=500)
+        path = Path(done.stdout.strip().splitlines()[-1])
+        content = path.read_bytes()
+    response = _download(content, REPORT_MEDIA_TYPES[fmt], path.name)
+    return response

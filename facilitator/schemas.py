@@ -58,8 +58,8 @@ Organisation = Annotated[StrictStr, StringConstraints(strip_whitespace=True, min
 class WorkshopCreatePayload(Payload):
     title: Title
     question: StrictStr = Field(default="", max_length=1000)
-    groups: StrictInt = Field(default=1, ge=1, le=50)
-    group_names: list[GroupName] | None = Field(default=None, max_length=50)
+    groups: StrictInt = Field(default=1, ge=1, le=100)
+    group_names: list[GroupName] | None = Field(default=None, max_length=100)
     template: Literal["concertation", "swot", "start-stop-continue"] = "concertation"
     language: Literal["fr", "en"] = "fr"
     vote_budget: StrictInt = Field(default=5, ge=0, le=100)

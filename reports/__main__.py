@@ -23,6 +23,7 @@ def main(argv=None) -> int:
     parser.add_argument(
         "-o", "--output", help="file to write (default: title and date in the current folder)"
     )
+    parser.add_argument("--output-dir", help="folder to write into, under the default file name (printed)")
     parser.add_argument("--database", help="database URL (default: DATABASE_URL or the app's SQLite file)")
     args = parser.parse_args(argv)
     if args.format not in writers.available():
@@ -36,7 +37,7 @@ def main(argv=None) -> int:
         return 3
     finally:
         engine.dispose()
-    output = Path(args.output or writers.filename(summary, args.format))
+    output = Path(args.output or Path(args.output_dir or ".") / writers.filename(summary, args.format))
     writers.write(summary, args.format, output)
     print(output)
     return 0

@@ -248,3 +248,21 @@ def test_xlsx_and_docx_carry_the_numbers_accents_and_charts(session, known, tmp_
     assert len(document.inline_shapes) == 4  # the four charts
     annex = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
     assert "Une offre bien-être à l'année" in annex and "Hors sujet" in annex and "Supprimée" not in annex
+
+
+def test_report_route_needs_the_facilitator_token(client, known):
+    workshop, secrets, _ = known
+    url = f"/api/workshops/{workshop.code}/report.json"
+    assert client.get(url).status_code == 401
+    assert client.get(url, headers={"Authorization": "Bearer nope"}).status_code == 401
+    referent = client.get(url, headers={"Authorization": f"Bearer {secrets.referent_tokens[1]}"})
+    assert referent.status_code == 403 and referent.get_json()["error"]["code"] == "forbidden"
+    auth = {"Authorization": f"Bearer {secrets.facilitator_token}"}
+    assert client.get("/api/workshops/ZZZZZZ/report.json", headers=auth).status_code == 404
+    assert client.get(f"/api/workshops/{workshop.code}/report.exe", headers=auth).status_code == 404
+    answer = client.get(url, headers=auth)
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    assert answer.get_json()["totals"]["cards"] == 7
+    assert "compte-rendu-assises-du-thermalisme-" in answer.headers["Content-Disposition"]
+    csv_answer = client.get(f"/api/workshops/{workshop.code}/report.csv", headers=auth)
+    assert csv_answer.status_code == 200 and "bien-être" in csv_answer.get_data().decode("utf-8-sig")
