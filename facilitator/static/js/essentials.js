@@ -123,10 +123,16 @@
       item.classList.toggle("is-essential", isKept);
     }
 
+    var observer = null;
+    function decorateCards() {
+      Array.prototype.forEach.call(list.querySelectorAll("[data-card-id]"), decorate);
+      if (observer) { observer.takeRecords(); }  /* our own changes are not a redraw */
+    }
+
     function render() {
       panel.hidden = false;
       renderPanel();
-      Array.prototype.forEach.call(list.querySelectorAll("[data-card-id]"), decorate);
+      decorateCards();
     }
 
     byId("essentials-from-votes").addEventListener("click", function () {
@@ -164,9 +170,8 @@
       votes[message.target] = message.votes;
       renderPanel();
     });
-    new MutationObserver(function () {
-      Array.prototype.forEach.call(list.querySelectorAll("[data-card-id]"), decorate);
-    }).observe(list, { childList: true });
+    observer = new MutationObserver(decorateCards);
+    observer.observe(list, { childList: true, subtree: true });
   }
 
   /* Deferred before live.js: wait until every deferred script has run. */

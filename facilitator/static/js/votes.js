@@ -111,8 +111,10 @@
       if (minusButton) { minusButton.disabled = closed || busy[key] || my <= 0; }
     }
 
+    var observer = null;
     function decorateAll() {
       Array.prototype.forEach.call(list.querySelectorAll("[data-card-id], [data-theme-id]"), decorate);
+      if (observer) { observer.takeRecords(); }  /* our own changes are not a redraw */
       renderBar();
     }
 
@@ -169,8 +171,10 @@
       voting = message.agenda.voting;
       decorateAll();
     });
-    /* phone.js redraws the whole list on every change: decorate the new items each time. */
-    new MutationObserver(decorateAll).observe(list, { childList: true });
+    /* The page's script redraws cards (the whole list, or one card of a nested board): decorate the
+       new items each time. */
+    observer = new MutationObserver(decorateAll);
+    observer.observe(list, { childList: true, subtree: true });
     window.Votes = { counts: function () { return counts; }, state: function () { return voting; } };
   }
 
