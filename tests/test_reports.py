@@ -266,3 +266,35 @@ def test_report_route_needs_the_facilitator_token(client, known):
     assert "compte-rendu-assises-du-thermalisme-" in answer.headers["Content-Disposition"]
     csv_answer = client.get(f"/api/workshops/{workshop.code}/report.csv", headers=auth)
     assert csv_answer.status_code == 200 and "bien-être" in csv_answer.get_data().decode("utf-8-sig")
+
+
+def test_pdf_pptx_html_carry_the_numbers_accents_and_charts(session, known, tmp_path):
+    import pptx
+    import pypdf
+
+    workshop, _, _ = known
+    summary = build_summary(session, workshop.code)
+    pdf = tmp_path / "r.pdf"
+    writers.write(summary, "pdf", pdf)
+    reader = pypdf.PdfReader(pdf)
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert "Assises du thermalisme" in text and "Une offre bien-être à l'année" in text
+    assert "Des eaux thermales réputées — table 1, 3 gommettes" in text
+    assert sum(len(page.images) for page in reader.pages) == 4
+    deck_path = tmp_path / "r.pptx"
+    writers.write(summary, "pptx", deck_path)
+    deck = pptx.Presentation(deck_path)
+    slides = ["\n".join(s.text_frame.text for s in slide.shapes if s.has_text_frame) for slide in deck.slides]
+    forces = next(s for s in slides if s.startswith("Forces — les plus votées"))
+    assert (
+        forces.index("1. Des eaux thermales réputées (table 1, 3 gommettes)")
+        < forces.index("1. Un cadre naturel exceptionnel (table 1, 3 gommettes)")
+        < forces.index("3. Les stations coopèrent déjà")
+    )
+    pictures = [s for slide in deck.slides for s in slide.shapes if s.shape_type == 13]
+    assert len(pictures) == 4
+    html = tmp_path / "r.html"
+    writers.write(summary, "html", html)
+    page = html.read_text(encoding="utf-8")
+    assert '<html lang="fr">' in page and "bien-être à l&#x27;année" in page and page.count("<img") == 4
+    assert "=Recrutement difficile" in page  # HTML keeps the text as typed (escaped, not spreadsheet-quoted)

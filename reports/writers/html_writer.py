@@ -1,0 +1,79 @@
+"""HTML: the compte rendu as one printable page (charts embedded, no external file, A4 print CSS).
+Every card text is escaped."""
+
+import base64
+from html import escape
+
+from reports.writers.docx_writer import outline
+
+STYLE = """
+body { font-family: "DejaVu Sans", Calibri, Arial, sans-serif; color: #1a1a1a; max-width: 48rem;
+       margin: 2rem auto; padding: 0 1rem; line-height: 1.45; }
+h1 { color: #1f4e9c; border-bottom: 1px solid #1f4e9c; }
+h2 { color: #1f4e9c; margin-top: 2rem; } h3 { color: #2f5fa8; margin-bottom: .3rem; }
+.subtitle { color: #4a4a4a; } img { max-width: 100%; height: auto; display: block; margin: 1rem auto; }
+table { border-collapse: collapse; width: 100%; margin-bottom: 1rem; }
+th, td { border: 1px solid #b0b8c8; padding: .25rem .4rem; text-align: left; vertical-align: top; }
+th { background: #e8eef8; } td.n { text-align: right; width: 6rem; }
+@page { size: A4; margin: 18mm; }
+@media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; } img, tr { break-inside: avoid; } }
+"""
+
+
+def render(summary) -> str:
+    w = summary.workshop
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="fr"><head><meta charset="utf-8">',
+        f"<title>Compte rendu — {escape(w['title'])}</title>",
+        f"<style>{STYLE}</style></head><body>",
+    ]
+    in_list = False
+    for kind, payload in outline(summary):
+        if kind != "bullet" and in_list:
+            parts.append("</ul>")
+            in_list = False
+        if kind == "title":
+            parts.append(f"<h1>{escape(payload)}</h1>")
+        elif kind == "subtitle":
+            parts.append(f'<p class="subtitle">{escape(payload)}</p>')
+        elif kind == "h1":
+            parts.append(f"<h2>{escape(payload)}</h2>")
+        elif kind == "h2":
+            parts.append(f"<h3>{escape(payload)}</h3>")
+        elif kind == "p":
+            parts.append(f"<p>{escape(payload)}</p>")
+        elif kind == "bullet":
+            if not in_list:
+                parts.append("<ul>")
+                in_list = True
+            parts.append(f"<li>{escape(payload)}</li>")
+        elif kind == "chart":
+            data = base64.b64encode(payload).decode()
+            parts.append(f'<img alt="Graphique" src="data:image/png;base64,{data}">')
+        elif kind == "table":
+            header, rows = payload
+            if not rows:
+                continue
+            parts.append(
+                "<table><thead><tr>"
+                + "".join(f"<th>{escape(h)}</th>" for h in header)
+                + "</tr></thead><tbody>"
+            )
+            for row in rows:
+                cells = [
+                    f"<td>{escape(row[0])}</td>",
+                    f"<td>{escape(row[1])}</td>",
+                    f'<td class="n">{escape(row[2])}</td>',
+                ]
+                parts.append("<tr>" + "".join(cells) + "</tr>")
+            parts.append("</tbody></table>")
+    if in_list:
+        parts.append("</ul>")
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+def write(summary, path) -> None:
+    with open(path, "w", encoding="utf-8") as out:
+        out.write(render(summary))

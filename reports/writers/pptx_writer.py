@@ -1,0 +1,94 @@
+"""PPTX, the conclusion slides: title, participation, one slide per family with its top cards, the
+cross-table themes, each chart on its own slide. 16:9, large type for a projector."""
+
+import io
+
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.util import Emu, Pt
+
+from reports import charts
+from reports.charts import colour
+from reports.writers.common import family_title, fr_date, participation_lines, plural
+
+WIDTH, HEIGHT = Emu(12192000), Emu(6858000)  # 16:9
+INK = RGBColor(0x1A, 0x1A, 0x1A)
+
+
+def _rgb(hex_colour):
+    return RGBColor.from_string(hex_colour.lstrip("#").upper())
+
+
+def _slide(deck, title, band="#1f4e9c"):
+    slide = deck.slides.add_slide(deck.slide_layouts[6])  # blank
+    shape = slide.shapes.add_shape(1, 0, 0, WIDTH, Emu(1000000))
+    shape.fill.solid()
+    shape.fill.fore_color.rgb = _rgb(band)
+    shape.line.fill.background()
+    frame = shape.text_frame
+    frame.text = title
+    run = frame.paragraphs[0].runs[0]
+    run.font.size, run.font.bold = Pt(30), True
+    run.font.color.rgb = (
+        RGBColor(0, 0, 0) if band.upper() in ("#E69F00", "#56B4E9") else RGBColor(255, 255, 255)
+    )
+    return slide
+
+
+def _lines(slide, lines, size=20):
+    box = slide.shapes.add_textbox(Emu(500000), Emu(1250000), WIDTH - Emu(1000000), HEIGHT - Emu(1500000))
+    frame = box.text_frame
+    frame.word_wrap = True
+    for i, line in enumerate(lines):
+        paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+        paragraph.text = line
+        paragraph.space_after = Pt(8)
+        for run in paragraph.runs:
+            run.font.size = Pt(size)
+            run.font.color.rgb = INK
+    return box
+
+
+def write(summary, path) -> None:
+    deck = Presentation()
+    deck.slide_width, deck.slide_height = WIDTH, HEIGHT
+    w = summary.workshop
+    cover = _slide(deck, w["title"])
+    _lines(cover, [f"Conclusions de l’atelier du {fr_date(w['created_at'])}", w["question"]], size=26)
+    _lines(_slide(deck, "Participation"), [f"• {line}" for line in participation_lines(summary)], size=22)
+    pictures = charts.all_png(summary, dpi=150)
+    for family in summary.families:
+        slide = _slide(deck, f"{family_title(family)} — les plus votées", band=colour(family))
+        top = summary.top[family].head(6)
+        if len(top):
+            lines = [f"{int(r['rank'])}. {r['text']} (table {int(r['group'])}, "
+                     f"{plural(int(r['votes']), 'gommette', 'gommettes')})" for _, r in top.iterrows()]  # fmt: skip
+        else:
+            n = int(summary.by_family[family])
+            lines = [f"{plural(n, 'carte', 'cartes')}, aucune gommette."]
+        _lines(slide, lines, size=20 if len(lines) < 5 else 17)
+    cross = [t for t in summary.synthesis if len(t["tables"]) >= 2][:8]
+    lines = [
+        f"• {t['title']} — {t['provenance']} ({plural(len(t['cards']), 'carte', 'cartes')})" for t in cross
+    ]
+    _lines(
+        _slide(deck, "Thèmes communs à plusieurs tables"),
+        lines or ["Aucun thème commun à plusieurs tables."],
+        18,
+    )
+    titles = {
+        "cartes-par-table": "Cartes par table",
+        "tables-familles": "Tables × familles",
+        "votes-essentiels": "Votes pour les essentiels",
+        "deroule": "Déroulé de l’atelier",
+    }
+    for name, data in pictures.items():
+        slide = _slide(deck, titles[name])
+        picture = slide.shapes.add_picture(io.BytesIO(data), 0, Emu(1150000), height=HEIGHT - Emu(1300000))
+        if picture.width > WIDTH - Emu(400000):
+            ratio = (WIDTH - Emu(400000)) / picture.width
+            picture.width, picture.height = int(picture.width * ratio), int(picture.height * ratio)
+        picture.left = int((WIDTH - picture.width) / 2)
+    deck.core_properties.title = f"Conclusions — {w['title']}"
+    deck.core_properties.language = "fr-FR"
+    deck.save(path)
