@@ -108,6 +108,7 @@ class Target:
         self.dir = workdir / f"{kind}-{mode}"
         self.dir.mkdir(parents=True)
         self.process = None
+        self.extra_env = {}
 
     def start(self, max_connections: int):
         if self.kind == "app":
@@ -129,6 +130,7 @@ class Target:
                 PYTHONUNBUFFERED="1",
                 **RATE_ENV,
             )
+            env.update(self.extra_env)
         else:
             command = [sys.executable, "-m", "bench.floor", "--port", str(self.port), "--mode", self.mode]
             command += ["--max-connections", str(max_connections)]
@@ -467,6 +469,9 @@ def main(argv=None):
     parser.add_argument("--no-floor", action="store_true", help="skip the bare python-socketio floor")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
+        "--server-env", action="append", default=[], metavar="NAME=VALUE", help="extra setting for wsgi.py"
+    )
+    parser.add_argument(
         "--profile", action="store_true", help="record the server with py-spy (bench/results/*-profile.txt)"
     )
     parser.add_argument(
@@ -483,13 +488,15 @@ def main(argv=None):
         else:
             notes.append("vote burst skipped: facilitator/votes.py with `vote:cast` has not landed")
         print(notes[-1])
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M")
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     about = machine()
     with tempfile.TemporaryDirectory(prefix="bench-") as workdir:
         for mode in modes:
+            app_target = Target("app", mode, Path(workdir))
+            app_target.extra_env = dict(item.split("=", 1) for item in args.server_env)
             profile = RESULTS / f"{name}-{mode}-{stamp}-profile.txt" if args.profile else None
             ours = run_target(
-                Target("app", mode, Path(workdir)),
+                app_target,
                 conf,
                 [dict(s) for s in specs],
                 args.procs,
@@ -520,7 +527,13 @@ def main(argv=None):
                         "mode": mode,
                         "date": stamp,
                         "command": "python -m bench " + " ".join(sys.argv[1:] if argv is None else argv),
-                        "config": {**conf, "procs": args.procs, "drain": args.drain, "seed": args.seed},
+                        "config": {
+                            **conf,
+                            "server_env": args.server_env,
+                            "procs": args.procs,
+                            "drain": args.drain,
+                            "seed": args.seed,
+                        },
                         "machine": about,
                         "notes": notes,
                         "ours": ours,

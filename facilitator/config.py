@@ -50,6 +50,8 @@ class Config:
         self.SYNC_MAX_EVENTS = _int("FACILITATOR_SYNC_MAX_EVENTS", 500)
         # Simultaneous connections one process serves (eventlet's own default is 1,024 requests).
         self.MAX_CONNECTIONS = _int("FACILITATOR_MAX_CONNECTIONS", 5000)
+        # A room sent a card less than this long ago gets the next ones together (`cards:batch`); 0: off.
+        self.BATCH_MS = _int("FACILITATOR_BATCH_MS", 100)
         self.JOIN_FAILURES_PER_CONNECTION = _int("FACILITATOR_JOIN_FAILURES", 5)
         self.RATE_LIMIT_CARDS = os.environ.get("FACILITATOR_RATE_CARDS", "15/10 seconds;60/minute")
         self.RATE_LIMIT_EVENTS = os.environ.get("FACILITATOR_RATE_EVENTS", "50/10 seconds")
@@ -102,6 +104,8 @@ class TestConfig(Config):
             "RATE_LIMIT_CARDS": "",
             "RATE_LIMIT_EVENTS": "",
             "RATE_LIMIT_JOIN_FAILURES": "",
+            # Every broadcast at once, so tests read each `card:added` (tests/test_batching.py turns it on).
+            "BATCH_MS": 0,
         }
         defaults.update(overrides)
         super().__init__(**defaults)

@@ -19,6 +19,7 @@ from facilitator.extensions import db, socketio
 from facilitator.i18n import family_labels
 from facilitator.models import Workshop, isoformat, utcnow
 from facilitator.ratelimits import rate_limits
+from facilitator.realtime import batching
 from facilitator.schemas import (
     describe,
     parse,
@@ -67,7 +68,8 @@ def publish(message: dict, audience: Audience):
         to = workshop_room(audience.workshop_id)
     else:
         to = [board_room(audience.workshop_id), group_room(audience.workshop_id, audience.group_id)]
-    socketio.emit(message["type"], message, to=to)
+    # `card:added` is coalesced per room (`cards:batch`) when a room gets them faster than every 100 ms.
+    batching.emit(message, to if isinstance(to, list) else [to], audience.workshop_id)
 
 
 def on_event(name, schema):

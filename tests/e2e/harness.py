@@ -160,12 +160,24 @@ class LiveClient:
         self.condition = threading.Condition()
         for event in self.EVENTS:
             self.sio.on(event, self._recorder(event))
+        self.sio.on("cards:batch", self._batch_recorder())
         self.sio.connect(server.url, transports=["websocket"], wait_timeout=ACK_TIMEOUT)
 
     def _recorder(self, event):
         def record(message):
             with self.condition:
                 self.received.append({"event": event, **message})
+                self.condition.notify_all()
+
+        return record
+
+    def _batch_recorder(self):
+        """Cards posted in a burst arrive as one `cards:batch`: record each `card:added` in it, in order."""
+
+        def record(batch):
+            with self.condition:
+                for message in batch["messages"]:
+                    self.received.append({"event": message["type"], **message})
                 self.condition.notify_all()
 
         return record

@@ -59,6 +59,7 @@ class OutboxPhone:
     def connect(self):
         self.sio = socketio.Client(reconnection=False, request_timeout=ACK_TIMEOUT)
         self.sio.on("card:added", self._on_card)
+        self.sio.on("cards:batch", lambda batch: [self._on_card(m) for m in batch["messages"]])
         self.sio.connect(self.server.url, transports=["websocket"], wait_timeout=ACK_TIMEOUT)
         payload = {"code": self.code, "role": "participant", "group": self.table}
         if self.token:
@@ -142,6 +143,7 @@ class Board:
     def connect(self, since=None):
         self.sio = socketio.Client(reconnection=False, request_timeout=ACK_TIMEOUT)
         self.sio.on("card:added", self.apply)
+        self.sio.on("cards:batch", lambda batch: [self.apply(m) for m in batch["messages"]])
         self.sio.connect(self.server.url, transports=["websocket"], wait_timeout=ACK_TIMEOUT)
         payload = {"code": self.code, "role": "board", "token": self.token}
         if since is not None:

@@ -99,6 +99,8 @@
     function apply(message) {
       if (!message || typeof message.type !== "string" || ended) { return; }
       if (message.type === "workshop:deleted") { endWorkshop(socket); return; }
+      /* Cards posted in a burst arrive together: apply each one, in order, as if sent alone. */
+      if (message.type === "cards:batch") { (message.messages || []).forEach(apply); return; }
       if (typeof message.seq === "number" && message.seq > state.seq) { state.seq = message.seq; }
       if (options.onEvent) { options.onEvent(message); }
       (subscribers[message.type] || []).concat(subscribers["*"] || []).forEach(function (fn) { fn(message); });

@@ -1,0 +1,117 @@
+"""Coalesced broadcasts: a room that receives `card:added` faster than once per window gets `cards:batch`.
+
+A card posted in a quiet room goes out at once, as the plain `card:added` it always was. Cards that
+follow within `FACILITATOR_BATCH_MS` (100 ms) of the last send to that room wait for the end of the
+window and leave together as one `cards:batch` message, `{"type": "cards:batch", "seq": <seq of its
+last message>, "messages": [<card:added>, ...]}`, in the order they were committed. So a board or a
+crowded table gets at most ~10 messages a second whatever the posting rate, and a lone card is never
+delayed.
+
+Order across event types holds: before any other broadcast of a workshop is sent, the cards waiting in
+that workshop's rooms are sent first. Nothing is dropped or merged: every `card:added` is in exactly
+one message. The state is per process (with Redis, each process batches what it publishes).
+"""
+
+import threading
+import time
+
+from flask import current_app, has_app_context
+
+from facilitator.extensions import socketio
+
+BATCHED = frozenset({"card:added"})
+DEFAULT_WINDOW_MS = 100
+
+
+class Coalescer:
+    """Per room: the time of the last send, and the messages waiting for the end of the current window."""
+
+    def __init__(self, send=None, sleep=None, spawn=None, clock=time.monotonic):
+        self._send = send or (lambda event, message, rooms: socketio.emit(event, message, to=rooms))
+        self._sleep = sleep or socketio.sleep
+        self._spawn = spawn or socketio.start_background_task
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._last_sent: dict[str, float] = {}
+        self._pending: dict[str, list[dict]] = {}
+        self._rooms_of: dict[int, set[str]] = {}  # workshop id -> rooms with messages waiting
+
+    def publish(self, message: dict, rooms: list[str], workshop_id: int, window: float):
+        """Send `message` to `rooms` now, or hold it in the rooms' open windows."""
+        if message["type"] not in BATCHED or window <= 0:
+            self.flush_workshop(workshop_id)
+            self._send(message["type"], message, rooms)
+            return
+        now = self._clock()
+        immediate, to_schedule = [], []
+        with self._lock:
+            for room in rooms:
+                if room in self._pending:
+                    self._pending[room].append(message)
+                elif now - self._last_sent.get(room, float("-inf")) >= window:
+                    self._last_sent[room] = now
+                    immediate.append(room)
+                else:
+                    self._pending[room] = [message]
+                    self._rooms_of.setdefault(workshop_id, set()).add(room)
+                    to_schedule.append((room, self._last_sent[room] + window - now))
+        if immediate:
+            self._send(message["type"], message, immediate)
+        for room, delay in to_schedule:
+            self._spawn(self._flush_later, room, workshop_id, delay)
+
+    def _flush_later(self, room: str, workshop_id: int, delay: float):
+        self._sleep(max(0.0, delay))
+        self.flush(room, workshop_id)
+
+    def flush(self, room: str, workshop_id: int):
+        """Send what waits for `room` (one card as `card:added`, several as `cards:batch`)."""
+        with self._lock:
+            messages = self._pending.pop(room, None)
+            rooms = self._rooms_of.get(workshop_id)
+            if rooms is not None:
+                rooms.discard(room)
+                if not rooms:
+                    del self._rooms_of[workshop_id]
+            if messages:
+                self._last_sent[room] = self._clock()
+            # The send stays under the lock: a later flush or immediate send of this room cannot
+            # overtake it.
+            if messages:
+                self._send_batch(messages, room)
+
+    def _send_batch(self, messages: list[dict], room: str):
+        if len(messages) == 1:
+            self._send(messages[0]["type"], messages[0], [room])
+        else:
+            self._send(
+                "cards:batch",
+                {"type": "cards:batch", "seq": messages[-1]["seq"], "messages": messages},
+                [room],
+            )
+
+    def flush_workshop(self, workshop_id: int):
+        """Send every message waiting in this workshop's rooms (before a broadcast of another type)."""
+        for room in sorted(self._rooms_of.get(workshop_id, ())):
+            self.flush(room, workshop_id)
+
+    def forget(self):
+        with self._lock:
+            self._last_sent.clear()
+            self._pending.clear()
+            self._rooms_of.clear()
+
+
+coalescer = Coalescer()
+
+
+def window_seconds() -> float:
+    """The batching window of the running app (`BATCH_MS`), 0 when batching is off."""
+    if not has_app_context():
+        return DEFAULT_WINDOW_MS / 1000
+    return current_app.config.get("BATCH_MS", DEFAULT_WINDOW_MS) / 1000
+
+
+def emit(message: dict, rooms: list[str], workshop_id: int):
+    """Broadcast a committed event to `rooms`, coalescing `card:added` per room."""
+    coalescer.publish(message, rooms, workshop_id, window_seconds())

@@ -1,0 +1,175 @@
+"""Coalesced broadcasts: cards posted in a burst reach a room together (`cards:batch`), in order, each once."""
+
+import threading
+
+import pytest
+
+from facilitator.realtime import batching
+from facilitator.realtime.batching import Coalescer
+
+
+class Clock:
+    def __init__(self):
+        self.now = 100.0
+
+
+def make(clock):
+    """A coalescer whose timers run when the test says so."""
+    sent, timers = [], []
+    coalescer = Coalescer(
+        send=lambda event, message, rooms: sent.append((event, message, list(rooms))),
+        sleep=lambda seconds: None,
+        spawn=lambda fn, *args: timers.append((fn, args)),
+        clock=lambda: clock.now,
+    )
+    return coalescer, sent, timers
+
+
+def card(seq, group="g1"):
+    return {"type": "card:added", "seq": seq, "card": {"id": seq, "group": group}}
+
+
+def delivered(sent, room):
+    """Every card:added a member of `room` receives, in order, batches unpacked."""
+    out = []
+    for event, message, rooms in sent:
+        if room not in rooms:
+            continue
+        if event == "cards:batch":
+            assert message["seq"] == message["messages"][-1]["seq"]
+            out.extend(m for m in message["messages"])
+        else:
+            out.append(message)
+    return out
+
+
+def test_a_lone_card_goes_out_at_once_unchanged():
+    clock = Clock()
+    coalescer, sent, timers = make(clock)
+    coalescer.publish(card(1), ["w1:board", "w1:g1"], 1, 0.1)
+    assert sent == [("card:added", card(1), ["w1:board", "w1:g1"])]
+    assert timers == []
+
+
+def test_a_burst_keeps_order_and_loses_nothing():
+    clock = Clock()
+    coalescer, sent, timers = make(clock)
+    for seq in range(1, 51):
+        group = f"w1:g{seq % 3}"
+        coalescer.publish(card(seq, group), ["w1:board", group], 1, 0.1)
+        clock.now += 0.01
+    while timers:
+        fn, args = timers.pop(0)
+        fn(*args)
+    board = delivered(sent, "w1:board")
+    assert [m["seq"] for m in board] == list(range(1, 51))
+    for g in range(3):
+        room = f"w1:g{g}"
+        assert [m["seq"] for m in delivered(sent, room)] == [s for s in range(1, 51) if s % 3 == g]
+    # The board got a handful of messages, not fifty.
+    assert len([s for s in sent if "w1:board" in s[2]]) <= 7
+
+
+def test_another_broadcast_sends_the_waiting_cards_first():
+    clock = Clock()
+    coalescer, sent, timers = make(clock)
+    coalescer.publish(card(1), ["w1:board", "w1:g1"], 1, 0.1)
+    coalescer.publish(card(2), ["w1:board", "w1:g1"], 1, 0.1)
+    coalescer.publish(card(3), ["w1:board", "w1:g1"], 1, 0.1)
+    step = {"type": "step:changed", "seq": 4}
+    coalescer.publish(step, ["w1"], 1, 0.1)
+    events = [(event, message["seq"]) for event, message, _ in sent]
+    assert events[-1] == ("step:changed", 4)
+    # Cards 2 and 3 left (one batch per room) before the step change, after card 1.
+    assert [e for e in events[:-1] if e[0] == "card:added"] == [("card:added", 1)]
+    assert {e for e in events[1:-1]} == {("cards:batch", 3)}
+    for fn, args in timers:  # the timers find nothing left to send
+        fn(*args)
+    assert len(sent) == 4
+
+
+def test_a_quiet_room_is_not_delayed_by_a_busy_one():
+    clock = Clock()
+    coalescer, sent, timers = make(clock)
+    coalescer.publish(card(1), ["w1:g1"], 1, 0.1)
+    coalescer.publish(card(2), ["w1:g1"], 1, 0.1)  # waits
+    coalescer.publish(card(3), ["w1:g2"], 1, 0.1)  # another table: at once
+    assert [(m["seq"], rooms) for _, m, rooms in sent] == [(1, ["w1:g1"]), (3, ["w1:g2"])]
+
+
+def test_batching_off_sends_everything_at_once():
+    clock = Clock()
+    coalescer, sent, timers = make(clock)
+    for seq in (1, 2, 3):
+        coalescer.publish(card(seq), ["w1:g1"], 1, 0)
+    assert [m["seq"] for _, m, _ in sent] == [1, 2, 3] and timers == []
+
+
+def test_concurrent_publishers_lose_nothing():
+    sent = []
+    lock = threading.Lock()
+
+    def send(event, message, rooms):
+        with lock:
+            sent.append((event, message, list(rooms)))
+
+    coalescer = Coalescer(
+        send=send,
+        sleep=lambda s: threading.Event().wait(s),
+        spawn=lambda fn, *a: threading.Thread(target=fn, args=a).start(),
+    )
+    seq = iter(range(1, 10_000))
+    seq_lock = threading.Lock()
+
+    def poster():
+        for _ in range(50):
+            with seq_lock:  # as the database's row lock orders commits
+                coalescer.publish(card(next(seq)), ["w1:board", "w1:g1"], 1, 0.02)
+
+    threads = [threading.Thread(target=poster) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    threading.Event().wait(0.2)
+    coalescer.flush_workshop(1)
+    for room in ("w1:board", "w1:g1"):
+        assert [m["seq"] for m in delivered(sent, room)] == list(range(1, 401))
+
+
+@pytest.fixture
+def app_config():
+    return {"BATCH_MS": 100}
+
+
+def test_a_burst_of_cards_reaches_the_board_and_the_table_each_once(make_workshop, joined, phone):
+    batching.coalescer.forget()
+    workshop, secrets = make_workshop(groups=2)
+    board, _ = joined(workshop.code, "board", token=secrets.board_token)
+    author, _ = phone(workshop.code, group=1)
+    neighbour, _ = phone(workshop.code, group=1)
+    other_table, _ = phone(workshop.code, group=2)
+    for i in range(6):
+        reply = author.emit(
+            "card:add",
+            {"client_id": f"c{i}", "family": workshop.families[0], "text": f"carte {i}"},
+            callback=True,
+        )
+        assert reply["ok"], reply
+    threading.Event().wait(0.3)  # past the window: the waiting cards have left
+
+    def texts(client):
+        out = []
+        for packet in client.get_received():
+            message = packet["args"][0]
+            if packet["name"] == "cards:batch":
+                assert [m["type"] for m in message["messages"]] == ["card:added"] * len(message["messages"])
+                out.extend(m["card"]["text"] for m in message["messages"])
+            elif packet["name"] == "card:added":
+                out.append(message["card"]["text"])
+        return out
+
+    expected = [f"carte {i}" for i in range(6)]
+    assert texts(board) == expected
+    assert texts(neighbour) == expected
+    assert texts(other_table) == []
