@@ -171,6 +171,22 @@ def essentials_from_votes(
     return {"essentials": essentials, "ranking": ranking, "ties": ties}
 
 
+def plenary_essentials(session, workshop: Workshop, viewer: Viewer) -> dict:
+    """Every table's essentials with the plenary counts: for phones once the plenary vote opens.
+
+    Boards and the facilitator may ask at any time; others only while the plenary vote is open (before
+    it, a phone sees its own table only).
+    """
+    if viewer is None or viewer.workshop_id != workshop.id:
+        raise DomainError("forbidden", status=403)
+    if not viewer.sees_every_table and voting_state(workshop) != "plenary":
+        raise DomainError("voting_closed", status=409)
+    return {
+        "essentials": {str(t.number): essentials_of(session, workshop, t) for t in workshop.groups},
+        "counts": counts(session, workshop, "plenary"),
+    }
+
+
 @snapshot_part
 def essentials_snapshot(session, workshop: Workshop, group: Group | None, viewer) -> dict:
     """Snapshot part "essentials": {table number: [...]} for every table (boards, facilitator, and

@@ -245,3 +245,19 @@ def test_board_snapshot_has_every_tables_essentials_and_ranking(live, joined):
     assert snapshot["ranking"]["1"]["forces"][0]["rank"] == 1
     _, phone2 = joined(live["w"].code, "participant", group=2)
     assert set(phone2["snapshot"]["essentials"]) == {"2"}, "a phone sees its own table outside the plenary"
+
+
+def test_phones_list_every_tables_essentials_once_the_plenary_vote_opens(live, joined):
+    live["ref1"].emit("essentials:set", {"family": "forces", "card_ids": [live["card"]["id"]]}, callback=True)
+    before = live["zoe"].emit("essentials:list", {}, callback=True)
+    assert before["error"]["code"] == "voting_closed", "outside the plenary a phone sees its own table only"
+    assert live["board"].emit("essentials:list", {}, callback=True)["ok"]
+    fac, _ = joined(live["w"].code, "facilitator", token=live["secrets"].facilitator_token)
+    fac.emit("step:start", {}, callback=True)
+    fac.emit("step:goto", {"position": 4}, callback=True)
+    listed = live["zoe"].emit("essentials:list", {}, callback=True)
+    assert listed["ok"] and listed["essentials"]["1"][0]["text"] == "Idée" and listed["counts"] == {}
+    vote = live["zoe"].emit("vote:cast", {"card_id": live["card"]["id"], "delta": 1}, callback=True)
+    assert vote["ok"] and vote["stage"] == "plenary"
+    counts = received(live["lea"], "vote:counts")
+    assert counts[-1]["stage"] == "plenary" and counts[-1]["votes"] == 1, "everyone hears plenary counts"

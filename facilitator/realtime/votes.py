@@ -8,7 +8,12 @@ facilitator; the boards and the table (everyone, in plenary) receive `essentials
 from facilitator import essentials, votes
 from facilitator.extensions import db
 from facilitator.realtime.core import current_viewer, current_workshop, on_event
-from facilitator.schemas import EssentialsFromVotesPayload, EssentialsSetPayload, VoteCastPayload
+from facilitator.schemas import (
+    EmptyPayload,
+    EssentialsFromVotesPayload,
+    EssentialsSetPayload,
+    VoteCastPayload,
+)
 
 
 @on_event("vote:cast", VoteCastPayload)
@@ -50,3 +55,10 @@ def on_essentials_from_votes(payload: EssentialsFromVotesPayload):
         db.session, current_workshop(viewer), viewer, family=payload.family, group_number=payload.group
     )
     return {"ok": True, **result}
+
+
+@on_event("essentials:list", EmptyPayload)
+def on_essentials_list(_payload):
+    """Every table's essentials and their plenary counts (phones: while the plenary vote is open)."""
+    viewer = current_viewer()
+    return {"ok": True, **essentials.plenary_essentials(db.session, current_workshop(viewer), viewer)}

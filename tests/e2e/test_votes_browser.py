@@ -96,3 +96,37 @@ def test_two_phones_vote_within_their_budget_and_see_live_counts(live_server, op
     expect(card(referent, "équipes").locator(".keep-button")).to_have_attribute("aria-pressed", "true")
     referent.locator("#essentials-panel").scroll_into_view_if_needed()
     shot(referent, "referent-essentials")
+
+
+def test_phones_vote_in_plenary_on_every_tables_essentials(live_server, open_context, connect):
+    created = live_server.create_workshop(groups=2, vote_budget=2)
+    lea = join(open_context, created["groups"][0]["join_url"], "Léa")
+    zoe = join(open_context, created["groups"][1]["join_url"], "Zoé")
+    post(lea, "Un accueil commun aux OT")
+    post(zoe, "Une centrale de réservation")
+    for number, text in ((1, "accueil commun"), (2, "centrale")):
+        referent = connect(live_server, f"référent {number}")
+        referent.join(
+            code=created["code"], role="referent", token=created["groups"][number - 1]["referent_token"]
+        )
+        page = lea if number == 1 else zoe
+        card_id = int(card(page, text).get_attribute("data-card-id"))
+        assert referent.call("essentials:set", {"family": "forces", "card_ids": [card_id]})["ok"]
+    facilitator = connect(live_server, "facilitator")
+    facilitator.join(code=created["code"], role="facilitator", token=created["facilitator_token"])
+    assert facilitator.call("step:start", {})["ok"]
+    assert facilitator.call("step:goto", {"position": 4})["ok"]  # restitution en plénière
+
+    for page in (lea, zoe):
+        expect(page.locator("#plenary-vote")).to_be_visible()
+        expect(page.locator(".plenary-card")).to_have_count(2)
+        expect(page.locator("#vote-left")).to_have_text("Il vous reste 2 gommettes")
+    # Léa votes on table 2's essential; Zoé, at table 2, sees it live.
+    lea.locator(".plenary-card", has_text="centrale").locator(".vote-plus").click()
+    expect(lea.locator("#vote-left")).to_have_text("Il vous reste 1 gommette")
+    expect(zoe.locator(".plenary-card", has_text="centrale").locator(".vote-total")).to_have_text(
+        "1 gommette"
+    )
+    # The table's own cards take no more dots in plenary.
+    expect(lea.locator("#cards .vote-plus:enabled")).to_have_count(0)
+    shot(lea, "phone-plenary")

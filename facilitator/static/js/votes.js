@@ -112,9 +112,89 @@
     }
 
     var observer = null;
+    /* Plenary: every table's essentials, each with its (+)/(−), above the table's own cards. */
+    var plenary = {};                      /* table number -> essentials */
+    var plenaryBox = document.getElementById("plenary-vote");
+    function renderPlenary() {
+      if (!plenaryBox) { return; }
+      var open = voting === "plenary";
+      plenaryBox.hidden = !open;
+      if (!open) { return; }
+      var title = list.parentNode.querySelector(".cards-title");
+      if (plenaryBox.parentNode !== list.parentNode || plenaryBox.nextSibling !== title) {
+        list.parentNode.insertBefore(plenaryBox, title || list);
+      }
+      var box = document.getElementById("plenary-tables");
+      box.textContent = "";
+      (Live.data.workshop.groups || []).forEach(function (group) {
+        var items = plenary[String(group.number)] || [];
+        if (!items.length) { return; }
+        var section = Live.el("section", "vote-plenary-table");
+        section.appendChild(Live.el("h3", "vote-plenary-table-title", group.name));
+        var ol = Live.el("ol", "plenary-list");
+        items.forEach(function (essential) {
+          var li = Live.el("li", "phone-card plenary-card family-" + essential.family);
+          li.setAttribute("data-plenary-target", essential.target);
+          var head = Live.el("div", "card-meta");
+          head.appendChild(Live.el("span", "family-chip family-" + essential.family, familyLabel(essential.family)));
+          li.appendChild(head);
+          li.appendChild(Live.el("p", "card-text", essential.text));
+          li.appendChild(voteRow(essential.target, "plenary"));
+          ol.appendChild(li);
+        });
+        section.appendChild(ol);
+        box.appendChild(section);
+      });
+    }
+
+    function loadPlenary() {
+      if (voting !== "plenary" || !Live.current) { renderPlenary(); return; }
+      Live.current.request("essentials:list", {}, function (err, reply) {
+        if (!err && reply.ok) {
+          plenary = reply.essentials;
+          counts.plenary = reply.counts || {};
+        }
+        renderPlenary();
+      });
+    }
+
+    function voteRow(key, which) {
+      var row = Live.el("div", "vote-row");
+      row.setAttribute("data-target", key);
+      var my = mine[which][key] || 0;
+      var total = counts[which][key] || 0;
+      var closed = voting !== which;
+      if (isPhone) {
+        var minus = Live.el("button", "vote-button vote-minus", "−");
+        minus.type = "button";
+        minus.setAttribute("aria-label", t.remove);
+        minus.disabled = closed || busy[key] || my <= 0;
+        minus.addEventListener("click", function () { cast(key, -1); });
+        row.appendChild(minus);
+      }
+      var tally = Live.el("span", "vote-tally");
+      var mineNode = Live.el("span", "vote-mine", my ? new Array(my + 1).join("●") : "");
+      mineNode.setAttribute("aria-label", fill(t.mine, { n: my }));
+      tally.appendChild(mineNode);
+      tally.appendChild(Live.el("span", "vote-total", dotsText(total)));
+      row.appendChild(tally);
+      if (isPhone) {
+        var plus = Live.el("button", "vote-button vote-plus", "+");
+        plus.type = "button";
+        plus.setAttribute("aria-label", t.add);
+        plus.disabled = closed || busy[key] || left[which] <= 0;
+        plus.addEventListener("click", function () { cast(key, 1); });
+        row.appendChild(plus);
+      }
+      row.setAttribute("data-votes", total);
+      row.setAttribute("data-mine", my);
+      return row;
+    }
+
     function decorateAll() {
       Array.prototype.forEach.call(list.querySelectorAll("[data-card-id], [data-theme-id]"), decorate);
       if (observer) { observer.takeRecords(); }  /* our own changes are not a redraw */
+      renderPlenary();
       renderBar();
     }
 
@@ -159,6 +239,7 @@
       mine = { table: v.mine.table || {}, plenary: v.mine.plenary || {} };
       left = { table: v.remaining.table, plenary: v.remaining.plenary };
       byFamily = { table: v.remaining_by_family.table, plenary: v.remaining_by_family.plenary };
+      if (voting === "plenary") { plenary = snapshot.essentials || {}; }
       decorateAll();
     }
 
@@ -168,8 +249,14 @@
       decorateAll();
     });
     Live.subscribe("step:changed", function (message) {
+      var was = voting;
       voting = message.agenda.voting;
+      if (voting === "plenary" && was !== "plenary") { loadPlenary(); }
       decorateAll();
+    });
+    Live.subscribe("essentials:changed", function (message) {
+      plenary[String(message.group)] = message.essentials;
+      if (voting === "plenary") { renderPlenary(); }
     });
     /* The page's script redraws cards (the whole list, or one card of a nested board): decorate the
        new items each time. */
