@@ -26,6 +26,15 @@ class Summary:
     timeline: pd.DataFrame
     commitments: pd.DataFrame
     synthesis: list = field(default_factory=list)  # cross-table themes
+    _charts: dict = field(default_factory=dict, repr=False)
+
+    def chart_png(self, dpi=150) -> dict:
+        """Chart name → PNG, drawn once per summary and resolution (every writer shares them)."""
+        if dpi not in self._charts:
+            from reports import charts
+
+            self._charts[dpi] = charts.all_png(self, dpi)
+        return self._charts[dpi]
 
     @property
     def workshop(self) -> dict:

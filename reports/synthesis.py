@@ -64,55 +64,101 @@ def crude_lemma(word: str) -> str:
     return word
 
 
-def lemmas(texts: list[str]) -> list[list[str]]:
-    """Each text as its content lemmas, lower case, without accents or stop words."""
+def lemmatise(texts: list[str]) -> tuple[list[list[str]], dict]:
+    """Each text as its content lemmas (lower case, no accents, no stop words), and for each lemma
+    the accented form most often seen, for titles people read."""
     stops = stop_words()
     cleaned = [ELISION.sub(" ", t.replace("’", "'")) for t in texts]
     pipeline = nlp()
-    out = []
+    out, seen = [], {}
     if pipeline is None:
         for text in cleaned:
-            words = WORD.findall(strip_accents(text.lower()))
-            out.append([crude_lemma(w) for w in words if w not in stops and len(w) > 2])
-        return out
-    for doc in pipeline.pipe(cleaned, batch_size=256):
-        words = []
-        for token in doc:
-            if token.pos_ not in CONTENT_POS or not token.is_alpha:
-                continue
-            lemma = strip_accents(token.lemma_.lower())
-            if lemma in stops or len(lemma) < 3:
-                continue
-            words.append(crude_lemma(lemma) if token.pos_ in ("NOUN", "ADJ") else lemma)
-        out.append(words)
-    return out
+            words = []
+            for word in re.findall(r"\w+", text.lower()):
+                plain = strip_accents(word)
+                if plain in stops or len(plain) < 3 or not WORD.fullmatch(plain):
+                    continue
+                lemma = crude_lemma(plain)
+                seen.setdefault(lemma, Counter())[crude_lemma(word)] += 1
+                words.append(lemma)
+            out.append(words)
+    else:
+        for doc in pipeline.pipe(cleaned, batch_size=256):
+            words = []
+            for token in doc:
+                if token.pos_ not in CONTENT_POS or not token.is_alpha:
+                    continue
+                accented = token.lemma_.lower()
+                lemma = strip_accents(accented)
+                if lemma in stops or len(lemma) < 3:
+                    continue
+                if token.pos_ in ("NOUN", "ADJ"):
+                    lemma, accented = crude_lemma(lemma), crude_lemma(accented)
+                seen.setdefault(lemma, Counter())[accented] += 1
+                words.append(lemma)
+            out.append(words)
+    display = {lemma: forms.most_common(1)[0][0] for lemma, forms in seen.items()}
+    return out, display
 
 
-def cluster(texts: list[str], threshold: float = DISTANCE_THRESHOLD, linkage: str = "average"):
-    """Return (labels, lemma lists, tf-idf matrix, vocabulary): one label per text."""
+def lemmas(texts: list[str]) -> list[list[str]]:
+    return lemmatise(texts)[0]
+
+
+MAX_CLUSTERED = 2500  # distinct texts clustered at once (memory grows with the square)
+
+
+def _agglomerate(docs: list[str], threshold: float, linkage: str) -> np.ndarray:
     from sklearn.cluster import AgglomerativeClustering
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    words = lemmas(texts)
-    docs = [" ".join(w) for w in words]
-    if len(texts) < 2:
-        return np.zeros(len(texts), dtype=int), words, None, []
-    vectorizer = TfidfVectorizer(token_pattern=r"\S+", sublinear_tf=True, min_df=1)
-    try:
-        matrix = vectorizer.fit_transform(docs)
-    except ValueError:  # no word at all
-        return np.arange(len(texts)), words, None, []
-    dense = matrix.toarray()
-    empty = ~dense.any(axis=1)
-    dense[empty] = 1e-9  # texts without a content word: far from everything, each its own theme
+    if len(docs) < 2:
+        return np.zeros(len(docs), dtype=int)
+    matrix = TfidfVectorizer(token_pattern=r"\S+", sublinear_tf=True, min_df=1).fit_transform(docs)
     model = AgglomerativeClustering(
         n_clusters=None, metric="cosine", linkage=linkage, distance_threshold=threshold
     )
-    labels = model.fit_predict(dense)
-    return labels, words, matrix, list(vectorizer.get_feature_names_out())
+    return model.fit_predict(matrix.toarray())
 
 
-def title_for(members: list[int], words: list[list[str]], texts: list[str]) -> str:
+def cluster(texts: list[str], threshold: float = DISTANCE_THRESHOLD, linkage: str = "average", blocks=None):
+    """Return (labels, lemma lists, accented display forms): one label per text.
+
+    Texts with the same lemmas share a label before clustering (only distinct texts are clustered);
+    a text without any content word is a theme of its own. Beyond MAX_CLUSTERED distinct texts, each
+    block (the card family) is clustered on its own, in chunks of MAX_CLUSTERED."""
+    words, display = lemmatise(texts)
+    docs = [" ".join(sorted(set(w))) for w in words]
+    labels = np.full(len(texts), -1, dtype=int)
+    distinct, where = [], {}
+    for index, doc in enumerate(docs):
+        if doc:
+            where.setdefault(doc, []).append(index)
+    distinct = list(where)
+    if len(distinct) <= MAX_CLUSTERED:
+        batches = [distinct]
+    else:
+        keyed = {}
+        for doc in distinct:
+            key = blocks[where[doc][0]] if blocks is not None else ""
+            keyed.setdefault(key, []).append(doc)
+        batches = [
+            chunk[i : i + MAX_CLUSTERED]
+            for chunk in keyed.values()
+            for i in range(0, len(chunk), MAX_CLUSTERED)
+        ]
+    next_label = 0
+    for batch in batches:
+        for doc, label in zip(batch, _agglomerate(batch, threshold, linkage), strict=True):
+            labels[where[doc]] = next_label + int(label)
+        next_label = labels.max() + 1 if len(batch) else next_label
+    for index in np.flatnonzero(labels < 0):
+        labels[index] = next_label
+        next_label += 1
+    return labels, words, display
+
+
+def title_for(members: list[int], words: list[list[str]], texts: list[str], display=None) -> str:
     """A short title: the two or three lemmas most shared by the theme's cards."""
     counts = Counter(w for i in members for w in set(words[i]))
     shared = [w for w, n in counts.most_common() if n >= 2 or len(members) == 1][:3]
@@ -120,7 +166,8 @@ def title_for(members: list[int], words: list[list[str]], texts: list[str]) -> s
         shared = [w for w, _ in counts.most_common(2)]
     if not shared:
         return texts[members[0]][:60]
-    return " · ".join(shared).capitalize()
+    shown = [(display or {}).get(w, w) for w in shared]
+    return " · ".join(shown)[:1].upper() + " · ".join(shown)[1:]
 
 
 def themes(cards: list[dict], threshold: float = DISTANCE_THRESHOLD) -> list[dict]:
@@ -128,14 +175,16 @@ def themes(cards: list[dict], threshold: float = DISTANCE_THRESHOLD) -> list[dic
     texts = [str(c.get("text", "")) for c in cards]
     if not texts:
         return []
-    labels, words, _, _ = cluster(texts, threshold)
+    labels, words, display = cluster(texts, threshold, blocks=[c.get("family") for c in cards])
     groups = {}
     for index, label in enumerate(labels):
         groups.setdefault(int(label), []).append(index)
     result = []
     for members in groups.values():
         tables = sorted({int(cards[i]["table"]) for i in members if cards[i].get("table") is not None})
-        result.append({"title": title_for(members, words, texts), "cards": members, "tables": tables})
+        result.append(
+            {"title": title_for(members, words, texts, display), "cards": members, "tables": tables}
+        )
     # Most tables first, then most cards: the cross-table themes lead.
     result.sort(key=lambda t: (-len(t["tables"]), -len(t["cards"]), t["cards"][0]))
     return result

@@ -7,13 +7,18 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt, RGBColor
 
-from reports import charts
 from reports.writers.common import colon, family_title, fr_date, participation_lines, plural, quoted
 
 
-def outline(summary, chart_png=None):
+def outline(summary):
     """The compte rendu as a list of blocks shared by DOCX, PDF and HTML:
-    ("title"|"subtitle"|"h1"|"h2"|"p"|"bullet"|"chart"|"table", payload)."""
+    ("title"|"subtitle"|"h1"|"h2"|"p"|"bullet"|"chart"|"table", payload). Built once per summary."""
+    if "outline" not in summary._charts:
+        summary._charts["outline"] = _outline(summary, summary.chart_png())
+    return summary._charts["outline"]
+
+
+def _outline(summary, chart_png):
     w = summary.workshop
     blocks = [
         ("title", f"Compte rendu — {w['title']}"),
@@ -23,7 +28,6 @@ def outline(summary, chart_png=None):
         ("h1", "Participation"),
         *[("bullet", line) for line in participation_lines(summary)],
     ]
-    chart_png = chart_png if chart_png is not None else charts.all_png(summary)
     blocks.append(("chart", chart_png["cartes-par-table"]))
     blocks.append(("h1", "Synthèse par famille"))
     for family in summary.families:

@@ -7,7 +7,6 @@ from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.util import Emu, Pt
 
-from reports import charts
 from reports.charts import colour
 from reports.writers.common import family_title, fr_date, participation_lines, plural
 
@@ -56,7 +55,7 @@ def write(summary, path) -> None:
     cover = _slide(deck, w["title"])
     _lines(cover, [f"Conclusions de l’atelier du {fr_date(w['created_at'])}", w["question"]], size=26)
     _lines(_slide(deck, "Participation"), [f"• {line}" for line in participation_lines(summary)], size=22)
-    pictures = charts.all_png(summary, dpi=150)
+    pictures = summary.chart_png()
     for family in summary.families:
         slide = _slide(deck, f"{family_title(family)} — les plus votées", band=colour(family))
         top = summary.top[family].head(6)
