@@ -298,3 +298,18 @@ def test_pdf_pptx_html_carry_the_numbers_accents_and_charts(session, known, tmp_
     page = html.read_text(encoding="utf-8")
     assert '<html lang="fr">' in page and "bien-être à l&#x27;année" in page and page.count("<img") == 4
     assert "=Recrutement difficile" in page  # HTML keeps the text as typed (escaped, not spreadsheet-quoted)
+
+
+def test_synthesis_quality_on_the_sample_does_not_regress():
+    """V-measure against the sample's human themes. The issue's aim is 0.8; the lexical method
+    measures 0.62 (docs/reports.md): this guards the measured level until a better method lands."""
+    from sklearn.metrics import v_measure_score
+
+    from reports.synthesis import themes
+
+    cards = json.loads(SAMPLE.read_text(encoding="utf-8"))["cards"]
+    labels = [0] * len(cards)
+    for number, theme in enumerate(themes(cards)):
+        for index in theme["cards"]:
+            labels[index] = number
+    assert v_measure_score([c["theme"] for c in cards], labels) >= 0.6
