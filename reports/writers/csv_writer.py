@@ -11,25 +11,33 @@ HEADER = ["table", "nom_table", "famille", "texte", "votes", "auteur", "organisa
           "fusionnees", "cree_le"]  # fmt: skip
 
 
-def rows(summary):
+def rows(summary) -> list[list]:
+    """Every counted card as a list of cells, by table then posting order (vectorised: 10,000 cards)."""
+    cards = summary.cards.sort_values(["group", "seq"], kind="stable")
     people = summary.frames.participants.set_index("id")
-    anonymous = summary.workshop["anonymous"]
-    for _, card in summary.cards.sort_values(["group", "seq"], kind="stable").iterrows():
-        pid = card["participant_id"]
-        known = pd.notna(pid) and not anonymous and int(pid) in people.index
-        yield [
-            int(card["group"]),
-            summary.group_name(card["group"]),
-            card["family"],
-            card["text"],
-            int(card["votes"]),
-            (people.at[int(pid), "name"] or "") if known else "",
-            (people.at[int(pid), "organisation"] or "") if known else "",
-            card["source"],
-            card["status"],
-            int(card["merged"]),
-            card["created_at"].isoformat().replace("+00:00", "Z"),
-        ]
+    names = summary.frames.groups.set_index("number")["name"]
+    if summary.workshop["anonymous"]:
+        author = organisation = pd.Series("", index=cards.index)
+    else:
+        author = cards["participant_id"].map(people["name"]).fillna("")
+        organisation = cards["participant_id"].map(people["organisation"]).fillna("")
+    frame = pd.DataFrame(
+        {
+            "table": cards["group"].astype(int),
+            "name": cards["group"].map(names).fillna("").astype(str),
+            "family": cards["family"],
+            "text": cards["text"],
+            "votes": cards["votes"].astype(int),
+            "author": author,
+            "organisation": organisation,
+            "source": cards["source"],
+            "status": cards["status"],
+            "merged": cards["merged"].astype(int),
+            "created_at": cards["created_at"].dt.strftime("%Y-%m-%dT%H:%M:%S.%f").str[:-3] + "Z",
+        }
+    )
+    return [[v.item() if hasattr(v, "item") else v for v in row]
+            for row in frame.itertuples(index=False, name=None)]  # fmt: skip
 
 
 def write(summary, path) -> None:
