@@ -60,8 +60,13 @@ def free_port() -> int:
 
 
 def votes_available() -> bool:
-    path = ROOT / "facilitator" / "votes.py"
-    return path.exists() and "vote:cast" in path.read_text()
+    """Votes exist once facilitator/votes.py and a `vote:cast` handler have landed."""
+    handler = ROOT / "facilitator" / "realtime" / "votes.py"
+    return (
+        (ROOT / "facilitator" / "votes.py").exists()
+        and handler.exists()
+        and '"vote:cast"' in handler.read_text()
+    )
 
 
 def plan(scenario: str, args, seed: int) -> tuple[dict, list[dict]]:
@@ -95,6 +100,11 @@ def plan(scenario: str, args, seed: int) -> tuple[dict, list[dict]]:
             phone["posts"] = sorted(rng.uniform(0, conf["duration"]) for _ in range(conf["cards_per_phone"]))
     for spec in specs:
         spec["posts"].sort()
+    if conf.get("votes") and votes_available():
+        # The vote burst: every phone puts `votes` dots on cards of its table within `vote_window` s.
+        conf["vote_window"] = args.vote_window
+        for phone in phones:
+            phone["votes"] = sorted(rng.uniform(0, conf["vote_window"]) for _ in range(args.votes))
     return conf, specs
 
 
@@ -261,23 +271,45 @@ def run_target(target: Target, conf: dict, specs: list[dict], procs: int, drain:
         start = time.time() + 1.0
         for control in controls:
             control.put(start)
-        outcomes = []
-        while len(outcomes) < procs:
+        drained = 0
+        while drained < procs:
             message = results.get(timeout=conf["duration"] + drain + 300)
             if message[0] == "error":
                 raise SystemExit(f"load generator failed: {message[2]}")
-            if message[0] == "done":
-                outcomes.append(message)
+            drained += 1
         t_end = time.time()
+        vote_start = time.time() + 1.0 if conf.get("vote_window") else None
+        for control in controls:
+            control.put(vote_start)
+        outcomes = []
+        while len(outcomes) < procs:
+            message = results.get(timeout=conf.get("vote_window", 0) + 300)
+            if message[0] == "error":
+                raise SystemExit(f"load generator failed: {message[2]}")
+            outcomes.append(message)
+        t_votes = time.time()
         for process in workers:
             process.join(timeout=10)
         sampler.stop()
         if spy is not None:
             spy.send_signal(signal.SIGINT)
             spy.wait(timeout=60)
-        return measure(target, conf, specs, outcomes, sampler, t_join, t_joined, start, t_end, procs)
+        result = measure(target, conf, specs, outcomes, sampler, t_join, t_joined, start, t_end, procs)
+        if vote_start is not None:
+            votes = [v for o in outcomes for v in o[2]["votes"]]
+            result["votes"] = {
+                **percentiles(v[0] for v in votes),
+                "cast": len(votes),
+                "refused": sum(1 for v in votes if v[0] is None),
+                "errors": sorted({v[1] for v in votes if v[1]})[:5],
+                "server": sampler.usage("server", vote_start, t_votes),
+            }
+        return result
     finally:
         target.stop()
+        if target.kind == "app":  # the server's own log, next to the results (gitignored)
+            RESULTS.mkdir(exist_ok=True)
+            (RESULTS / f"last-server-{target.mode}.log").write_bytes((target.dir / "stderr.log").read_bytes())
 
 
 def measure(target, conf, specs, outcomes, sampler, t_join, t_joined, start, t_end, procs) -> dict:
@@ -430,6 +462,12 @@ def report(name: str, mode: str, ours: dict, floor: dict | None):
             + ", ".join(f"{v['cpu_mean_pct']}%/{v['cpu_peak_pct']}%" for v in data["loadgen"].values())
             + " (mean/peak)"
         )
+        if data.get("votes"):
+            v = data["votes"]
+            print(
+                f"{'':6} vote burst: {v['cast']} dots, refused {v['refused']}, vote→ack p50 {fmt(v['p50'])} "
+                f"p95 {fmt(v['p95'])} p99 {fmt(v['p99'])} ms, server CPU {v['server']['cpu_mean_pct']}% {v['errors']}"
+            )
         if data["join"]["errors"] or data["post_errors"]:
             print(f"{'':6} errors: {data['join']['errors']} {data['post_errors']}")
 
@@ -468,6 +506,8 @@ def main(argv=None):
     )
     parser.add_argument("--no-floor", action="store_true", help="skip the bare python-socketio floor")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--votes", type=int, default=3, help="dots per phone in the vote burst (large)")
+    parser.add_argument("--vote-window", type=float, default=10, help="seconds of the vote burst (large)")
     parser.add_argument(
         "--server-env", action="append", default=[], metavar="NAME=VALUE", help="extra setting for wsgi.py"
     )
@@ -484,7 +524,9 @@ def main(argv=None):
     notes = []
     if conf.get("votes"):
         if votes_available():
-            notes.append("vote burst: facilitator/votes.py exists but the benchmark does not drive it yet")
+            notes.append(
+                f"vote burst: {args.votes} dots per phone in {args.vote_window} s (free mode votes at tables)"
+            )
         else:
             notes.append("vote burst skipped: facilitator/votes.py with `vote:cast` has not landed")
         print(notes[-1])

@@ -2,7 +2,8 @@
 
 `python -m bench.floor --port P --mode eventlet|gevent`. It answers the subset of the protocol the
 benchmark speaks: `join` (rooms `w`, `board` or `g<n>`; `participants:count` to the table and the boards,
-as the real server does) and `card:add` (ack with the card; `card:added` to the boards and the table).
+as the real server does), `card:add` (ack with the card; `card:added` to the boards and the table) and `vote:cast` (ack;
+`vote:counts` to the boards and the table).
 No database, no validation, no application logic: whatever Facilitator costs above this is ours.
 """
 
@@ -24,7 +25,7 @@ import socketio  # noqa: E402
 
 def make_server(mode: str) -> socketio.Server:
     sio = socketio.Server(async_mode=mode, cors_allowed_origins="*")
-    state = {"seq": 0, "counts": {}}
+    state = {"seq": 0, "counts": {}, "votes": {}}
     viewers: dict[str, tuple[str, int | None]] = {}
 
     @sio.on("join")
@@ -60,6 +61,23 @@ def make_server(mode: str) -> socketio.Server:
             "card:added", {"type": "card:added", "seq": state["seq"], "card": card}, to=["board", f"g{group}"]
         )
         return {"ok": True, "card": {**card, "client_id": data.get("client_id")}}
+
+    @sio.on("vote:cast")
+    def vote_cast(sid, data):
+        role, group = viewers.get(sid, (None, None))
+        state["seq"] += 1
+        target = f"card:{data.get('card_id')}"
+        state["votes"][target] = state["votes"].get(target, 0) + 1
+        message = {
+            "type": "vote:counts",
+            "seq": state["seq"],
+            "group": group,
+            "stage": "table",
+            "target": target,
+        }
+        message.update(card_id=data.get("card_id"), theme_id=None, votes=state["votes"][target])
+        sio.emit("vote:counts", message, to=["board", f"g{group}"])
+        return {"ok": True, "stage": "table", "target": target, "votes": state["votes"][target]}
 
     @sio.on("disconnect")
     def disconnect(sid, *_args):

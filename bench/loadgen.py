@@ -8,6 +8,7 @@ any process on the machine can tell the post→receive latency of any card it re
 
 import asyncio
 import os
+import random
 import time
 import uuid
 
@@ -29,6 +30,7 @@ class Receiver:
         self.join_error = None
         self.received = 0
         self.last_seq = 0
+        self.card_ids = []  # ids of this table's cards, to vote on
         self.out_of_order = 0  # card:added arriving with a seq lower than one already received
 
     def on_message(self, message):
@@ -49,6 +51,8 @@ class Receiver:
             self.out_of_order += 1
         self.last_seq = max(self.last_seq, seq)
         self.cards.setdefault(parts[1], []).append(now - float(parts[2]))
+        if card.get("group") == self.spec["group"] and "id" in card:
+            self.card_ids.append(card["id"])
         if self.spec["role"] != "board" and card.get("group") != self.spec["group"]:
             self.foreign += 1
 
@@ -135,12 +139,40 @@ async def main_async(setup, specs, control, results):
     # Post phase ended when the last card of this process was acked; CPU counted to the drain's end.
     cpu2 = time.process_time()
     t_end = time.time()
+    results.put(("drained", os.getpid()))
+    vote_start = await loop.run_in_executor(None, control.get)  # None: no vote burst
+    votes = []
+    if vote_start is not None:
+        rng = random.Random(os.getpid())
+        await asyncio.gather(
+            *(cast_votes(r, sio, vote_start, rng, votes) for r, sio in outcome if not r.join_error)
+        )
     for _, sio in outcome:
         try:
             await sio.disconnect()
         except Exception:
             pass
-    results.put(("done", os.getpid(), summarise(receivers), cpu2 - cpu1, t_end - start))
+    summary = summarise(receivers)
+    summary["votes"] = votes
+    results.put(("done", os.getpid(), summary, cpu2 - cpu1, t_end - start))
+
+
+async def cast_votes(receiver, sio, start, rng, votes):
+    """A phone puts its dots on cards of its table at its planned moments; record each ack's latency."""
+    for offset in receiver.spec.get("votes", ()):
+        await asyncio.sleep(max(0.0, start + offset - time.time()))
+        if not receiver.card_ids:
+            votes.append((None, "no card to vote on"))
+            continue
+        t0 = time.time()
+        data = {"card_id": rng.choice(receiver.card_ids), "delta": 1, "client_id": uuid.uuid4().hex}
+        try:
+            reply = await sio.call("vote:cast", data, timeout=ACK_TIMEOUT)
+            ok = isinstance(reply, dict) and reply.get("ok")
+            error = None if ok else str(reply.get("error") if isinstance(reply, dict) else reply)[:100]
+            votes.append((time.time() - t0 if ok else None, error))
+        except Exception as exc:
+            votes.append((None, type(exc).__name__))
 
 
 def summarise(receivers):

@@ -1,4 +1,4 @@
-"""Coalesced broadcasts: cards posted in a burst reach a room together (`cards:batch`), in order, each once."""
+"""Coalesced broadcasts: cards posted in a burst reach a crowded room together (`cards:batch`), in order, each once."""
 
 import threading
 
@@ -21,6 +21,7 @@ def make(clock):
         sleep=lambda seconds: None,
         spawn=lambda fn, *args: timers.append((fn, args)),
         clock=lambda: clock.now,
+        size=lambda room: 1 if room.endswith(":board") and "small" in room else 100,
     )
     return coalescer, sent, timers
 
@@ -97,6 +98,28 @@ def test_a_quiet_room_is_not_delayed_by_a_busy_one():
     assert [(m["seq"], rooms) for _, m, rooms in sent] == [(1, ["w1:g1"]), (3, ["w1:g2"])]
 
 
+def test_a_small_room_is_never_batched():
+    clock = Clock()
+    coalescer, sent, timers = make(clock)
+    for seq in (1, 2, 3):
+        coalescer.publish(card(seq), ["small:board", "w1:g1"], 1, 0.1)
+    assert [m["seq"] for m in delivered(sent, "small:board")] == [1, 2, 3]
+    assert len([s for s in sent if "small:board" in s[2]]) == 3
+    for fn, args in timers:
+        fn(*args)
+    assert [m["seq"] for m in delivered(sent, "w1:g1")] == [1, 2, 3]
+    assert len([s for s in sent if "w1:g1" in s[2]]) == 2  # card 1 at once, 2 and 3 together
+
+
+def test_a_private_card_follows_the_table_cards_waiting_before_it():
+    clock = Clock()
+    coalescer, sent, timers = make(clock)
+    coalescer.publish(card(1), ["w1:g1"], 1, 0.1)
+    coalescer.publish(card(2), ["w1:g1"], 1, 0.1)  # waits
+    coalescer.publish(card(3), ["w1:p7"], 1, 0.1, private=True)
+    assert [(e, m["seq"]) for e, m, _ in sent] == [("card:added", 1), ("card:added", 2), ("card:added", 3)]
+
+
 def test_batching_off_sends_everything_at_once():
     clock = Clock()
     coalescer, sent, timers = make(clock)
@@ -117,6 +140,7 @@ def test_concurrent_publishers_lose_nothing():
         send=send,
         sleep=lambda s: threading.Event().wait(s),
         spawn=lambda fn, *a: threading.Thread(target=fn, args=a).start(),
+        size=lambda room: 100,
     )
     seq = iter(range(1, 10_000))
     seq_lock = threading.Lock()
@@ -139,7 +163,7 @@ def test_concurrent_publishers_lose_nothing():
 
 @pytest.fixture
 def app_config():
-    return {"BATCH_MS": 100}
+    return {"BATCH_MS": 100, "BATCH_MIN_CLIENTS": 1}
 
 
 def test_a_burst_of_cards_reaches_the_board_and_the_table_each_once(make_workshop, joined, phone):

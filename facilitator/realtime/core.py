@@ -68,8 +68,9 @@ def publish(message: dict, audience: Audience):
         to = workshop_room(audience.workshop_id)
     else:
         to = [board_room(audience.workshop_id), group_room(audience.workshop_id, audience.group_id)]
-    # `card:added` is coalesced per room (`cards:batch`) when a room gets them faster than every 100 ms.
-    batching.emit(message, to if isinstance(to, list) else [to], audience.workshop_id)
+    # `card:added` is coalesced in crowded rooms (`cards:batch`) when they come faster than every 100 ms.
+    private = audience.participant_id is not None
+    batching.emit(message, to if isinstance(to, list) else [to], audience.workshop_id, private=private)
 
 
 def on_event(name, schema):
