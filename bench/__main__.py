@@ -384,6 +384,8 @@ def measure(target, conf, specs, outcomes, sampler, t_join, t_joined, start, t_e
             "post_phase": sampler.usage("server", start, t_end),
         },
         "loadgen": loadgen,
+        # Every process on the machine (200% = both cores busy): the server, the load generators, the rest.
+        "machine_cpu_pct": sampler.usage("machine", start, t_end)["cpu_mean_pct"],
         "wall_seconds": round(t_end - start, 1),
     }
 
@@ -417,6 +419,46 @@ def machine() -> dict:
         "kernel": platform.release(),
         "packages": packages,
         "load_average_before": os.getloadavg(),
+        "busy_processes": busy_processes(),
+        "sqlite_commit_ms": sqlite_commit_ms(),
+    }
+
+
+def busy_processes() -> list[str]:
+    """What else was using the CPU when the run started (ps, top 8 by CPU share)."""
+    try:
+        out = subprocess.run(
+            ["ps", "-eo", "pcpu,etimes,args", "--sort=-pcpu", "--no-headers"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return []
+    return [line.strip()[:120] for line in out.splitlines()[:8]]
+
+
+def sqlite_commit_ms() -> dict:
+    """How long this disk takes to commit one SQLite row with the server's settings (WAL, synchronous=FULL)."""
+    import sqlite3
+
+    with tempfile.TemporaryDirectory() as folder:
+        connection = sqlite3.connect(Path(folder) / "probe.db")
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=FULL")
+        connection.execute("CREATE TABLE t (x)")
+        times = []
+        for i in range(50):
+            t0 = time.perf_counter()
+            connection.execute("INSERT INTO t VALUES (?)", (i,))
+            connection.commit()
+            times.append(time.perf_counter() - t0)
+        connection.close()
+    times.sort()
+    return {
+        "p50": round(times[25] * 1000, 2),
+        "p95": round(times[47] * 1000, 2),
+        "max": round(times[-1] * 1000, 2),
     }
 
 
@@ -460,7 +502,7 @@ def report(name: str, mode: str, ours: dict, floor: dict | None):
             f"{'':6} server CPU join {s['join_phase']['cpu_mean_pct']}% · posts {s['post_phase']['cpu_mean_pct']}% "
             f"(peak {s['post_phase']['cpu_peak_pct']}%) · peak RSS {s['post_phase']['rss_peak_mb']} MB · load generators "
             + ", ".join(f"{v['cpu_mean_pct']}%/{v['cpu_peak_pct']}%" for v in data["loadgen"].values())
-            + " (mean/peak)"
+            + f" (mean/peak) · whole machine {data['machine_cpu_pct']}%"
         )
         if data.get("votes"):
             v = data["votes"]
@@ -532,6 +574,7 @@ def main(argv=None):
         print(notes[-1])
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     about = machine()
+    print(f"load average {about['load_average_before']}, SQLite commit {about['sqlite_commit_ms']} ms")
     with tempfile.TemporaryDirectory(prefix="bench-") as workdir:
         for mode in modes:
             app_target = Target("app", mode, Path(workdir))

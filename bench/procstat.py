@@ -32,6 +32,13 @@ def memory_kb(pid: int) -> tuple[int, int]:
     return rss, peak
 
 
+def machine_busy_seconds() -> float:
+    """CPU seconds all cores spent busy since boot (everything but idle and iowait), from /proc/stat."""
+    with open("/proc/stat") as stat:
+        fields = [int(x) for x in stat.readline().split()[1:]]
+    return (sum(fields) - fields[3] - fields[4]) / TICKS
+
+
 class Sampler:
     """Samples CPU% and RSS of named processes every `interval` seconds; phases mark time spans."""
 
@@ -57,7 +64,7 @@ class Sampler:
 
     def _sample(self):
         now = time.time()
-        row = {}
+        row = {"machine": (machine_busy_seconds(), 0)}
         for name, pid in list(self.pids.items()):
             rss, peak = memory_kb(pid)
             if rss or peak:

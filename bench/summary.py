@@ -1,0 +1,64 @@
+"""`python -m bench.summary bench/results/*.json`: the results as Markdown tables (for docs/performance.md)."""
+
+import json
+import sys
+from pathlib import Path
+
+
+def ms(value):
+    return "—" if value is None else f"{value * 1000:.0f}"
+
+
+def row(data: dict) -> str:
+    ours, floor = data["ours"], data.get("floor") or {}
+
+    def pair(key, q):
+        mine = ours[key][q]
+        base = (floor.get(key) or {}).get(q)
+        if base:
+            return f"{ms(mine)} ({ms(base)}, ×{mine / base:.1f})" if mine is not None else "—"
+        return ms(mine)
+
+    cards = ours["cards"]
+    server = ours["server"]["post_phase"]
+    loadgen = max((v["cpu_peak_pct"] or 0) for v in ours["loadgen"].values()) if ours["loadgen"] else None
+    verdict = (
+        ", ".join(f"{k} {'✔' if v['met'] else '✘'}" for k, v in (data.get("targets") or {}).items()) or "—"
+    )
+    return (
+        f"| {data['scenario']} | {data['mode']} | {pair('join', 'p50')} / {pair('join', 'p99')} "
+        f"| {pair('post_ack', 'p50')} / {pair('post_ack', 'p99')} "
+        f"| {pair('post_board', 'p50')} / {pair('post_board', 'p99')} "
+        f"| {pair('post_last_phone', 'p50')} / {pair('post_last_phone', 'p99')} "
+        f"| {cards['acked']}/{cards['posted']} · {cards['lost']} · {cards['duplicated']} · {cards['out_of_order']} "
+        f"| {ours['join']['failures']} "
+        f"| {server['cpu_mean_pct']}% ({(floor.get('server') or {}).get('post_phase', {}).get('cpu_mean_pct')}%) "
+        f"| {server['rss_peak_mb']} | {loadgen}% | {verdict} |"
+    )
+
+
+HEADER = (
+    "| scenario | mode | join p50 / p99 ms | post→ack p50 / p99 | post→board p50 / p99 | post→last phone p50 / p99 "
+    "| acked/posted · lost · dup · out of order | join failures | server CPU, posting (floor) | peak RSS MB "
+    "| load gen. peak CPU | targets |\n" + "| --- " * 12 + "|"
+)
+
+
+def main(paths):
+    files = [json.loads(Path(p).read_text()) for p in paths]
+    print(HEADER)
+    for data in sorted(files, key=lambda d: (d["scenario"], d["mode"])):
+        print(row(data))
+    for data in files:
+        votes = data["ours"].get("votes")
+        if votes:
+            floor_votes = (data.get("floor") or {}).get("votes") or {}
+            print(
+                f"\n{data['scenario']} {data['mode']} vote burst: {votes['cast']} dots, refused {votes['refused']}, "
+                f"vote→ack p50 {ms(votes['p50'])} / p99 {ms(votes['p99'])} ms (floor {ms(floor_votes.get('p50'))} / "
+                f"{ms(floor_votes.get('p99'))}), server CPU {votes['server']['cpu_mean_pct']}%"
+            )
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
