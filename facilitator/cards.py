@@ -9,7 +9,7 @@ from facilitator.access import Viewer
 from facilitator.agenda import check_posting, current_step, sealed_event, sealing_step
 from facilitator.errors import DomainError
 from facilitator.events import commit_and_publish, next_seq, record_event
-from facilitator.models import Card, Workshop
+from facilitator.models import Card, Group, Workshop
 from facilitator.workshops import find_group
 
 POSTING_ROLES = ("participant", "referent", "facilitator")
@@ -66,7 +66,10 @@ def post_card(
             raise DomainError("group_required")
         group = find_group(workshop, group_number)
     else:
-        group = next(g for g in workshop.groups if g.id == viewer.group_id)
+        # One row, not every table of the workshop (100 rows per card at 100 tables).
+        group = session.get(Group, viewer.group_id)
+        if group is None or group.workshop_id != workshop.id:
+            raise DomainError("forbidden", status=403)
     card = Card(
         workshop_id=workshop.id,
         group_id=group.id,
