@@ -243,7 +243,7 @@ def run_target(target: Target, conf: dict, specs: list[dict], procs: int, drain:
             profile.parent.mkdir(parents=True, exist_ok=True)
             spy = subprocess.Popen(
                 ["py-spy", "record", "--pid", str(target.process.pid), "--format", "raw", "--nonblocking"]
-                + ["--rate", "50", "--output", str(profile)],
+                + ["--rate", "100", "--output", str(profile)],
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
