@@ -32,7 +32,11 @@
   function fill(text, values) {
     return text.replace(/\{(\w+)\}/g, function (all, name) { return values[name] !== undefined ? values[name] : all; });
   }
-  function dots(n) { return fill(n === 1 ? t.dots_one : t.dots_many, { n: n }); }
+  /* French: "0 gommette" (singular up to 1); English: "0 dots". */
+  function dots(n) {
+    var one = n === 1 || (n === 0 && String(data.language).indexOf("fr") === 0);
+    return fill(one ? t.dots_one : t.dots_many, { n: n });
+  }
   function each(selector, fn) { Array.prototype.forEach.call(document.querySelectorAll(selector), fn); }
 
   function shown(card) {
