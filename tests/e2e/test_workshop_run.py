@@ -265,3 +265,13 @@ def test_a_whole_workshop_of_three_tables(live_server, open_context):
     for page in (board, phone, referent):
         expect(page.locator("#step-title")).to_have_text("Conclusion")
     shots("06-conclusion", phone, referent, board, facilitator)
+
+    # The console in the facilitator's hand (a phone, a tablet): no sideways scrolling.
+    for size, options in (("phone", PHONE), ("tablet", TABLET)):
+        page = open_context(**options).new_page()
+        page.goto(created["facilitator_url"].replace("#", "?view=plenary#"))
+        connected(page)
+        expect(page.locator("[data-plenary-group]")).to_have_count(3)
+        width = options["viewport"]["width"]
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        shot(page, f"06-console-plenary-{size}", full=True)
