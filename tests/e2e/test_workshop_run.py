@@ -195,8 +195,12 @@ def test_a_whole_workshop_of_three_tables(live_server, open_context):
         assert send(voter, "vote:cast", {"card_id": site, "delta": 1})["ok"]
         assert send(voter, "vote:cast", {"card_id": formation, "delta": 1})["ok"]
     newsletter, summer = card_id(board, texts[(2, 0)]), card_id(board, texts[(2, 2)])
+    # Table 3 votes with the phones' own (+) buttons.
     for voter in phones[2]:
-        assert send(voter, "vote:cast", {"card_id": newsletter, "delta": 1})["ok"]
+        voter.locator(f'#cards [data-card-id="{newsletter}"]').get_by_role(
+            "button", name="Ajouter une gommette"
+        ).click()
+        expect(voter.locator("#vote-left")).to_have_text(re.compile("2 gommettes"))
     shots("04-vote", phone, referent, board, facilitator)
 
     marked = send(referent, "essentials:set", {"family": "attentes", "card_ids": [keep]})
