@@ -121,7 +121,7 @@ def referent(code, number):
     workshop = _workshop_or_404(code)
     if workshop.group(number) is None:
         abort(404)
-    return render_template("participant.html", **_page_context(workshop, "referent", number))
+    return render_template("referent.html", **_page_context(workshop, "referent", number))
 
 
 @bp.app_errorhandler(404)

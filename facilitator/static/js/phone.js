@@ -23,6 +23,8 @@
   var textarea = document.getElementById("card-text");
   var counter = document.getElementById("card-counter");
   var cardError = document.getElementById("card-error");
+  var editing = null;        // {id, draft}: the author editing their own card
+  var confirmDelete = null;  // the card whose "Delete" was tapped once
 
   function saveOutbox() { Live.storageSet(Live.key("outbox:" + data.role), JSON.stringify(outbox)); }
   function saveMine() { Live.storageSet(Live.key("mine"), JSON.stringify(mine.slice(-500))); }
@@ -50,9 +52,104 @@
       item.classList.add("is-mine");
     }
     if (card.sealed) { head.appendChild(Live.el("span", "card-state sealed", "🔒 " + t.sealed)); }
+    if (card.status === "hidden") { head.appendChild(Live.el("span", "card-state hidden-badge", t.hidden_by_referent)); }
     item.appendChild(head);
+    if (!pending && editing && editing.id === card.id) {
+      item.appendChild(editForm(card));
+      return item;
+    }
     item.appendChild(Live.el("p", "card-text", card.text));
+    if (!pending && card.status === "visible" && mine.indexOf(card.id) >= 0) { item.appendChild(ownActions(card)); }
     return item;
+  }
+
+  /* The author's own card: edit or delete it while its family is open (the server says when not). */
+  function ownActions(card) {
+    var row = Live.el("div", "own-actions");
+    var edit = Live.el("button", "button small", "✏️ " + t.edit);
+    edit.type = "button";
+    edit.setAttribute("data-action", "edit");
+    edit.addEventListener("click", function () {
+      editing = { id: card.id, draft: card.text };
+      confirmDelete = null;
+      render();
+      var area = list.querySelector('[data-card-id="' + card.id + '"] textarea');
+      if (area) { area.focus(); }
+    });
+    var confirming = confirmDelete === card.id;
+    var remove = Live.el("button", "button small" + (confirming ? " danger" : ""), confirming ? t.confirm_delete : t.delete);
+    remove.type = "button";
+    remove.setAttribute("data-action", "delete");
+    remove.addEventListener("click", function () {
+      if (confirmDelete !== card.id) {
+        confirmDelete = card.id;
+        render();
+        var again = list.querySelector('[data-card-id="' + card.id + '"] [data-action="delete"]');
+        if (again) { again.focus(); }
+        return;
+      }
+      confirmDelete = null;
+      moderate("card:delete", { card_id: card.id });
+    });
+    row.appendChild(edit);
+    row.appendChild(remove);
+    return row;
+  }
+
+  function editForm(card) {
+    var form = Live.el("form", "edit-form");
+    var label = Live.el("label", "visually-hidden", t.edit);
+    label.setAttribute("for", "edit-" + card.id);
+    var area = Live.el("textarea");
+    area.id = "edit-" + card.id;
+    area.rows = 3;
+    area.maxLength = data.text_limit;
+    area.value = editing.draft;
+    area.addEventListener("input", function () { editing.draft = area.value; });
+    area.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") { editing = null; render(); }
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) { event.preventDefault(); save(); }
+    });
+    function save() {
+      var text = area.value.trim();
+      if (!text) { area.focus(); return; }
+      editing = null;
+      moderate("card:edit", { card_id: card.id, text: text });
+    }
+    form.addEventListener("submit", function (event) { event.preventDefault(); save(); });
+    var row = Live.el("div", "own-actions");
+    var ok = Live.el("button", "button small primary", t.save);
+    ok.type = "submit";
+    var cancel = Live.el("button", "button small link", t.cancel);
+    cancel.type = "button";
+    cancel.addEventListener("click", function () { editing = null; render(); });
+    row.appendChild(ok);
+    row.appendChild(cancel);
+    form.appendChild(label);
+    form.appendChild(area);
+    form.appendChild(row);
+    return form;
+  }
+
+  /* An edit or a deletion, with a client_id: a retry after a lost ack is applied once. */
+  function moderate(event, payload, attempt) {
+    attempt = attempt || 0;
+    if (!payload.client_id) { payload.client_id = Live.randomId(); }
+    showCardError("");
+    var retry = function () { if (attempt < 5) { window.setTimeout(function () { moderate(event, payload, attempt + 1); }, 2000); } };
+    if (!live || !live.state.joined) { retry(); render(); return; }
+    live.request(event, payload, function (err, reply) {
+      if (err || (!reply.ok && RETRY_LATER.indexOf(reply.error.code) >= 0)) { retry(); return; }
+      if (reply.ok) { cards[reply.card.id] = reply.card; } else { showCardError(reply.error.message); }
+      render();
+    });
+    render();
+  }
+
+  /* Others' hidden, merged and deleted cards are not shown; the author still sees their hidden card. */
+  function shown(card) {
+    if (card.status === "visible") { return true; }
+    return card.status === "hidden" && mine.indexOf(card.id) >= 0;
   }
 
   function render() {
@@ -63,13 +160,14 @@
       list.appendChild(item);
     });
     Object.keys(cards).map(function (id) { return cards[id]; })
+      .filter(shown)
       .sort(function (a, b) { return b.seq - a.seq; })
       .forEach(function (card) {
         var item = cardItem(card, false);
         item.setAttribute("data-card-id", card.id);
         list.appendChild(item);
       });
-    var count = Object.keys(cards).length;
+    var count = Object.keys(cards).filter(function (id) { return shown(cards[id]); }).length;
     document.getElementById("card-count").textContent = count ? "(" + count + ")" : "";
     document.getElementById("no-cards").hidden = count + outbox.length > 0;
   }
@@ -138,6 +236,11 @@
   function onEvent(message) {
     if (message.type === "card:added") {
       cards[message.card.id] = message.card;
+      render();
+    }
+    if (message.type === "card:updated") {
+      cards[message.card.id] = message.card;
+      (message.merged || []).forEach(function (card) { cards[card.id] = card; });
       render();
     }
     if (message.type === "cards:revealed") {
