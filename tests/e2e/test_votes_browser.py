@@ -83,17 +83,33 @@ def test_two_phones_vote_within_their_budget_and_see_live_counts(live_server, op
     expect(lea.locator("#vote-left")).to_have_text("Il vous reste 1 gommette")
     expect(card(lea, "équipes").locator(".vote-mine")).to_have_text("●●")
 
-    # The référent takes the essentials from the vote: the most voted card first.
+
+def test_the_referent_takes_the_essentials_from_the_vote(live_server, open_context):
+    created = live_server.create_workshop(groups=2, vote_budget=3)
+    table = created["groups"][0]
+    lea = join(open_context, table["join_url"], "Léa")
+    paul = join(open_context, table["join_url"], "Paul")
+    post(lea, "Des équipes d’accueil fidèles")
+    post(paul, "Une marque régionale forte")
+    card(lea, "équipes").locator(".vote-plus").click()
+    expect(lea.locator("#vote-left")).to_have_text("Il vous reste 2 gommettes")
+    card(paul, "équipes").locator(".vote-plus").click()
+    expect(paul.locator("#vote-left")).to_have_text("Il vous reste 2 gommettes")
+    card(paul, "marque").locator(".vote-plus").click()
+    expect(card(lea, "marque").locator(".vote-total")).to_have_text("1 gommette")
+
+    # The most voted card first; the référent does not vote.
     referent = open_context(**PHONE).new_page()
     referent.goto(table["referent_url"])
     connected(referent)
     expect(referent.locator("#essentials-panel")).to_be_visible()
-    expect(card(referent, "équipes").locator(".vote-total")).to_have_text("2 gommettes")
-    expect(referent.locator(".vote-plus")).to_have_count(0)  # a référent does not vote
+    on_console = referent.locator("#cards [data-card-id]", has_text="équipes")
+    expect(on_console.locator(".keep-button")).to_have_attribute("aria-pressed", "false")
+    expect(referent.locator(".vote-plus")).to_have_count(0)
     referent.get_by_role("button", name="Reprendre le résultat du vote").click()
     forces = referent.locator(".essentials-family[data-family=forces] .essential-text")
     expect(forces).to_have_text(["Des équipes d’accueil fidèles", "Une marque régionale forte"])
-    expect(card(referent, "équipes").locator(".keep-button")).to_have_attribute("aria-pressed", "true")
+    expect(on_console.locator(".keep-button")).to_have_attribute("aria-pressed", "true")
     referent.locator("#essentials-panel").scroll_into_view_if_needed()
     shot(referent, "referent-essentials")
 
