@@ -129,6 +129,7 @@ class KitPayload(Payload):
     contact: StrictStr = Field(default="", max_length=200)
     card_pages: StrictInt = Field(default=1, ge=0, le=20)
 
+
 # --- Voting and essentials (realtime/votes.py) ----------------------------------------------------------
 
 Id = Annotated[StrictInt, Field(ge=1, le=2**62)]
