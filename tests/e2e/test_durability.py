@@ -25,7 +25,7 @@ pytestmark = pytest.mark.slow
 PHONES = 20
 TABLES = 3
 CARDS_PER_PHONE = 10  # under the default card rate limit (15 per 10 seconds), resends included
-KILL_AFTER_ACKS = 50  # of the 200 cards
+KILL_AFTER_ACKS = 20  # of the 200 cards: early, so that most of the burst is still on its way
 FAMILIES = ["forces", "faiblesses", "attentes", "contributions"]
 WAIT = 30  # seconds, for anything that should happen
 
@@ -35,7 +35,7 @@ def wait_until(predicate, what, timeout=WAIT):
     while not predicate():
         if time.monotonic() > deadline:
             pytest.fail(f"waited {timeout}s for {what}")
-        time.sleep(0.02)
+        time.sleep(0.005)
 
 
 class OutboxPhone:
