@@ -313,3 +313,45 @@ def test_synthesis_quality_on_the_sample_does_not_regress():
         for index in theme["cards"]:
             labels[index] = number
     assert v_measure_score([c["theme"] for c in cards], labels) >= 0.6
+
+
+def test_hostile_card_text_stays_text_in_every_document(session, tmp_path):
+    """A card typed as HTML or as a formula is data everywhere: escaped in HTML, quoted in spreadsheets."""
+    import openpyxl
+    from docx import Document
+
+    from facilitator.access import admit
+    from facilitator.cards import post_card
+
+    workshop, _ = create_workshop(session, title="Atelier", question="Q ?", groups=1)
+    viewer = admit(session, workshop, "participant", group_number=1).viewer
+    for number, text in enumerate(
+        ["<img src=x onerror=alert(1)>", '=HYPERLINK("http://x")', "+33 6 12", "@SUM(A1)"]
+    ):
+        post_card(session, workshop, viewer, client_id=f"hostile-{number}", family="forces", text=text)
+    summary = build_summary(session, workshop.code, synthesis=False)
+
+    html = tmp_path / "r.html"
+    writers.write(summary, "html", html)
+    page = html.read_text(encoding="utf-8")
+    assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+
+    xlsx = tmp_path / "r.xlsx"
+    writers.write(summary, "xlsx", xlsx)
+    cells = [c.value for sheet in openpyxl.load_workbook(xlsx) for row in sheet.iter_rows() for c in row]
+    assert not [v for v in cells if isinstance(v, str) and v[:1] in "=+-@"], "a cell would run as a formula"
+    assert '\'=HYPERLINK("http://x")' in cells and "'@SUM(A1)" in cells
+
+    csv_path = tmp_path / "r.csv"
+    writers.write(summary, "csv", csv_path)
+    rows = list(csv.reader(csv_path.read_text(encoding="utf-8-sig").splitlines()))
+    texts = [cell for row in rows for cell in row]
+    assert '\'=HYPERLINK("http://x")' in texts and "<img src=x onerror=alert(1)>" in texts
+
+    docx = tmp_path / "r.docx"
+    writers.write(summary, "docx", docx)
+    document = Document(docx)
+    body = "\n".join(p.text for p in document.paragraphs) + "\n".join(
+        cell.text for table in document.tables for row in table.rows for cell in row.cells
+    )
+    assert "<img src=x onerror=alert(1)>" in body
