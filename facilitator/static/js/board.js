@@ -11,6 +11,7 @@
   var families = data.workshop.families;
   var groups = data.workshop.groups;
   var cards = {};
+  var themes = {};          /* id -> theme: its title shows as a tag on its cards */
   var participants = {};
   var presence = {};
   var ready = {};
@@ -87,6 +88,13 @@
     if (card.source === "paper") { who.push(t.paper); }
     if (who.length) { meta.appendChild(Live.el("span", "card-author", who.join(" · "))); }
     if (card.status === "hidden") { meta.appendChild(Live.el("span", "hidden-tag", t.hidden_tag)); }
+    var theme = card.theme && themes[card.theme];
+    if (theme) {
+      var tag = Live.el("span", "theme-tag", theme.title);
+      tag.setAttribute("data-theme-id", theme.id);
+      tag.title = t.theme + " · " + theme.title;
+      meta.appendChild(tag);
+    }
     item.appendChild(meta);
     if (isFacilitator) { item.appendChild(moderation(card)); }
     return item;
@@ -329,6 +337,8 @@
       if (!snap) { return; }
       cards = {};
       snap.cards.forEach(function (card) { cards[card.id] = card; });
+      themes = {};
+      (snap.themes || []).forEach(function (theme) { themes[theme.id] = theme; });
       participants = {};
       Object.keys(snap.participants).forEach(function (g) { participants[g] = snap.participants[g]; });
       presence = reply.presence || {};
@@ -347,6 +357,16 @@
       if (message.type === "card:updated") {
         setCard(message.card);
         (message.merged || []).forEach(setCard);
+      }
+      if (message.type === "theme:created" || message.type === "theme:updated" || message.type === "theme:dissolved") {
+        var theme = message.theme;
+        var gone = message.type === "theme:dissolved";
+        if (gone) { delete themes[theme.id]; } else { themes[theme.id] = theme; }
+        Object.keys(cards).forEach(function (id) {
+          var card = cards[id];
+          if (!gone && theme.cards.indexOf(card.id) >= 0) { card.theme = theme.id; } else if (card.theme === theme.id) { card.theme = null; }
+        });
+        renderAll();
       }
       if (message.type === "participants:count") {
         participants[message.group] = message.participants;

@@ -8,6 +8,7 @@
   var t = data.t;
   var isReferent = data.role === "referent";
   var cards = {};           // id -> card
+  var themes = {};          // id -> theme (titled group of the table's cards, made by the référent)
   var mine = JSON.parse(Live.storageGet(Live.key("mine")) || "[]");
   var outbox = JSON.parse(Live.storageGet(Live.key("outbox:" + data.role)) || "[]");
   var inFlight = {};
@@ -159,14 +160,35 @@
       item.setAttribute("data-client-id", entry.client_id);
       list.appendChild(item);
     });
-    Object.keys(cards).map(function (id) { return cards[id]; })
+    var all = Object.keys(cards).map(function (id) { return cards[id]; })
       .filter(shown)
-      .sort(function (a, b) { return b.seq - a.seq; })
-      .forEach(function (card) {
-        var item = cardItem(card, false);
-        item.setAttribute("data-card-id", card.id);
-        list.appendChild(item);
+      .sort(function (a, b) { return b.seq - a.seq; });
+    function add(parent, card) {
+      var item = cardItem(card, false);
+      item.setAttribute("data-card-id", card.id);
+      parent.appendChild(item);
+    }
+    /* Themes first (title, then its cards), then the cards in no theme. The title row carries
+       data-theme-id and not the cards, so votes.js gives the theme its own (+)/(−). */
+    Object.keys(themes).map(function (id) { return themes[id]; })
+      .sort(function (a, b) { return a.id - b.id; })
+      .forEach(function (theme) {
+        var inside = all.filter(function (card) { return card.theme === theme.id; });
+        if (!inside.length) { return; }  /* nothing to read (or vote on) in a theme of removed cards */
+        var group = Live.el("li", "phone-theme");
+        var head = Live.el("div", "phone-theme-head");
+        head.setAttribute("data-theme-id", theme.id);
+        var title = Live.el("h3", "phone-theme-title");
+        title.appendChild(Live.el("span", "theme-kicker", t.theme + " · "));
+        title.appendChild(Live.el("span", "theme-name", theme.title));
+        head.appendChild(title);
+        group.appendChild(head);
+        var members = Live.el("ol", "phone-cards phone-theme-cards");
+        inside.forEach(function (card) { add(members, card); });
+        group.appendChild(members);
+        list.appendChild(group);
       });
+    all.filter(function (card) { return !(card.theme && themes[card.theme]); }).forEach(function (card) { add(list, card); });
     var count = Object.keys(cards).filter(function (id) { return shown(cards[id]); }).length;
     document.getElementById("card-count").textContent = count ? "(" + count + ")" : "";
     document.getElementById("no-cards").hidden = count + outbox.length > 0;
@@ -264,9 +286,25 @@
     if (referentTable && group) { referentTable.textContent = group.name; }
     cards = {};
     reply.snapshot.cards.forEach(function (card) { cards[card.id] = card; });
+    themes = {};
+    (reply.snapshot.themes || []).forEach(function (theme) { themes[theme.id] = theme; });
     render();
     flush();
   }
+
+  /* A theme event carries the theme with the ids of its cards: each card's `theme` follows it. */
+  function applyTheme(message, gone) {
+    var theme = message.theme;
+    if (gone) { delete themes[theme.id]; } else { themes[theme.id] = theme; }
+    Object.keys(cards).forEach(function (id) {
+      var card = cards[id];
+      if (!gone && theme.cards.indexOf(card.id) >= 0) { card.theme = theme.id; } else if (card.theme === theme.id) { card.theme = null; }
+    });
+    render();
+  }
+  Live.subscribe("theme:created", function (message) { applyTheme(message, false); });
+  Live.subscribe("theme:updated", function (message) { applyTheme(message, false); });
+  Live.subscribe("theme:dissolved", function (message) { applyTheme(message, true); });
 
   function onJoinError(error) {
     var node = document.getElementById("join-error");
