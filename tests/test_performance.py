@@ -30,3 +30,31 @@ def test_posting_a_card_at_a_100_table_workshop_loads_one_table(app, make_worksh
         )
     assert created_now and card.group.number == 42
     assert rows == [42]
+
+
+def test_the_in_memory_rate_limits_run_no_background_timer(monkeypatch):
+    import threading
+
+    from facilitator import ratelimits
+    from facilitator.errors import DomainError
+
+    clock = [1000.0]
+    monkeypatch.setattr(ratelimits.time, "time", lambda: clock[0])
+    before = threading.active_count()
+    limits = ratelimits.RateLimits()
+    limits.configure("memory://", {"cards": "3/10 seconds;5/minute"})
+    for _ in range(3):
+        limits.check("cards", "p1")
+    try:
+        limits.check("cards", "p1")
+        raise AssertionError("a fourth card in 10 s went through")
+    except DomainError as refused:
+        assert refused.code == "rate_limited" and refused.details["retry_after"] == 10
+    limits.check("cards", "p2")  # another device has its own count
+    clock[0] += 10.5  # the 10-second window moved on; the minute still counts 3
+    limits.check("cards", "p1")
+    limits.check("cards", "p1")
+    assert limits.exhausted("cards", "p1")  # 5 in the minute
+    clock[0] += 61
+    assert not limits.exhausted("cards", "p1")
+    assert threading.active_count() == before
