@@ -54,6 +54,7 @@ class OutboxPhone:
         self.token = None
         self.seq = 0
         self.sio = None
+        self.on_ack = None  # called after each ack, in the client's thread
         self.connect()
 
     def connect(self):
@@ -103,6 +104,8 @@ class OutboxPhone:
         with self.lock:
             self.outbox.pop(body["client_id"], None)
             self.acked[body["client_id"]] = reply["card"]
+        if self.on_ack is not None:
+            self.on_ack()
 
     def resend_outbox(self):
         with self.lock:
@@ -203,25 +206,28 @@ def test_kill_9_during_a_burst_loses_no_acknowledged_card_and_duplicates_none(se
     board = Board(server, code, created["board_token"])
     phones = [OutboxPhone(server, code, index, index % TABLES + 1) for index in range(PHONES)]
     try:
-        # The burst: round after round every phone types a card without waiting for acks. A watcher
-        # kills the server as soon as KILL_AFTER_ACKS cards are acknowledged, with the rest in flight.
+        # The burst: round after round every phone types a card without waiting for acks. The ack that
+        # brings the count to KILL_AFTER_ACKS kills the server at once (in the client thread that got
+        # it, so no scheduling delay lets the burst finish first), with the rest in flight.
         # Then everyone types one more card while the server is down.
-        def acknowledged():
-            return sum(len(p.acknowledged()) for p in phones)
+        acks = {"count": 0}
+        counting = threading.Lock()
 
-        killer = threading.Thread(
-            target=lambda: (
-                wait_until(lambda: acknowledged() >= KILL_AFTER_ACKS, "the first acks"),
-                server.kill(),
-            )
-        )
-        killer.start()
+        def count_ack():
+            with counting:
+                acks["count"] += 1
+                if acks["count"] == KILL_AFTER_ACKS:
+                    server.kill()
+
+        for phone in phones:
+            phone.on_ack = count_ack
         for number in range(CARDS_PER_PHONE - 1):
             for phone in phones:
                 phone.type_card(number)
             time.sleep(0.01)
-        killer.join(WAIT)
-        assert server.process.poll() is not None, "the server was not killed"
+        wait_until(lambda: server.process.poll() is not None, "the server to be killed")
+        for phone in phones:
+            phone.on_ack = None
         wait_until(lambda: not any(p.sio.connected for p in phones + [board]), "every client to see the drop")
 
         acked_before = {cid: card for p in phones for cid, card in p.acknowledged().items()}
