@@ -59,6 +59,9 @@ class WorkshopForm(FlaskForm):
     vote_budget = IntegerField(
         _l("Dots per participant"), default=5, validators=[NumberRange(min=0, max=100)]
     )
+    essentials_per_family = IntegerField(
+        _l("Essentials kept per family and table"), default=3, validators=[NumberRange(min=1, max=20)]
+    )
     organisations = StringField(
         _l("Organisation types (comma-separated)"),
         default="OT, ADT, RT, CRTL, Autre",
@@ -136,6 +139,7 @@ def create():
         template=form.template.data,
         language=form.language.data,
         vote_budget=form.vote_budget.data,
+        essentials_per_family=form.essentials_per_family.data,
         organisations=organisations[:20] or None,
         anonymous=form.anonymous.data,
     )

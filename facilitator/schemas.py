@@ -63,6 +63,10 @@ class WorkshopCreatePayload(Payload):
     template: Literal["concertation", "swot", "start-stop-continue"] = "concertation"
     language: Literal["fr", "en"] = "fr"
     vote_budget: StrictInt = Field(default=5, ge=0, le=100)
+    family_budgets: dict[StrictStr, Annotated[StrictInt, Field(ge=0, le=100)]] | None = Field(
+        default=None, max_length=10
+    )
+    essentials_per_family: StrictInt = Field(default=3, ge=1, le=20)
     organisations: list[Organisation] | None = Field(default=None, min_length=1, max_length=20)
     anonymous: StrictBool = False
 

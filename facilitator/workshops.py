@@ -42,14 +42,23 @@ def create_workshop(
     vote_budget: int = 5,
     organisations: list[str] | None = None,
     anonymous: bool = False,
+    family_budgets: dict[str, int] | None = None,
+    essentials_per_family: int = 3,
 ) -> tuple[Workshop, WorkshopSecrets]:
-    """Create a workshop with its tables and return it with the tokens to hand out."""
+    """Create a workshop with its tables and return it with the tokens to hand out.
+
+    `family_budgets` optionally caps the dots a participant may put in one family (within
+    `vote_budget`); `essentials_per_family` is how many essentials a table keeps per family.
+    """
     if not 1 <= groups <= MAX_GROUPS:
         raise DomainError("invalid_payload", problem=f"groups must be between 1 and {MAX_GROUPS}")
     if template not in TEMPLATES:
         raise DomainError("invalid_payload", problem=f"unknown template {template!r}")
     names = list(group_names or [])
     secrets = WorkshopSecrets(tokens.new_token(), tokens.new_token())
+    unknown = sorted(set(family_budgets or {}) - set(families_for(template)))
+    if unknown:
+        raise DomainError("invalid_payload", problem=f"family_budgets: unknown families {', '.join(unknown)}")
     workshop = Workshop(
         title=title,
         question=question,
@@ -61,6 +70,8 @@ def create_workshop(
         if organisations
         else list(DEFAULT_ORGANISATIONS),
         vote_budget=vote_budget,
+        family_budgets=dict(family_budgets) if family_budgets else None,
+        essentials_per_family=essentials_per_family,
         anonymous=anonymous,
         facilitator_token_hash=tokens.hash_token(secrets.facilitator_token),
         board_token_hash=tokens.hash_token(secrets.board_token),

@@ -239,3 +239,26 @@ def test_api_errors_follow_the_language(client):
     french = client.get("/api/workshops/ZZZZZZZZ").get_json()
     assert english["error"]["message"] == "No workshop has this code. Check the code on the poster."
     assert french["error"]["message"] != english["error"]["message"]
+
+
+def test_the_workshop_sets_per_family_budgets_and_the_essentials_limit(client, session):
+    from facilitator.models import Workshop
+
+    body = {
+        "title": "Atelier",
+        "groups": 2,
+        "vote_budget": 5,
+        "family_budgets": {"forces": 2},
+        "essentials_per_family": 2,
+    }
+    response = client.post(
+        "/api/workshops", json=body, headers={"Authorization": "Bearer test-organiser-key"}
+    )
+    assert response.status_code == 201, response.get_json()
+    workshop = session.query(Workshop).filter_by(code=response.get_json()["code"]).one()
+    assert workshop.family_budgets == {"forces": 2} and workshop.essentials_per_family == 2
+
+    body["family_budgets"] = {"licornes": 1}
+    refused = client.post("/api/workshops", json=body, headers={"Authorization": "Bearer test-organiser-key"})
+    assert refused.status_code == 400 and "licornes" in refused.get_json()["error"]["message"]
+    assert session.query(Workshop).count() == 1
