@@ -139,16 +139,20 @@ def connected_count(workshop_id: int, group_id: int) -> int:
 
 
 def presence(viewer) -> dict:
-    """`{"<table number>": connected participants}` for the tables this viewer sees (the join ack)."""
-    seen = {
-        (v.workshop_id, v.group_id, v.group_number)
-        for v in list(connections.values())
-        if v.workshop_id == viewer.workshop_id and v.role == "participant"
-    }
-    counts = {str(number): connected_count(w, g) for w, g, number in seen}
+    """`{"<table number>": connected participants}` for the tables this viewer sees (the join ack).
+
+    One pass over the connections (counting every table with a pass each made a 1,000-phone join
+    storm quadratic: 100 tables × 1,000 connections per join).
+    """
+    people: dict[int, set] = {}
+    for v in list(connections.values()):
+        if v.workshop_id != viewer.workshop_id or v.role != "participant":
+            continue
+        if viewer.sees_every_table or v.group_id == viewer.group_id:
+            people.setdefault(v.group_number, set()).add(v.participant_id)
     if not viewer.sees_every_table:
-        return {str(viewer.group_number): counts.get(str(viewer.group_number), 0)}
-    return counts
+        return {str(viewer.group_number): len(people.get(viewer.group_number, ()))}
+    return {str(number): len(ids) for number, ids in people.items()}
 
 
 def _announce_presence(before, after):
