@@ -420,6 +420,9 @@ def machine() -> dict:
         "packages": packages,
         "load_average_before": os.getloadavg(),
         "busy_processes": busy_processes(),
+        "commit": subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip(),
         "sqlite_commit_ms": sqlite_commit_ms(),
     }
 
