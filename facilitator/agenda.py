@@ -21,71 +21,52 @@ if TYPE_CHECKING:  # access imports workshops, which imports this module
     from facilitator.access import Viewer
 
 # (kind, French title, English title, minutes, open families, hidden until reveal, voting)
+WELCOME = ("accueil", "Accueil et règles du jeu", "Welcome and rules of the game", 15, [], False, "off")
+STRENGTHS_WEAKNESSES = (
+    "forces-faiblesses", "Forces et faiblesses", "Strengths and weaknesses", 25, ["forces", "faiblesses"], True, "off",
+)  # fmt: skip
+ESSENTIALS = ("essentiel", "Sélectionner l’essentiel", "Select what matters most", 20, [], False, "table")
+CONCLUSION = ("conclusion", "Conclusion", "Conclusion", 10, [], False, "off")
+
+
+def plenary(minutes):
+    return ("pleniere", "Restitution en plénière", "Plenary feedback", minutes, [], False, "plenary")
+
+
 RUN_SHEETS = {
     "concertation": [
-        ("accueil", "Accueil et règles du jeu", "Welcome and rules of the game", 15, [], False, "off"),
+        WELCOME,
+        STRENGTHS_WEAKNESSES,
         (
-            "forces-faiblesses",
-            "Forces et faiblesses",
-            "Strengths and weaknesses",
-            25,
-            ["forces", "faiblesses"],
-            True,
-            "off",
+            "attentes-contributions", "Attentes et contributions", "Expectations and contributions", 25,
+            ["attentes", "contributions"], False, "off",
         ),
-        (
-            "attentes-contributions",
-            "Attentes et contributions",
-            "Expectations and contributions",
-            25,
-            ["attentes", "contributions"],
-            False,
-            "off",
-        ),
-        ("essentiel", "Sélectionner l’essentiel", "Select what matters most", 20, [], False, "table"),
-        ("pleniere", "Restitution en plénière", "Plenary feedback", 25, [], False, "plenary"),
-        ("conclusion", "Conclusion", "Conclusion", 10, [], False, "off"),
+        ESSENTIALS,
+        plenary(25),
+        CONCLUSION,
     ],
     "swot": [
-        ("accueil", "Accueil et règles du jeu", "Welcome and rules of the game", 15, [], False, "off"),
+        WELCOME,
+        STRENGTHS_WEAKNESSES,
         (
-            "forces-faiblesses",
-            "Forces et faiblesses",
-            "Strengths and weaknesses",
-            25,
-            ["forces", "faiblesses"],
-            True,
-            "off",
+            "opportunites-menaces", "Opportunités et menaces", "Opportunities and threats", 25,
+            ["opportunites", "menaces"], False, "off",
         ),
-        (
-            "opportunites-menaces",
-            "Opportunités et menaces",
-            "Opportunities and threats",
-            25,
-            ["opportunites", "menaces"],
-            False,
-            "off",
-        ),
-        ("essentiel", "Sélectionner l’essentiel", "Select what matters most", 20, [], False, "table"),
-        ("pleniere", "Restitution en plénière", "Plenary feedback", 25, [], False, "plenary"),
-        ("conclusion", "Conclusion", "Conclusion", 10, [], False, "off"),
+        ESSENTIALS,
+        plenary(25),
+        CONCLUSION,
     ],
     "start-stop-continue": [
-        ("accueil", "Accueil et règles du jeu", "Welcome and rules of the game", 15, [], False, "off"),
+        WELCOME,
         (
-            "start-stop-continue",
-            "Commencer, arrêter, continuer",
-            "Start, stop, continue",
-            45,
-            ["start", "stop", "continue"],
-            True,
-            "off",
+            "start-stop-continue", "Commencer, arrêter, continuer", "Start, stop, continue", 45,
+            ["start", "stop", "continue"], True, "off",
         ),
-        ("essentiel", "Sélectionner l’essentiel", "Select what matters most", 20, [], False, "table"),
-        ("pleniere", "Restitution en plénière", "Plenary feedback", 30, [], False, "plenary"),
-        ("conclusion", "Conclusion", "Conclusion", 10, [], False, "off"),
+        ESSENTIALS,
+        plenary(30),
+        CONCLUSION,
     ],
-}
+}  # fmt: skip
 
 
 def default_steps(template: str, language: str) -> list[Step]:
