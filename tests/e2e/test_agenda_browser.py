@@ -5,6 +5,7 @@ card off the board until the facilitator reveals it. Screenshots at phone and pr
 import re
 
 import pytest
+from phones import connected
 from test_browser import PHONE, PROJECTOR, SCREENSHOTS
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
@@ -20,10 +21,6 @@ def shot(page, name):
     page.screenshot(
         path=str(SCREENSHOTS / f"agenda-{name}.png"), full_page=name.startswith(("phone", "referent"))
     )
-
-
-def connected(page):
-    expect(page.locator("body")).to_have_attribute("data-connection", "connected")
 
 
 def test_facilitator_runs_the_agenda_and_reveals_a_silent_step(live_server, open_context):

@@ -6,6 +6,7 @@ tablet (800×1280) and projector size."""
 import re
 
 import pytest
+from phones import connected, join
 from test_browser import PHONE, PROJECTOR, SCREENSHOTS, TABLET
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
@@ -17,19 +18,6 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser]
 def shot(page, name):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"referent-{name}.png"), full_page=not name.startswith("board"))
-
-
-def connected(page):
-    expect(page.locator("body")).to_have_attribute("data-connection", "connected")
-
-
-def join(open_context, url, name):
-    page = open_context(**PHONE).new_page()
-    page.goto(url)
-    page.locator("#name").fill(name)
-    page.locator("#join-form [type=submit]").click()
-    connected(page)
-    return page
 
 
 def post(page, family, text):

@@ -4,6 +4,7 @@ with its theme's title. Renaming and dissolving reach every page without a reloa
 size (360×740) and projector size."""
 
 import pytest
+from phones import connected, join, post
 from test_browser import PHONE, PROJECTOR, SCREENSHOTS
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
@@ -15,26 +16,6 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser]
 def shot(page, name):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"themes-{name}.png"))
-
-
-def connected(page):
-    expect(page.locator("body")).to_have_attribute("data-connection", "connected")
-
-
-def join(open_context, url, name):
-    page = open_context(**PHONE).new_page()
-    page.goto(url)
-    page.locator("#name").fill(name)
-    page.locator("#join-form [type=submit]").click()
-    connected(page)
-    return page
-
-
-def post(page, text):
-    page.locator("#card-text").fill(text)
-    page.locator("#send-card").click()
-    expect(page.locator(".phone-card[data-card-id]", has_text=text)).to_have_count(1)
-    expect(page.locator(".phone-card.is-pending")).to_have_count(0)
 
 
 def card_id(page, text):

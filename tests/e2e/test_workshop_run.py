@@ -10,6 +10,7 @@ than the buttons: their UIs are covered by their own tests; this one checks that
 import re
 
 import pytest
+from phones import connected
 from test_browser import PHONE, PROJECTOR, SCREENSHOTS, TABLET
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
@@ -24,10 +25,6 @@ NAMES = [["Léa", "Malik", "Inès"], ["Paul", "Chloé", "Yanis"], ["Zoé", "Hugo
 def shot(page, name, full=False):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"run-{name}.png"), full_page=full)
-
-
-def connected(page):
-    expect(page.locator("body")).to_have_attribute("data-connection", "connected")
 
 
 def send(page, event, payload):
