@@ -134,14 +134,17 @@ def public_info(workshop: Workshop) -> dict:
     }
 
 
-def participant_counts(session, workshop: Workshop) -> dict[int, int]:
-    rows = session.execute(
+def participant_counts(session, workshop: Workshop, group: Group | None = None) -> dict[int, int]:
+    """Count participants per table number: every table, or only `group` (a phone's snapshot)."""
+    query = (
         select(Group.number, func.count(Participant.id))
         .join(Participant, Participant.group_id == Group.id)
         .where(Group.workshop_id == workshop.id)
         .group_by(Group.number)
     )
-    return {number: count for number, count in rows}
+    if group is not None:
+        query = query.where(Participant.group_id == group.id)
+    return {number: count for number, count in session.execute(query)}
 
 
 SNAPSHOT_PARTS = []
@@ -173,7 +176,7 @@ def workshop_snapshot(session, workshop: Workshop, group: Group | None, viewer=N
     if group is not None:
         query = query.where(Card.group_id == group.id)
     cards = session.scalars(query).all()
-    counts = participant_counts(session, workshop)
+    counts = participant_counts(session, workshop, group)
     snapshot = {
         "seq": workshop.seq,
         "workshop": public_info(workshop),
