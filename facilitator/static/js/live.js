@@ -161,7 +161,31 @@
   function subscribe(type, fn) { (subscribers[type] = subscribers[type] || []).push(fn); }
   function onJoin(fn) { joinHooks.push(fn); }
 
+  /* Feature scripts decorate the cards the page's own script draws (dot buttons, "keep" buttons).
+     Call `decorate` whenever `list` is redrawn; decorations (any feature's) are not redraws, so two
+     watchers of the same list never wake each other up forever. Returns the MutationObserver. */
+  var DECORATIONS = ".vote-row, .keep-button";
+  function decoration(node) {
+    var element = node.nodeType === 1 ? node : node.parentElement;
+    return !!(element && element.closest && element.closest(DECORATIONS));
+  }
+  function redrawn(records) {
+    return records.some(function (record) {
+      if (decoration(record.target)) { return false; }
+      var nodes = Array.prototype.slice.call(record.addedNodes).concat(Array.prototype.slice.call(record.removedNodes));
+      return nodes.some(function (node) {
+        return !decoration(node) && !(node.nodeType === 1 && node.matches && node.matches(DECORATIONS));
+      });
+    });
+  }
+  function watchRedraws(list, decorate) {
+    var observer = new MutationObserver(function (records) { if (redrawn(records)) { decorate(); } });
+    observer.observe(list, { childList: true, subtree: true });
+    return observer;
+  }
+
   var Live = window.Live = {
+    watchRedraws: watchRedraws,
     data: data,
     connect: connect,
     subscribe: subscribe,

@@ -260,22 +260,7 @@
     });
     /* The page's script redraws cards (the whole list, or one card of a nested board): decorate the
        new items each time. */
-    /* Decorations (ours and the other feature scripts') are not redraws: ignoring them keeps two
-       observers of the same list from waking each other up forever. */
-    var OWN = ".vote-row, .keep-button";
-    function decoration(node) {
-      var element = node.nodeType === 1 ? node : node.parentElement;
-      return !!(element && element.closest && element.closest(OWN));
-    }
-    function redrawn(records) {
-      return records.some(function (record) {
-        if (decoration(record.target)) { return false; }
-        var nodes = Array.prototype.slice.call(record.addedNodes).concat(Array.prototype.slice.call(record.removedNodes));
-        return nodes.some(function (node) { return !decoration(node) && !(node.nodeType === 1 && node.matches && node.matches(OWN)); });
-      });
-    }
-    observer = new MutationObserver(function (records) { if (redrawn(records)) { decorateAll(); } });
-    observer.observe(list, { childList: true, subtree: true });
+    observer = Live.watchRedraws(list, decorateAll);
     window.Votes = { counts: function () { return counts; }, state: function () { return voting; } };
   }
 
