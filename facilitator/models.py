@@ -112,7 +112,10 @@ class Step(Base):
 
 class Participant(Base):
     __tablename__ = "participants"
-    __table_args__ = (UniqueConstraint("workshop_id", "token_hash"),)
+    __table_args__ = (
+        UniqueConstraint("workshop_id", "token_hash"),
+        Index("ix_participants_workshop_group", "workshop_id", "group_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
