@@ -12,16 +12,87 @@ from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
-from facilitator.models import Event, Workshop
+from facilitator.models import Card, Event, Workshop
 
 
 @dataclass(frozen=True)
 class Audience:
-    """Who receives an event: the whole workshop, the boards plus one table, or one participant."""
+    """Who receives an event: the whole workshop, the boards plus one table, or one participant.
+
+    For the boards plus one table, the table's phones receive `table_view(message)`: what a card
+    hidden by moderation (or merged, or deleted) said stays with the staff (boards, facilitator, the
+    table's référent). `authors`: the participants whose own hidden card the message carries; they
+    get the whole message too, after the table's view.
+    """
 
     workshop_id: int
     group_id: int | None = None
     participant_id: int | None = None  # set: only that participant's connections (a sealed card)
+    authors: tuple[int, ...] = ()
+
+
+# --- What the phones of a table may read --------------------------------------------------------------
+
+CARD_EVENTS = frozenset({"card:added", "card:updated"})
+
+
+def table_card(card: dict, own=frozenset(), now=None) -> dict:
+    """A card as a phone of its table receives it.
+
+    Whole while it is visible (or hidden, to its author: `own` holds the viewer's card ids); otherwise
+    only what a phone needs to drop it: `{"id", "group", "status"}` (and `merged_into`). `now`
+    ({card id: status} of the cards that are no longer visible) reduces an older message about a card
+    hidden since, for a phone catching up. The text and authors of the cards merged into a card
+    (`merged_from`) never reach phones either: one of them may have been hidden, and phones do not
+    show them.
+    """
+    status = card.get("status")
+    if now and status == "visible":
+        status = now.get(card.get("id"), status)
+    if status == "visible" or (status == "hidden" and card.get("id") in own):
+        if card.get("merged_from"):
+            return {
+                **card,
+                "merged_from": [{"id": m["id"], "group": m.get("group")} for m in card["merged_from"]],
+            }
+        return card
+    reduced = {"id": card.get("id"), "group": card.get("group"), "status": status}
+    if card.get("merged_into") is not None:
+        reduced["merged_into"] = card["merged_into"]
+    return reduced
+
+
+def _cards_in(message: dict) -> list[dict]:
+    if message.get("type") in CARD_EVENTS and isinstance(message.get("card"), dict):
+        return [message["card"], *(message.get("merged") or [])]
+    if message.get("type") == "cards:revealed":
+        return list(message.get("cards") or [])
+    return []
+
+
+def table_view(message: dict, own=frozenset(), now=None) -> dict:
+    """The message as the table's phones receive it: the message itself when it holds nothing for staff."""
+    cards = _cards_in(message)
+    reduced = [table_card(card, own, now) for card in cards]
+    if all(a is b for a, b in zip(reduced, cards, strict=True)):
+        return message
+    if message["type"] == "cards:revealed":
+        return {**message, "cards": reduced}
+    view = {**message, "card": reduced[0]}
+    if "merged" in message:
+        view["merged"] = reduced[1:]
+    return view
+
+
+def card_states(session, card_ids, participant_id) -> tuple[frozenset, dict]:
+    """For a phone: (its own hidden cards among these ids, {id: status} of those no longer visible)."""
+    ids = {i for i in card_ids if isinstance(i, int) and not isinstance(i, bool)}
+    if not ids:
+        return frozenset(), {}
+    rows = session.execute(select(Card.id, Card.status, Card.participant_id).where(Card.id.in_(ids))).all()
+    own = frozenset(i for i, status, author in rows if status == "hidden" and author == participant_id)
+    now = {i: status for i, status, _author in rows if status != "visible"}
+    return own, now
 
 
 def _ignore(_event, _audience):
@@ -57,12 +128,20 @@ def next_seq(session, workshop_id: int) -> int:
 
 
 def record_event(
-    session, workshop: Workshop, type_: str, payload: dict, group=None, seq=None, participant_id=None
+    session,
+    workshop: Workshop,
+    type_: str,
+    payload: dict,
+    group=None,
+    seq=None,
+    participant_id=None,
+    authors=(),
 ) -> Event:
     """Append an event to the workshop's log (not committed yet); the payload gets its `seq`.
 
     Pass `seq` when the change itself stores the number it was taken with (a card keeps its own).
     `participant_id`: a private event, for that participant's connections only (their sealed card).
+    `authors`: participants who get the whole message besides the table's view (their hidden card).
     """
     if seq is None:
         seq = next_seq(session, workshop.id)
@@ -76,6 +155,7 @@ def record_event(
         payload=body,
     )
     session.add(event)
+    event.authors = tuple(authors)  # not stored: `events_since` finds a viewer's own cards itself
     return event
 
 
@@ -87,7 +167,8 @@ def commit_and_publish(session, events: list[Event], announcements=()):
     """
     session.commit()
     for event in events:
-        _publisher(event.payload, Audience(event.workshop_id, event.group_id, event.participant_id))
+        authors = getattr(event, "authors", ())
+        _publisher(event.payload, Audience(event.workshop_id, event.group_id, event.participant_id, authors))
     for message, audience in announcements:
         _publisher(message, audience)
 
@@ -103,7 +184,8 @@ def events_since(
     """Return the messages after `since` that this viewer may see, or None when a snapshot is due.
 
     `group_id` None means the viewer sees every table (facilitator, board). Private events reach only
-    their participant (`participant_id`).
+    their participant (`participant_id`); a participant gets each message as the table's phones do
+    (`table_view`), with their own hidden cards whole.
     """
     if since < 0 or since > workshop.seq or workshop.seq - since > limit:
         return None
@@ -114,4 +196,9 @@ def events_since(
         query = query.where(Event.participant_id.is_(None))
     else:
         query = query.where(Event.participant_id.is_(None) | (Event.participant_id == participant_id))
-    return [event.payload for event in session.scalars(query)]
+    messages = [event.payload for event in session.scalars(query)]
+    if participant_id is None:
+        return messages
+    # A phone reads each card as it is now: a card hidden since its message stays hidden in the replay.
+    own, now = card_states(session, (c.get("id") for m in messages for c in _cards_in(m)), participant_id)
+    return [table_view(message, own, now) for message in messages]

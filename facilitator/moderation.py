@@ -4,17 +4,19 @@ table's "ready" signal.
 Who may do what: a participant edits and deletes their own cards at their own table, while the card's
 family is still open for posting; the référent moderates its own table; the facilitator moderates every
 table; the board only reads. Every change records ONE event (`card:updated` with the whole card,
-`group:ready`) for the boards and the card's table, and is idempotent on an optional `client_id`: a
+`group:ready`) for the boards and the card's table — whose phones never read a hidden card's text,
+only its author does (see `card_event`) — and is idempotent on an optional `client_id`: a
 resend (an outbox after a lost ack) gets the stored reply and changes nothing.
 """
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from facilitator.access import Viewer
-from facilitator.agenda import posting_open, sealed_event
+from facilitator.agenda import posting_open, sealed_event, voting_state
 from facilitator.cards import clean_text
 from facilitator.errors import DomainError
+from facilitator.essentials import essentials_of
 from facilitator.events import commit_and_publish, record_event
 from facilitator.models import Card, ClientRequest, Essential, Vote, Workshop, utcnow
 from facilitator.workshops import find_group, snapshot_part
@@ -96,13 +98,18 @@ def moderated_card(session, workshop: Workshop, viewer: Viewer, card_id, *, auth
 
 def card_event(session, workshop: Workshop, card: Card, extra: dict | None = None):
     """Record the `card:updated` of a change: to the boards and the table, or to the author alone while
-    the card is sealed (the others only ever hear the sealed counts)."""
+    the card is sealed (the others only ever hear the sealed counts).
+
+    A hidden card reaches the staff (boards, facilitator, the table's référent) and its author whole;
+    the table's other phones get `{"id", "group", "status": "hidden"}` (`events.table_view`).
+    """
     payload = {"card": card.to_dict(anonymous=workshop.anonymous), **(extra or {})}
     if card.sealed:
         return record_event(
             session, workshop, "card:updated", payload, card.group, participant_id=card.participant_id
         )
-    return record_event(session, workshop, "card:updated", payload, card.group)
+    authors = (card.participant_id,) if card.status == "hidden" and card.participant_id else ()
+    return record_event(session, workshop, "card:updated", payload, card.group, authors=authors)
 
 
 def _changed(session, workshop, card: Card, client_id, extra_events=()):
@@ -138,7 +145,10 @@ def edit_card(
 def set_card_hidden(
     session, workshop: Workshop, viewer: Viewer, card_id, hidden: bool, *, client_id=None
 ) -> dict:
-    """Hide a card from the table and the board (référent, facilitator), or restore it."""
+    """Hide a card from the table and the board (référent, facilitator), or restore it.
+
+    Hiding takes the card out of its table's essentials (restoring does not put it back).
+    """
     if (earlier := stored_reply(session, workshop, client_id)) is not None:
         return earlier
     card = moderated_card(session, workshop, viewer, card_id)
@@ -146,7 +156,28 @@ def set_card_hidden(
     if card.status == status:
         return _unchanged(workshop, card)
     card.status = status
-    return _changed(session, workshop, card, client_id)
+    card.updated_at = utcnow()
+    session.flush()
+    session.expire(card, ["merged_cards"])
+    events = [card_event(session, workshop, card)]
+    if hidden:
+        events.extend(_leave_essentials(session, workshop, card))
+    reply = {"ok": True, "card": card.to_dict(anonymous=workshop.anonymous)}
+    return finish(session, workshop, client_id, events, reply)
+
+
+def _leave_essentials(session, workshop: Workshop, card: Card) -> list:
+    """A hidden card stops being one of its table's essentials (the board shows them with their text,
+    the plenary votes on them): `essentials:changed` with the table's list, when it was one."""
+    if session.scalar(select(Essential.id).where(Essential.card_id == card.id).limit(1)) is None:
+        return []
+    session.execute(delete(Essential).where(Essential.card_id == card.id))
+    session.flush()
+    essentials = essentials_of(session, workshop, card.group)
+    # As `essentials.set_essentials` does: everyone hears it while the plenary vote is open.
+    audience = None if voting_state(workshop) == "plenary" else card.group
+    payload = {"group": card.group.number, "essentials": essentials}
+    return [record_event(session, workshop, "essentials:changed", payload, audience)]
 
 
 def move_card(session, workshop: Workshop, viewer: Viewer, card_id, family: str, *, client_id=None) -> dict:

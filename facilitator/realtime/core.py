@@ -1,9 +1,11 @@
 """The real-time core: rooms, publishing, the live connections and the handler decorator.
 
 Rooms: `w<id>` every connection of a workshop; `w<id>:board` the facilitator and boards (every
-table); `w<id>:g<group id>` the phones and the référent of one table; `w<id>:p<participant id>` one
-participant's phones (private events: their own card while it is sealed until reveal). Phones are only
-ever in their table's room, so they never receive another table's cards.
+table); `w<id>:g<group id>` the phones of one table; `w<id>:g<group id>:staff` the référent of that
+table; `w<id>:p<participant id>` one participant's phones (private events: their own card while it is
+sealed until reveal). Phones are only ever in their table's room, so they never receive another table's
+cards; and the table's phones get a message as `events.table_view` leaves it (no text of a card hidden
+by moderation), while the staff rooms get it whole.
 """
 
 import functools
@@ -14,7 +16,7 @@ from pydantic import ValidationError
 
 from facilitator.access import Viewer
 from facilitator.errors import DomainError, error_body, from_exception
-from facilitator.events import Audience, events_since
+from facilitator.events import Audience, card_states, events_since, table_card, table_view
 from facilitator.extensions import db, socketio
 from facilitator.i18n import family_labels
 from facilitator.models import Workshop, isoformat, utcnow
@@ -45,6 +47,10 @@ def group_room(workshop_id, group_id):
     return f"w{workshop_id}:g{group_id}"
 
 
+def staff_room(workshop_id, group_id):
+    return f"w{workshop_id}:g{group_id}:staff"
+
+
 def participant_room(workshop_id, participant_id):
     return f"w{workshop_id}:p{participant_id}"
 
@@ -53,6 +59,8 @@ def rooms_for(viewer: Viewer) -> list[str]:
     rooms = [workshop_room(viewer.workshop_id)]
     if viewer.sees_every_table:
         rooms.append(board_room(viewer.workshop_id))
+    elif viewer.role == "referent":
+        rooms.append(staff_room(viewer.workshop_id, viewer.group_id))
     else:
         rooms.append(group_room(viewer.workshop_id, viewer.group_id))
     if viewer.participant_id is not None:
@@ -61,16 +69,30 @@ def rooms_for(viewer: Viewer) -> list[str]:
 
 
 def publish(message: dict, audience: Audience):
-    """Deliver a committed event: to the whole workshop, the boards and one table, or one participant."""
-    if audience.participant_id is not None:
-        to = participant_room(audience.workshop_id, audience.participant_id)
-    elif audience.group_id is None:
-        to = workshop_room(audience.workshop_id)
-    else:
-        to = [board_room(audience.workshop_id), group_room(audience.workshop_id, audience.group_id)]
+    """Deliver a committed event: to the whole workshop, the boards and one table, or one participant.
+
+    For a table, its phones get `table_view(message)`: when that differs (a card hidden by moderation,
+    merged or deleted), the staff get the whole message, the phones the reduced one, then the authors of
+    the hidden cards it carries the whole one again (their own card stays readable to them).
+    """
     # `card:added` is coalesced in crowded rooms (`cards:batch`) when they come faster than every 100 ms.
-    private = audience.participant_id is not None
-    batching.emit(message, to if isinstance(to, list) else [to], audience.workshop_id, private=private)
+    workshop_id = audience.workshop_id
+    if audience.participant_id is not None:
+        to = [participant_room(workshop_id, audience.participant_id)]
+        batching.emit(message, to, workshop_id, private=True)
+        return
+    if audience.group_id is None:
+        batching.emit(message, [workshop_room(workshop_id)], workshop_id)
+        return
+    staff = [board_room(workshop_id), staff_room(workshop_id, audience.group_id)]
+    phones = table_view(message)
+    if phones is message:
+        batching.emit(message, [*staff, group_room(workshop_id, audience.group_id)], workshop_id)
+        return
+    batching.emit(message, staff, workshop_id)
+    batching.emit(phones, [group_room(workshop_id, audience.group_id)], workshop_id)
+    for participant_id in audience.authors:
+        batching.emit(message, [participant_room(workshop_id, participant_id)], workshop_id, private=True)
 
 
 def on_event(name, schema):
@@ -120,6 +142,11 @@ def snapshot_for(workshop: Workshop, viewer: Viewer) -> dict:
     group = None if viewer.sees_every_table else workshop.group(viewer.group_number)
     snapshot = workshop_snapshot(db.session, workshop, group, viewer)
     snapshot["workshop"]["family_labels"] = family_labels(workshop.families)
+    if viewer.role == "participant":
+        # A phone reads the table's cards as `table_view` leaves them; its own hidden cards whole.
+        hidden = [card["id"] for card in snapshot["cards"] if card["status"] == "hidden"]
+        own, _now = card_states(db.session, hidden, viewer.participant_id)
+        snapshot["cards"] = [table_card(card, own) for card in snapshot["cards"]]
     return snapshot
 
 
