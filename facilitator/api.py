@@ -15,7 +15,17 @@ from facilitator.extensions import db
 from facilitator.links import join_url, workshop_links
 from facilitator.network import public_base_url
 from facilitator.qr import qr_svg
-from facilitator.schemas import KitPayload, WorkshopCreatePayload, describe, parse
+from facilitator.schemas import (
+    KitPayload,
+    SynthesisMergePayload,
+    SynthesisMovePayload,
+    SynthesisProposePayload,
+    SynthesisRenamePayload,
+    SynthesisSplitPayload,
+    WorkshopCreatePayload,
+    describe,
+    parse,
+)
 from facilitator.workshops import (
     create_workshop,
     delete_workshop,
@@ -214,3 +224,102 @@ def report(code, fmt):
         content = path.read_bytes()
     response = _download(content, REPORT_MEDIA_TYPES[fmt], path.name)
     return response
+
+
+# --- Synthèse: the report's cross-table themes, edited by organisers (facilitator/crossthemes.py) ---------
+
+
+def synthesis_editor(workshop):
+    """The facilitator's Viewer for its token, ORGANISER for the organiser key; 403 for another token of
+    this workshop (board, référent), 401 otherwise."""
+    from facilitator.access import Viewer
+    from facilitator.crossthemes import ORGANISER
+
+    token = bearer_token()
+    if tokens.token_matches(token, workshop.facilitator_token_hash):
+        return Viewer(workshop_id=workshop.id, role="facilitator")
+    if tokens.token_matches(token, tokens.hash_token(current_app.config["ORGANISER_KEY"])):
+        return ORGANISER
+    others = [workshop.board_token_hash] + [group.referent_token_hash for group in workshop.groups]
+    if token and any(tokens.token_matches(token, other) for other in others):
+        raise DomainError("forbidden", status=403)
+    raise DomainError("unauthorised", status=401)
+
+
+def synthesis_payload(schema):
+    data = request.get_json(silent=True) if request.get_data() else {}
+    try:
+        return parse(schema, data)
+    except (ValidationError, ValueError) as exc:
+        raise DomainError("invalid_payload", problem=describe(exc)) from exc
+
+
+def _synthesis_reply(listing: dict):
+    response = jsonify({"ok": True, **listing})
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/workshops/<code>/synthesis")
+def synthesis_show(code):
+    """The stored synthesis: themes with provenance and cards, and the cards in no theme."""
+    from facilitator import crossthemes
+
+    workshop = find_workshop(db.session, code)
+    return _synthesis_reply(crossthemes.show(db.session, workshop, synthesis_editor(workshop)))
+
+
+@bp.post("/workshops/<code>/synthesis/propose")
+def synthesis_propose(code):
+    """Compute themes from the current cards (in a subprocess) and store them; edited themes are kept
+    unless `replace_edited`."""
+    from facilitator import crossthemes
+
+    workshop = find_workshop(db.session, code)
+    editor = synthesis_editor(workshop)
+    payload = synthesis_payload(SynthesisProposePayload)
+    return _synthesis_reply(crossthemes.propose(db.session, workshop, editor, payload.replace_edited))
+
+
+@bp.patch("/workshops/<code>/synthesis/themes/<int:theme_id>")
+def synthesis_rename(code, theme_id):
+    from facilitator import crossthemes
+
+    workshop = find_workshop(db.session, code)
+    editor = synthesis_editor(workshop)
+    payload = synthesis_payload(SynthesisRenamePayload)
+    return _synthesis_reply(crossthemes.rename(db.session, workshop, editor, theme_id, payload.title))
+
+
+@bp.post("/workshops/<code>/synthesis/merge")
+def synthesis_merge(code):
+    from facilitator import crossthemes
+
+    workshop = find_workshop(db.session, code)
+    editor = synthesis_editor(workshop)
+    payload = synthesis_payload(SynthesisMergePayload)
+    return _synthesis_reply(
+        crossthemes.merge(db.session, workshop, editor, payload.into, payload.source, payload.title)
+    )
+
+
+@bp.post("/workshops/<code>/synthesis/themes/<int:theme_id>/split")
+def synthesis_split(code, theme_id):
+    from facilitator import crossthemes
+
+    workshop = find_workshop(db.session, code)
+    editor = synthesis_editor(workshop)
+    payload = synthesis_payload(SynthesisSplitPayload)
+    return _synthesis_reply(
+        crossthemes.split(db.session, workshop, editor, theme_id, payload.cards, payload.title)
+    )
+
+
+@bp.post("/workshops/<code>/synthesis/move")
+def synthesis_move(code):
+    from facilitator import crossthemes
+
+    workshop = find_workshop(db.session, code)
+    editor = synthesis_editor(workshop)
+    payload = synthesis_payload(SynthesisMovePayload)
+    return _synthesis_reply(crossthemes.move_card(db.session, workshop, editor, payload.card, payload.theme))

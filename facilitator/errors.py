@@ -69,6 +69,13 @@ MESSAGES = {
     "unknown_theme": _l("This theme does not exist (any more)."),
     "empty_title": _l("The theme needs a title."),
     "title_too_long": _l("The title is too long: %(limit)s characters at most."),
+    # Synthèse: the report's cross-table themes edited by organisers (crossthemes.py)
+    "unknown_report_theme": _l("This theme of the synthesis does not exist (any more). Reload the page."),
+    "merge_same_theme": _l("Choose two different themes to merge."),
+    "card_not_in_theme": _l("This card is not in this theme (any more). Reload the page."),
+    "split_all_cards": _l("Leave at least one card in the theme: to change its title, rename it."),
+    "synthesis_failed": _l("The themes could not be computed. Try again in a moment."),
+    "synthesis_busy": _l("The themes were being changed at the same time. Reload the page, then try again."),
 }
 
 

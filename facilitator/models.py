@@ -203,6 +203,34 @@ class Theme(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class ReportTheme(Base):
+    """A theme of the cross-table synthesis (the compte rendu), as proposed then edited by organisers.
+
+    Not the tables' own themes (`Theme`): these group counted cards of every table for the report.
+    `edited` marks a theme an organiser renamed, merged or split: a new proposal keeps it."""
+
+    __tablename__ = "report_themes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    edited: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ReportThemeCard(Base):
+    """A card's place in the synthesis: each card of a workshop is in at most one report theme."""
+
+    __tablename__ = "report_theme_cards"
+    __table_args__ = (UniqueConstraint("workshop_id", "card_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    theme_id: Mapped[int] = mapped_column(ForeignKey("report_themes.id", ondelete="CASCADE"), index=True)
+    card_id: Mapped[int] = mapped_column(ForeignKey("cards.id", ondelete="CASCADE"))
+
+
 class Vote(Base):
     """One dot a participant put on a card or a theme; taking a dot back deletes its row."""
 

@@ -207,3 +207,30 @@ class GroupReadyPayload(Payload):
     ready: StrictBool
     group: StrictInt | None = Field(default=None, ge=1, le=10_000)
     client_id: OptionalClientId = None
+
+
+# --- Synthèse: organisers edit the report's cross-table themes (api.py, crossthemes.py) -------------------
+
+
+class SynthesisProposePayload(Payload):
+    replace_edited: StrictBool = False
+
+
+class SynthesisRenamePayload(Payload):
+    title: StrictStr = Field(max_length=HUGE)
+
+
+class SynthesisMergePayload(Payload):
+    into: Id
+    source: Id = Field(alias="from")
+    title: StrictStr | None = Field(default=None, max_length=HUGE)
+
+
+class SynthesisSplitPayload(Payload):
+    cards: list[Id] = Field(min_length=1, max_length=5000)
+    title: StrictStr = Field(max_length=HUGE)
+
+
+class SynthesisMovePayload(Payload):
+    card: Id
+    theme: Id

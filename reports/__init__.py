@@ -159,7 +159,12 @@ def build_summary(session, code, *, synthesis: bool = True) -> Summary:
         commitments=aggregate.commitments(cards, frames.participants, frames.workshop["anonymous"]),
     )
     if synthesis and len(cards):
+        from reports import edited_themes
         from reports.synthesis import cross_table_themes
 
-        summary.synthesis = cross_table_themes(cards, total_tables=len(frames.groups))
+        stored = edited_themes.load_themes(session, frames.workshop["id"])  # the "Synthèse" page's edits
+        if stored:
+            summary.synthesis = edited_themes.synthesis(stored, cards, total_tables=len(frames.groups))
+        else:
+            summary.synthesis = cross_table_themes(cards, total_tables=len(frames.groups))
     return summary

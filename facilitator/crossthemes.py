@@ -1,0 +1,358 @@
+"""Synthèse: the cross-table themes of the compte rendu, proposed by the machine, edited by organisers.
+
+Not the tables' own themes (facilitator/themes.py, made by référents at one table): these "report
+themes" group the counted cards of every table for the report. The facilitator (token) or the
+organiser (key) asks for a proposal, then renames, merges, splits and moves cards; the report
+(reports/edited_themes.py) uses what is stored. Each card is in at most one report theme.
+
+Computing a proposal is CPU work (spaCy, scikit-learn): it runs in a `python -m reports.synthesis`
+subprocess, never in the server process (which never imports reports/). Every refusal raises a
+DomainError before anything is changed. These edits are report preparation, not live workshop state:
+they record no event and are not broadcast (docs/decisions.md, "Synthèse: organisers edit the themes").
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from facilitator.access import Viewer
+from facilitator.errors import DomainError
+from facilitator.models import Card, Group, ReportTheme, ReportThemeCard, Workshop
+
+ORGANISER = "organiser"  # the editor holding the organiser key (no Viewer: the HTTP API)
+COUNTED = ("visible", "hidden")  # the cards the report counts (reports/aggregate.py)
+TITLE_LIMIT = 200
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def check_editor(workshop: Workshop, editor) -> None:
+    """Only this workshop's facilitator or the organiser edits its synthesis."""
+    if editor == ORGANISER:
+        return
+    if isinstance(editor, Viewer) and editor.workshop_id == workshop.id and editor.role == "facilitator":
+        return
+    raise DomainError("forbidden", status=403)
+
+
+def clean_title(title) -> str:
+    title = " ".join(str(title or "").split())
+    if not title:
+        raise DomainError("empty_title")
+    if len(title) > TITLE_LIMIT:
+        raise DomainError("title_too_long", limit=TITLE_LIMIT)
+    return title
+
+
+def provenance(tables: int, total: int) -> str:
+    """The report's wording (reports/synthesis.py): "soulevé par 3 tables sur 9"."""
+    return f"soulevé par {tables} table{'s' if tables > 1 else ''} sur {total}"
+
+
+def counted_cards(session, workshop: Workshop) -> list[tuple[Card, int]]:
+    """The workshop's counted cards (visible or hidden, not merged, not deleted) with their table number."""
+    rows = session.execute(
+        select(Card, Group.number)
+        .join(Group, Group.id == Card.group_id)
+        .where(Card.workshop_id == workshop.id, Card.status.in_(COUNTED))
+        .order_by(Card.seq)
+    ).all()
+    return [(card, number) for card, number in rows]
+
+
+def _assignments(session, workshop_id: int) -> dict[int, int]:
+    """card id → report theme id."""
+    rows = session.execute(
+        select(ReportThemeCard.card_id, ReportThemeCard.theme_id).where(
+            ReportThemeCard.workshop_id == workshop_id
+        )
+    ).all()
+    return {card_id: theme_id for card_id, theme_id in rows}
+
+
+def _themes(session, workshop_id: int) -> list[ReportTheme]:
+    return list(
+        session.scalars(
+            select(ReportTheme)
+            .where(ReportTheme.workshop_id == workshop_id)
+            .order_by(ReportTheme.position, ReportTheme.id)
+        )
+    )
+
+
+def _card_dict(card: Card, number: int) -> dict:
+    return {"id": card.id, "group": number, "family": card.family, "text": card.text, "status": card.status}
+
+
+def listing(session, workshop: Workshop) -> dict:
+    """The synthesis as stored: themes in order with their counted cards, and the cards in no theme.
+
+    A theme whose cards were all deleted or merged away is not listed (the report drops it too)."""
+    cards = counted_cards(session, workshop)
+    assigned = _assignments(session, workshop.id)
+    total = len(workshop.groups)
+    members: dict[int, list] = {}
+    unassigned = []
+    for card, number in cards:
+        theme_id = assigned.get(card.id)
+        if theme_id is None:
+            unassigned.append(_card_dict(card, number))
+        else:
+            members.setdefault(theme_id, []).append(_card_dict(card, number))
+    themes = []
+    stored = _themes(session, workshop.id)
+    for theme in stored:
+        theme_cards = members.get(theme.id)
+        if not theme_cards:
+            continue
+        tables = sorted({c["group"] for c in theme_cards})
+        themes.append(
+            {
+                "id": theme.id,
+                "title": theme.title,
+                "edited": bool(theme.edited),
+                "tables": tables,
+                "provenance": provenance(len(tables), total),
+                "cards": theme_cards,
+            }
+        )
+    return {
+        "proposed": bool(stored),
+        "total_tables": total,
+        "themes": themes,
+        "unassigned": unassigned,
+    }
+
+
+def show(session, workshop: Workshop, editor) -> dict:
+    check_editor(workshop, editor)
+    return listing(session, workshop)
+
+
+# --- Proposal ------------------------------------------------------------------------------------------
+
+
+def proposal_input(session, workshop: Workshop, editor, replace_edited: bool = False) -> list[dict]:
+    """The cards to cluster: every counted card, except those in an edited theme (unless replaced)."""
+    check_editor(workshop, editor)
+    kept = set()
+    if not replace_edited:
+        kept = set(
+            session.scalars(
+                select(ReportThemeCard.card_id)
+                .join(ReportTheme, ReportTheme.id == ReportThemeCard.theme_id)
+                .where(ReportThemeCard.workshop_id == workshop.id, ReportTheme.edited.is_(True))
+            )
+        )
+    return [
+        {"id": card.id, "table": number, "family": card.family, "text": card.text}
+        for card, number in counted_cards(session, workshop)
+        if card.id not in kept
+    ]
+
+
+def synthesise(cards: list[dict], timeout: float = 300) -> list[dict]:
+    """Cluster the cards in a `python -m reports.synthesis -` subprocess (spaCy and scikit-learn never
+    run in the server process); return its [{"title", "cards": [indexes], "tables"}]."""
+    if not cards:
+        return []
+    env = dict(
+        os.environ,
+        PYTHONPATH=os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")])),
+    )
+    payload = json.dumps([{"table": c["table"], "family": c["family"], "text": c["text"]} for c in cards])
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "reports.synthesis", "-"],
+            input=payload, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=timeout,
+            check=False,
+        )  # fmt: skip
+        if done.returncode != 0:
+            raise DomainError("synthesis_failed", status=500, detail=done.stderr[-500:])
+        return json.loads(done.stdout)
+    except (subprocess.TimeoutExpired, ValueError, OSError) as exc:
+        raise DomainError("synthesis_failed", status=500) from exc
+
+
+def store_proposal(
+    session, workshop: Workshop, editor, cards: list[dict], proposal: list[dict], replace_edited: bool = False
+) -> dict:
+    """Replace the unedited themes (every theme with replace_edited) by the proposal.
+
+    `cards` is what `proposal_input` returned, `proposal` the clustering of that list. Cards deleted or
+    merged meanwhile, or already in an edited theme, are left out."""
+    check_editor(workshop, editor)
+    for theme in proposal:
+        if not isinstance(theme.get("cards"), list) or any(
+            not isinstance(i, int) or not 0 <= i < len(cards) for i in theme["cards"]
+        ):
+            raise DomainError("synthesis_failed", status=500)
+    dropped = select(ReportTheme.id).where(ReportTheme.workshop_id == workshop.id)
+    if not replace_edited:
+        dropped = dropped.where(ReportTheme.edited.is_(False))
+    dropped_ids = list(session.scalars(dropped))
+    if dropped_ids:
+        session.execute(delete(ReportThemeCard).where(ReportThemeCard.theme_id.in_(dropped_ids)))
+        session.execute(delete(ReportTheme).where(ReportTheme.id.in_(dropped_ids)))
+    session.flush()
+    counted = {card.id for card, _ in counted_cards(session, workshop)}
+    taken = set(_assignments(session, workshop.id))
+    position = (
+        session.scalar(select(func.max(ReportTheme.position)).where(ReportTheme.workshop_id == workshop.id))
+        or 0
+    )
+    for theme in proposal:
+        ids = [cards[i]["id"] for i in theme["cards"]]
+        ids = [card_id for card_id in dict.fromkeys(ids) if card_id in counted and card_id not in taken]
+        if not ids:
+            continue
+        position += 1
+        title = " ".join(str(theme.get("title") or "").split())[:TITLE_LIMIT] or f"Thème {position}"
+        row = ReportTheme(workshop_id=workshop.id, title=title, position=position, edited=False)
+        session.add(row)
+        session.flush()
+        session.add_all(ReportThemeCard(workshop_id=workshop.id, theme_id=row.id, card_id=i) for i in ids)
+        taken.update(ids)
+    _commit(session)
+    return listing(session, workshop)
+
+
+def propose(session, workshop: Workshop, editor, replace_edited: bool = False, runner=synthesise) -> dict:
+    """Compute a proposal from the workshop's current cards (in a subprocess) and store it."""
+    cards = proposal_input(session, workshop, editor, replace_edited)
+    workshop_id = workshop.id
+    session.close()  # release the connection while the subprocess clusters (seconds)
+    proposal = runner(cards)
+    workshop = session.get(Workshop, workshop_id)
+    if workshop is None:
+        raise DomainError("unknown_workshop", status=404)
+    return store_proposal(session, workshop, editor, cards, proposal, replace_edited)
+
+
+def _commit(session) -> None:
+    try:
+        session.commit()
+    except IntegrityError as exc:  # two proposals or moves at once: the unique (workshop, card) held
+        session.rollback()
+        raise DomainError("synthesis_busy", status=409) from exc
+
+
+# --- Edits ---------------------------------------------------------------------------------------------
+
+
+def find_theme(session, workshop: Workshop, theme_id) -> ReportTheme:
+    theme = (
+        session.get(ReportTheme, theme_id)
+        if isinstance(theme_id, int) and not isinstance(theme_id, bool)
+        else None
+    )
+    if theme is None or theme.workshop_id != workshop.id:
+        raise DomainError("unknown_report_theme", status=404)
+    return theme
+
+
+def _theme_card_ids(session, theme: ReportTheme) -> list[int]:
+    return list(
+        session.scalars(
+            select(ReportThemeCard.card_id)
+            .join(Card, Card.id == ReportThemeCard.card_id)
+            .where(ReportThemeCard.theme_id == theme.id, Card.status.in_(COUNTED))
+            .order_by(Card.seq)
+        )
+    )
+
+
+def rename(session, workshop: Workshop, editor, theme_id, title) -> dict:
+    check_editor(workshop, editor)
+    theme = find_theme(session, workshop, theme_id)
+    theme.title = clean_title(title)
+    theme.edited = True
+    _commit(session)
+    return listing(session, workshop)
+
+
+def merge(session, workshop: Workshop, editor, into_id, from_id, title=None) -> dict:
+    """Theme `from` joins theme `into` (A + B → A): its cards move, it disappears. The title of A is
+    kept unless a new one is given."""
+    check_editor(workshop, editor)
+    into = find_theme(session, workshop, into_id)
+    source = find_theme(session, workshop, from_id)
+    if into.id == source.id:
+        raise DomainError("merge_same_theme")
+    new_title = clean_title(title) if title is not None and str(title).strip() else None
+    session.execute(
+        update(ReportThemeCard).where(ReportThemeCard.theme_id == source.id).values(theme_id=into.id)
+    )
+    session.delete(source)
+    if new_title:
+        into.title = new_title
+    into.edited = True
+    _commit(session)
+    return listing(session, workshop)
+
+
+def split(session, workshop: Workshop, editor, theme_id, card_ids, title) -> dict:
+    """Move the chosen cards of a theme to a new theme with this title, placed right after it."""
+    check_editor(workshop, editor)
+    theme = find_theme(session, workshop, theme_id)
+    new_title = clean_title(title)
+    chosen = list(dict.fromkeys(card_ids or []))
+    if not chosen:
+        raise DomainError("invalid_payload", problem="no card chosen")
+    present = _theme_card_ids(session, theme)
+    if any(card_id not in present for card_id in chosen):
+        raise DomainError("card_not_in_theme", status=409)
+    if len(chosen) == len(present):
+        raise DomainError("split_all_cards")
+    session.execute(
+        update(ReportTheme)
+        .where(ReportTheme.workshop_id == workshop.id, ReportTheme.position > theme.position)
+        .values(position=ReportTheme.position + 1)
+    )
+    row = ReportTheme(workshop_id=workshop.id, title=new_title, position=theme.position + 1, edited=True)
+    session.add(row)
+    session.flush()
+    session.execute(
+        update(ReportThemeCard)
+        .where(ReportThemeCard.theme_id == theme.id, ReportThemeCard.card_id.in_(chosen))
+        .values(theme_id=row.id)
+    )
+    theme.edited = True
+    _commit(session)
+    return listing(session, workshop)
+
+
+def move_card(session, workshop: Workshop, editor, card_id, theme_id) -> dict:
+    """Put one counted card in another theme (also a card in no theme yet). A theme left without any
+    card disappears."""
+    check_editor(workshop, editor)
+    card = session.get(Card, card_id) if isinstance(card_id, int) and not isinstance(card_id, bool) else None
+    if card is None or card.workshop_id != workshop.id or card.status not in COUNTED:
+        raise DomainError("unknown_card", status=404)
+    target = find_theme(session, workshop, theme_id)
+    row = session.scalar(
+        select(ReportThemeCard).where(
+            ReportThemeCard.workshop_id == workshop.id, ReportThemeCard.card_id == card.id
+        )
+    )
+    if row is not None and row.theme_id == target.id:
+        return listing(session, workshop)  # already there: nothing to change
+    previous = None
+    if row is None:
+        session.add(ReportThemeCard(workshop_id=workshop.id, theme_id=target.id, card_id=card.id))
+    else:
+        previous = session.get(ReportTheme, row.theme_id)
+        row.theme_id = target.id
+    target.edited = True
+    session.flush()
+    if previous is not None:
+        previous.edited = True
+        if not _theme_card_ids(session, previous):
+            session.execute(delete(ReportThemeCard).where(ReportThemeCard.theme_id == previous.id))
+            session.delete(previous)
+    _commit(session)
+    return listing(session, workshop)

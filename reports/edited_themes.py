@@ -1,0 +1,79 @@
+"""The cross-table themes as organisers edited them (facilitator/crossthemes.py, the "Synthèse" page).
+
+When a workshop has stored report themes, the report uses them, in their order and with their titles:
+cards deleted or merged since drop out (a theme left empty disappears), and the counted cards in no
+stored theme (posted after the proposal) are clustered like the automatic synthesis and appended as
+proposals. Provenance ("soulevé par N tables sur M") is recomputed from the cards that remain.
+No Flask or Socket.IO imports.
+"""
+
+import pandas as pd
+from sqlalchemy import select
+
+from facilitator.models import ReportTheme, ReportThemeCard
+
+
+def load_themes(session, workshop_id: int) -> list[dict]:
+    """The stored themes in order: [{"id", "title", "edited", "cards": [card ids]}] ([] when none)."""
+    themes = session.scalars(
+        select(ReportTheme)
+        .where(ReportTheme.workshop_id == workshop_id)
+        .order_by(ReportTheme.position, ReportTheme.id)
+    ).all()
+    if not themes:
+        return []
+    members: dict[int, list[int]] = {}
+    for theme_id, card_id in session.execute(
+        select(ReportThemeCard.theme_id, ReportThemeCard.card_id)
+        .where(ReportThemeCard.workshop_id == workshop_id)
+        .order_by(ReportThemeCard.card_id)
+    ):
+        members.setdefault(theme_id, []).append(card_id)
+    return [
+        {"id": t.id, "title": t.title, "edited": bool(t.edited), "cards": members.get(t.id, [])}
+        for t in themes
+    ]
+
+
+def _card(row) -> dict:
+    return {
+        "id": int(row["id"]),
+        "group": int(row["group"]),
+        "family": row["family"],
+        "text": row["text"],
+        "votes": int(row.get("votes", 0)),
+    }
+
+
+def synthesis(stored: list[dict], counted: pd.DataFrame, total_tables: int, cluster=None) -> list[dict]:
+    """The report's `themes` from the stored ones and the counted cards (reports.aggregate.with_votes).
+
+    `cluster(counted_rest, total_tables)` groups the cards in no stored theme (default: the automatic
+    cross-table synthesis)."""
+    from reports.synthesis import provenance
+
+    by_id = {int(row["id"]): row for _, row in counted.iterrows()}
+    used, out = set(), []
+    for theme in stored:
+        ids = [card_id for card_id in theme["cards"] if card_id in by_id and card_id not in used]
+        if not ids:
+            continue
+        used.update(ids)
+        rows = sorted((by_id[i] for i in ids), key=lambda r: (int(r["group"]), int(r.get("seq", 0))))
+        tables = sorted({int(r["group"]) for r in rows})
+        out.append(
+            {
+                "title": theme["title"],
+                "tables": tables,
+                "provenance": provenance(len(tables), total_tables),
+                "cards": [_card(r) for r in rows],
+                "edited": theme.get("edited", False),
+            }
+        )
+    rest = counted[~counted["id"].astype(int).isin(used)]
+    if len(rest):
+        if cluster is None:
+            from reports.synthesis import cross_table_themes as cluster
+        for theme in cluster(rest, total_tables):
+            out.append({**theme, "edited": False})
+    return out
