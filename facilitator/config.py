@@ -53,6 +53,8 @@ class Config:
         # A room sent a card less than this long ago gets the next ones together (`cards:batch`); 0: off.
         self.BATCH_MS = _int("FACILITATOR_BATCH_MS", 100)
         self.BATCH_MIN_CLIENTS = _int("FACILITATOR_BATCH_MIN_CLIENTS", 30)
+        # With Redis: a process silent this many seconds no longer counts in presence (realtime/presence.py).
+        self.PRESENCE_TTL = _int("FACILITATOR_PRESENCE_TTL", 15)
         self.JOIN_FAILURES_PER_CONNECTION = _int("FACILITATOR_JOIN_FAILURES", 5)
         self.RATE_LIMIT_CARDS = os.environ.get("FACILITATOR_RATE_CARDS", "15/10 seconds;60/minute")
         self.RATE_LIMIT_EVENTS = os.environ.get("FACILITATOR_RATE_EVENTS", "50/10 seconds")

@@ -60,20 +60,22 @@ def test_the_in_memory_rate_limits_run_no_background_timer(monkeypatch):
     assert threading.active_count() == before
 
 
-def test_presence_counts_people_per_table_in_one_pass(monkeypatch):
+def test_presence_counts_people_per_table_from_an_index():
+    """Presence keeps an index per workshop and table: a join no longer passes over every connection
+    (counting every table with a pass each made a 1,000-phone join storm quadratic)."""
     from facilitator.access import Viewer
-    from facilitator.realtime import session as realtime_session
+    from facilitator.realtime.presence import LocalPresence, for_viewer
 
-    connections = {}
-    for i in range(300):  # 3 workshops' worth of phones; two tabs for some people
-        connections[f"s{i}"] = Viewer(1, "participant", 100 + i % 10, i % 10 + 1, participant_id=i % 250)
-    connections["board"] = Viewer(1, "board")
-    connections["other"] = Viewer(2, "participant", 999, 1, participant_id=5000)
-    connections["ref"] = Viewer(1, "referent", 103, 4)
-    monkeypatch.setattr(realtime_session, "connections", connections)
-    board = realtime_session.presence(Viewer(1, "board"))
+    index = LocalPresence()
+    for i in range(300):  # 300 connections; two tabs for some people
+        index.change(None, Viewer(1, "participant", 100 + i % 10, i % 10 + 1, participant_id=i % 250))
+    index.change(None, Viewer(1, "board"))
+    index.change(None, Viewer(2, "participant", 999, 1, participant_id=5000))
+    index.change(None, Viewer(1, "referent", 103, 4))
+    counts = index.workshop_counts(1)
+    board = for_viewer(Viewer(1, "board"), counts)
     expected = {str(n): len({i % 250 for i in range(300) if i % 10 + 1 == n}) for n in range(1, 11)}
     assert board == expected
-    phone = realtime_session.presence(Viewer(1, "participant", 103, 4, participant_id=1))
+    phone = for_viewer(Viewer(1, "participant", 103, 4, participant_id=1), counts)
     assert phone == {"4": expected["4"]}
-    assert realtime_session.presence(Viewer(1, "participant", 111, 12, participant_id=1)) == {"12": 0}
+    assert for_viewer(Viewer(1, "participant", 111, 12, participant_id=1), counts) == {"12": 0}

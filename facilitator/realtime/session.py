@@ -8,9 +8,9 @@ from flask_socketio import join_room, leave_room
 from facilitator.access import admit
 from facilitator.cards import post_card
 from facilitator.errors import DomainError, error_body
-from facilitator.events import Audience, commit_and_publish
 from facilitator.extensions import db, socketio
 from facilitator.ratelimits import rate_limits
+from facilitator.realtime import presence
 from facilitator.realtime.core import (
     catch_up,
     client_address,
@@ -63,10 +63,10 @@ def on_join(payload: JoinPayload):
     for room in rooms_for(viewer):
         join_room(room)
     connections[sid] = viewer
-    _announce_presence(previous, viewer)
+    connected = presence.connection_changed(previous, viewer)
     reply = {"ok": True, "role": viewer.role, "group": viewer.group_number}
     reply.update(catch_up(workshop, viewer, payload.since))
-    reply["presence"] = presence(viewer)
+    reply["presence"] = connected
     if admission.participant_token:
         reply["participant_token"] = admission.participant_token
     return reply
@@ -123,55 +123,5 @@ def on_disconnect(*_args):
         return error_body("unknown_event", event="disconnect")
     viewer = connections.pop(request.sid, None)
     join_failures.pop(request.sid, None)
-    _announce_presence(viewer, None)
+    presence.connection_changed(viewer, None)
     db.session.remove()
-
-
-def connected_count(workshop_id: int, group_id: int) -> int:
-    """The participants connected at a table now (one per person, however many tabs), in this process."""
-    return len(
-        {
-            v.participant_id
-            for v in list(connections.values())
-            if v.role == "participant" and v.workshop_id == workshop_id and v.group_id == group_id
-        }
-    )
-
-
-def presence(viewer) -> dict:
-    """`{"<table number>": connected participants}` for the tables this viewer sees (the join ack).
-
-    One pass over the connections (counting every table with a pass each made a 1,000-phone join
-    storm quadratic: 100 tables × 1,000 connections per join).
-    """
-    people: dict[int, set] = {}
-    for v in list(connections.values()):
-        if v.workshop_id != viewer.workshop_id or v.role != "participant":
-            continue
-        if viewer.sees_every_table or v.group_id == viewer.group_id:
-            people.setdefault(v.group_number, set()).add(v.participant_id)
-    if not viewer.sees_every_table:
-        return {str(viewer.group_number): len(people.get(viewer.group_number, ()))}
-    return {str(number): len(ids) for number, ids in people.items()}
-
-
-def _announce_presence(before, after):
-    """Tell the boards and a table how many of its people are connected, when a phone comes or goes.
-
-    Not part of the event log (it is live state, and per process): an announcement, published after
-    the (empty) commit like every message.
-    """
-    tables = {
-        (v.workshop_id, v.group_id, v.group_number)
-        for v in (before, after)
-        if v is not None and v.role == "participant"
-    }
-    announcements = [
-        (
-            {"type": "group:presence", "group": number, "connected": connected_count(workshop_id, group_id)},
-            Audience(workshop_id, group_id),
-        )
-        for workshop_id, group_id, number in sorted(tables)
-    ]
-    if announcements:
-        commit_and_publish(db.session, [], announcements=announcements)
