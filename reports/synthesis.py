@@ -160,7 +160,8 @@ def cluster(texts: list[str], threshold: float = DISTANCE_THRESHOLD, linkage: st
 
 def title_for(members: list[int], words: list[list[str]], texts: list[str], display=None) -> str:
     """A short title: the two or three lemmas most shared by the theme's cards."""
-    counts = Counter(w for i in members for w in set(words[i]))
+    # dict.fromkeys, not set(): ties keep the same order whatever the process's hash seed.
+    counts = Counter(w for i in members for w in dict.fromkeys(words[i]))
     shared = [w for w, n in counts.most_common() if n >= 2 or len(members) == 1][:3]
     if not shared:
         shared = [w for w, _ in counts.most_common(2)]
