@@ -405,3 +405,19 @@ def test_a_killed_process_stops_counting_its_phones(two_servers, connect):
         first.start()
     phone = connect(first, "phone on A again")
     assert phone.join(code=created["code"], role="participant", group=1)["presence"] == {"1": 3}
+
+
+# --- A 9-table workshop replayed against the two processes ------------------------------------------------
+
+
+def test_a_nine_table_workshop_replayed_against_two_processes(two_servers):
+    """90 phones (5 per table on each process), a référent per table and a board on each process, 450
+    cards from the thermalisme sample posted all at once (tests/e2e/replay.py, also a command)."""
+    from replay import replay
+
+    first, second = two_servers
+    result = replay([first.url, second.url], first.key, phones=90, tables=9, cards_per_phone=5)
+    print(result["figures"])
+    assert result["problems"] == []
+    assert result["figures"]["cards"] == 450
+    assert result["figures"]["total_s"] < 60
