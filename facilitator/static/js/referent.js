@@ -1,6 +1,7 @@
 /* The référent's console: the table's cards live, grouped by theme then by family, with moderation
    (edit, hide/restore, move, merge, themes), paper cards typed fast, the people connected and the
-   "table ready" toggle. Plain ES2017 script. Card text is only ever set with textContent. */
+   "table ready" toggle. votes.js adds each card's and theme's live dot total while a vote is on.
+   Plain ES2017 script. Card text is only ever set with textContent. */
 (function () {
   "use strict";
   var Live = window.Live;
@@ -276,8 +277,10 @@
 
   function themeSection(theme, members) {
     var section = Live.el("section", "theme-group");
-    section.setAttribute("data-theme-id", theme.id);
+    section.setAttribute("data-theme", theme.id);
+    /* The title row carries data-theme-id, not the cards: votes.js puts the theme's dot total there. */
     var head = Live.el("div", "theme-head");
+    head.setAttribute("data-theme-id", theme.id);
     if (editing && editing.kind === "theme" && editing.id === theme.id) {
       var form = Live.el("form", "theme-rename");
       var label = Live.el("label", "visually-hidden", t.title_label);

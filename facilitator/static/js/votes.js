@@ -1,5 +1,6 @@
 /* Dot voting on the phone: the dots left (always in sight while voting is open) and a (+)/(−) on each
-   card of the table, with my dots and the live total. The référent console shows the totals only.
+   card of the table, with my dots and the live total. The référent console (referent.js) shows the
+   live totals only, on each card and in each theme's title row.
    The server enforces the budget; this page only shows what the acks and `vote:counts` say.
    Plain ES2017; listens through Live.subscribe / Live.onJoin, decorates the card list of phone.js
    (elements with data-card-id or data-theme-id inside #cards) each time it is drawn. */
@@ -67,10 +68,18 @@
 
     function dotsText(n) { return fill(one(n) ? t.dots_one : t.dots_many, { n: n }); }
 
+    /* The item's own row, never one of the rows of the cards inside it (a theme holds its cards). */
+    function ownRow(item) {
+      for (var i = 0; i < item.children.length; i += 1) {
+        if (item.children[i].classList.contains("vote-row")) { return item.children[i]; }
+      }
+      return null;
+    }
+
     function decorate(item) {
       var key = targetOf(item);
       if (!key) { return; }
-      var row = item.querySelector(".vote-row");
+      var row = ownRow(item);
       var showing = voting === "table" || (voting === "off" && Object.keys(counts.table).length > 0);
       if (!showing) { if (row) { row.remove(); } return; }
       if (!row) {
@@ -84,7 +93,7 @@
           row.appendChild(minus);
         }
         var tally = Live.el("span", "vote-tally");
-        tally.appendChild(Live.el("span", "vote-mine"));
+        if (isPhone) { tally.appendChild(Live.el("span", "vote-mine")); }
         tally.appendChild(Live.el("span", "vote-total"));
         row.appendChild(tally);
         if (isPhone) {
@@ -98,8 +107,11 @@
       }
       var my = mine.table[key] || 0;
       var total = counts.table[key] || 0;
-      row.querySelector(".vote-mine").textContent = my ? new Array(my + 1).join("●") : "";
-      row.querySelector(".vote-mine").setAttribute("aria-label", fill(t.mine, { n: my }));
+      var mineNode = row.querySelector(".vote-mine");
+      if (mineNode) {
+        mineNode.textContent = my ? new Array(my + 1).join("●") : "";
+        mineNode.setAttribute("aria-label", fill(t.mine, { n: my }));
+      }
       row.querySelector(".vote-total").textContent = dotsText(total);
       row.setAttribute("data-votes", total);
       row.setAttribute("data-mine", my);
