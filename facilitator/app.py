@@ -65,6 +65,7 @@ def build_app(config: Config | None = None) -> Flask:
         logger=False,
         engineio_logger=False,
     )
+    realtime.core.answer_star_events(socketio.server)  # an event named "*" is answered too
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(organiser.bp)

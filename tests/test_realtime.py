@@ -455,6 +455,16 @@ def test_unknown_event_without_payload_is_answered(socket_client):
     assert_refused(socket_client().emit("nothing", callback=True), "unknown_event")
 
 
+@pytest.mark.parametrize("args", [({"card_id": 1},), ("text",), ()])
+def test_an_event_named_star_is_answered(socket_client, args):
+    """python-socketio hands it to the catch-all handler without its name (realtime.core.answer_star_events)."""
+    client = socket_client()
+    reply = client.emit("*", *args, callback=True)
+    assert_refused(reply, "unknown_event")
+    assert reply["error"]["details"] == {"event": "*"}
+    assert_refused(client.emit("hello", {}, callback=True), "unknown_event")  # the connection still works
+
+
 def message_of(socket_client, **headers):
     reply = socket_client(**headers).emit("join", {"code": "ZZZZZZZZ", "role": "participant"}, callback=True)
     assert_refused(reply, "unknown_workshop")

@@ -95,6 +95,25 @@ def publish(message: dict, audience: Audience):
         batching.emit(message, [participant_room(workshop_id, participant_id)], workshop_id, private=True)
 
 
+def answer_star_events(server):
+    """Let the catch-all handler answer an event literally named "*" too.
+
+    python-socketio gives that event to the catch-all handler without prepending its name (it is the
+    catch-all's own key), so Flask-SocketIO's wrapper took the sid for the name and the payload for the
+    sid, failed, and the client got no ack. The name is given back here; every other event resolves
+    as before. Called by `create_app` on each new server (python-socketio is pinned in requirements).
+    """
+    find = server._get_event_handler
+
+    def get_event_handler(event, namespace, args):
+        handler, args = find(event, namespace, args)
+        if event == "*" and handler is not None and handler is server.handlers.get(namespace, {}).get("*"):
+            args = (event, *args)
+        return handler, args
+
+    server._get_event_handler = get_event_handler
+
+
 def on_event(name, schema):
     """Register a handler that always answers: `{"ok": true, ...}` or a structured error."""
 

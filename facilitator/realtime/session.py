@@ -105,8 +105,8 @@ def on_sync(payload: SyncPayload):
 def on_unknown_event(*args):
     """Answer events nobody handles, so a client is never left waiting for an ack.
 
-    (An event literally named "*" is the one exception: python-socketio dispatches it without its name
-    and fails before this handler runs; see docs/protocol.md.)
+    (An event literally named "*" reaches it too: python-socketio dispatches that one without its name,
+    which `core.answer_star_events` gives back.)
     """
     event = args[0] if args and isinstance(args[0], str) else "*"
     return error_body("unknown_event", event=event[:64])
