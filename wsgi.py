@@ -3,14 +3,27 @@
 The async library is patched first, before anything else is imported; it is the only module that
 knows about eventlet or gevent. FACILITATOR_ASYNC_MODE picks `eventlet` (default), `gevent` or
 `threading` (development only).
+
+`flask --app wsgi <command>` (demo, kit…) imports this module from inside a click command, long after
+Flask and its locals were imported: no server runs, and patching that late only fills the terminal with
+eventlet's warnings and tracebacks. Commands therefore run in `threading` mode, unpatched.
 """
 
 import os
+import sys
 
 from dotenv import load_dotenv
 
+
+def _run_by_a_command() -> bool:
+    """True when a click command (the `flask` CLI) is importing this module, not `python wsgi.py`."""
+    click = sys.modules.get("click")
+    return __name__ != "__main__" and click is not None and click.get_current_context(silent=True) is not None
+
+
 load_dotenv()
-ASYNC_MODE = os.environ.get("FACILITATOR_ASYNC_MODE", "eventlet")
+COMMAND = _run_by_a_command()
+ASYNC_MODE = "threading" if COMMAND else os.environ.get("FACILITATOR_ASYNC_MODE", "eventlet")
 POSTGRES = os.environ.get("DATABASE_URL", "").startswith("postgres")
 if ASYNC_MODE == "eventlet":
     import eventlet
@@ -38,6 +51,7 @@ from facilitator.network import public_base_url, reachable_by_phones  # noqa: E4
 from facilitator.workshops import purge_old_workshops  # noqa: E402
 
 config = Config()
+config.ASYNC_MODE = ASYNC_MODE  # a command never imports eventlet or gevent (see above)
 config.resolve_secrets()
 upgrade_database(config.DATABASE_URL)
 app = create_app(config)

@@ -46,3 +46,46 @@ def test_eventlet_serves_more_than_its_default_1024_connections(tmp_path):
 def test_gevent_gets_no_eventlet_option(tmp_path):
     # gevent's pywsgi server has no connection pool limit by default, and refuses unknown options.
     assert "max_size" not in run_options(tmp_path, "gevent")
+
+
+def environment_for(tmp_path, **env) -> dict:
+    return {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "FACILITATOR_INSTANCE": str(tmp_path),
+        "ORGANISER_KEY": "k",
+        "SECRET_KEY": "s",
+        "PUBLIC_URL": "http://127.0.0.1:5000",
+        **env,
+    }
+
+
+def test_flask_commands_run_quietly_without_patching(tmp_path):
+    """`flask --app wsgi <command>` imports wsgi.py long after Flask: patching then only printed
+    eventlet's warnings and tracebacks. A command runs unpatched, in threading mode."""
+    done = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "kit", "--help"],
+        cwd=ROOT,
+        env=environment_for(tmp_path, FACILITATOR_ASYNC_MODE="eventlet"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "--posters" in done.stdout
+    assert done.stderr == "", done.stderr[-2000:]
+
+
+def test_the_server_is_still_patched_first(tmp_path):
+    probe = (
+        PROBE + "import eventlet.patcher\nprint('PATCHED', eventlet.patcher.is_monkey_patched('socket'))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        env=environment_for(tmp_path, FACILITATOR_ASYNC_MODE="eventlet"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "PATCHED True" in done.stdout, done.stderr[-2000:]
