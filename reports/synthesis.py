@@ -509,22 +509,20 @@ def cross_table_themes(counted, total_tables: int) -> list[dict]:
         {"table": int(g), "family": f, "text": t}
         for g, f, t in zip(rows["group"], rows["family"], rows["text"], strict=True)
     ]
-    out = []
-    for theme in themes(cards):
-        members = rows.iloc[theme["cards"]]
-        out.append(
-            {
-                "title": theme["title"],
-                "tables": theme["tables"],
-                "provenance": provenance(len(theme["tables"]), total_tables),
-                "cards": [
-                    {"id": int(r["id"]), "group": int(r["group"]), "family": r["family"], "text": r["text"],
-                     "votes": int(r.get("votes", 0))}
-                    for _, r in members.iterrows()
-                ],
-            }
-        )  # fmt: skip
-    return out
+    votes = rows["votes"] if "votes" in rows else [0] * len(rows)
+    shown = [
+        {"id": int(i), "group": int(g), "family": f, "text": t, "votes": int(v)}
+        for i, g, f, t, v in zip(rows["id"], rows["group"], rows["family"], rows["text"], votes, strict=True)
+    ]  # one dict a card, built once (iterrows on 10,000 cards took half a second)
+    return [
+        {
+            "title": theme["title"],
+            "tables": theme["tables"],
+            "provenance": provenance(len(theme["tables"]), total_tables),
+            "cards": [shown[i] for i in theme["cards"]],
+        }
+        for theme in themes(cards)
+    ]
 
 
 def main(argv=None) -> int:
