@@ -62,10 +62,32 @@ def alembic_config(url: str):
     return config
 
 
+MIGRATION_LOCK = 0x46414349  # PostgreSQL advisory lock key ("FACI"): one process migrates at a time
+
+
 def upgrade_database(url: str):
-    """Bring the database schema to the latest migration (creates the SQLite file on first start)."""
+    """Bring the database schema to the latest migration (creates the SQLite file on first start).
+
+    On PostgreSQL several processes may start at once (two service units at boot): the migration runs
+    under an advisory lock, so one process migrates while the others wait, then find the schema at head.
+    """
     from alembic import command
 
     if url.startswith("sqlite"):
         make_engine(url).dispose()
-    command.upgrade(alembic_config(url), "head")
+    if not url.startswith("postgresql"):
+        command.upgrade(alembic_config(url), "head")
+        return
+    from sqlalchemy import text
+    from sqlalchemy.pool import NullPool
+
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as lock:
+            lock.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
+            try:
+                command.upgrade(alembic_config(url), "head")
+            finally:
+                lock.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK})
+    finally:
+        engine.dispose()

@@ -74,6 +74,7 @@ class PostgresServer:
         if not found:
             pytest.fail("PostgreSQL is missing: apt-get install postgresql (bin/test does it)")
         bindir = Path(found[-1]).parent
+        self.bindir = bindir
         self.port = free_port()
         self.data = folder / "pgdata"
         as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
@@ -140,7 +141,19 @@ class PostgresServer:
 
     @property
     def url(self):
-        return f"postgresql+psycopg2://postgres@127.0.0.1:{self.port}/facilitator"
+        return self.url_for("facilitator")
+
+    def url_for(self, database: str) -> str:
+        return f"postgresql+psycopg2://postgres@127.0.0.1:{self.port}/{database}"
+
+    def create_database(self, name: str) -> str:
+        """Another empty database on the same server; return its URL."""
+        subprocess.run(
+            [str(self.bindir / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", name],
+            check=True,
+            capture_output=True,
+        )
+        return self.url_for(name)
 
     def stop(self):
         self.process.terminate()

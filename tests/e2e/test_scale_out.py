@@ -158,6 +158,30 @@ def test_pages_behind_several_processes_use_websocket_only(two_servers):
     assert data["websocket_only"] is True
 
 
+def test_two_processes_started_at_once_on_an_empty_database(
+    server_factory,
+    redis_server,  # noqa: F811
+    postgres_server,  # noqa: F811
+    connect,
+):
+    """As two service units at boot: both run the migrations at start-up, on a database with no tables
+    yet; one migrates while the other waits, and both serve the same workshops."""
+    env = {
+        "DATABASE_URL": postgres_server.create_database(f"at_once_{int(time.time() * 1000)}"),
+        "REDIS_URL": redis_server.url,
+    }
+    with ThreadPoolExecutor(2) as pool:
+        first, second = pool.map(lambda _: server_factory("eventlet", **env), range(2))
+    created = first.create_workshop(groups=1)
+    board = connect(second, "board on B")
+    board.join(code=created["code"], role="board", token=created["board_token"])
+    phone = connect(first, "phone on A")
+    phone.join(code=created["code"], role="participant", group=1)
+    board.wait_for_card(phone.post("forces", "Les deux processus ont démarré ensemble")["card"]["id"])
+    first.stop()
+    second.stop()
+
+
 # --- Votes and budgets across processes -----------------------------------------------------------------
 
 
