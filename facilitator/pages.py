@@ -115,6 +115,16 @@ def facilitator(code):
     return render_template("board.html", qr=qr_svg(context["join_url"]), **context)
 
 
+@bp.get("/f/<code>/synthese")
+def synthesis(code):
+    """The synthesis editor: the report's cross-table themes (rename, merge, split, move a card).
+
+    The page is a shell: synthesis.js reads and edits through /api/workshops/<code>/synthesis with the
+    facilitator token the console keeps in localStorage (or `#t=` in the URL)."""
+    workshop = _workshop_or_404(code)
+    return render_template("synthesis.html", **_page_context(workshop, "facilitator"))
+
+
 @bp.get("/r/<code>/<int:number>")
 def referent(code, number):
     """The référent's console for one table (the token is in the URL fragment)."""

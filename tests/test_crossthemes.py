@@ -351,3 +351,21 @@ def test_the_routes_edit_and_answer_the_whole_synthesis(client, stored):
     gone = api(client, "PATCH", f"{base}/themes/999999", token, {"title": "X"})
     assert gone.status_code == 404 and gone.get_json()["error"]["code"] == "unknown_report_theme"
     assert api(client, "GET", "/api/workshops/NOPE99/synthesis", token).status_code == 404
+
+
+# --- Pages ------------------------------------------------------------------------------------------------
+
+
+def test_the_console_offers_every_report_format_and_the_synthesis_page(client, workshop):
+    console = client.get(f"/f/{workshop.code}?lang=fr").get_data(as_text=True)
+    for fmt in ("docx", "pdf", "pptx", "xlsx", "csv", "json", "html"):
+        assert f'data-report="{fmt}"' in console
+    assert "Compte rendu" in console and "js/report.js" in console
+    assert f'href="/f/{workshop.code}/synthese"' in console
+    board = client.get(f"/b/{workshop.code}").get_data(as_text=True)
+    assert "data-report=" not in board  # the projected board has no report buttons
+    page = client.get(f"/f/{workshop.code}/synthese?lang=fr")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Proposer les thèmes" in html and "js/synthesis.js" in html
+    assert client.get("/f/NOPE99/synthese").status_code == 404

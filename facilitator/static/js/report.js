@@ -1,0 +1,85 @@
+/* The facilitator console's report buttons: GET /api/workshops/<code>/report.<fmt> with the console's
+   token in the Authorization header (never in a URL), then save the answer under the server's name. */
+document.addEventListener("DOMContentLoaded", function () {
+  "use strict";
+  var box = document.getElementById("report-download");
+  if (!box || !window.fetch || !window.Live) { return; }
+  var status = document.getElementById("report-status");
+  var buttons = box.querySelectorAll("[data-report]");
+
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (all, name) {
+      return values[name] !== undefined ? values[name] : all;
+    });
+  }
+
+  function size(bytes) {
+    if (bytes >= 1024 * 1024) {
+      return fill(box.getAttribute("data-mb"), { n: (bytes / 1024 / 1024).toFixed(1).replace(".", ",") });
+    }
+    return fill(box.getAttribute("data-kb"), { n: String(Math.max(1, Math.round(bytes / 1024))) });
+  }
+
+  /* `attachment; filename="compte-rendu-assises-2026-11-23.docx"` → the name (the title and the date). */
+  function filenameOf(response, fallback) {
+    var header = response.headers.get("Content-Disposition") || "";
+    var match = /filename="([^"]+)"/.exec(header) || /filename=([^;]+)/.exec(header);
+    return match ? match[1].trim() : fallback;
+  }
+
+  function save(blob, filename) {
+    var url = window.URL.createObjectURL(blob);
+    var link = document.createElement("a");
+    link.href = url;
+    link.download = filename;
+    document.body.appendChild(link);
+    link.click();
+    document.body.removeChild(link);
+    window.setTimeout(function () { window.URL.revokeObjectURL(url); }, 60000);
+  }
+
+  function failed(message) {
+    status.className = "report-status report-error";
+    status.textContent = box.getAttribute("data-failed") + " " + message;
+  }
+
+  function download(button) {
+    var fmt = button.getAttribute("data-report");
+    var code = window.Live.data.code;
+    Array.prototype.forEach.call(buttons, function (other) { other.disabled = true; });
+    button.setAttribute("aria-busy", "true");
+    box.setAttribute("data-state", "busy");
+    status.className = "report-status";
+    status.textContent = fill(box.getAttribute("data-busy"), { format: button.getAttribute("data-format-name") });
+    window.fetch("/api/workshops/" + encodeURIComponent(code) + "/report." + fmt, {
+      method: "GET",
+      credentials: "omit",
+      cache: "no-store",
+      headers: {
+        "Authorization": "Bearer " + (window.Live.pageToken("facilitator") || ""),
+        "Accept-Language": document.documentElement.lang || "fr"
+      }
+    }).then(function (response) {
+      if (response.ok) {
+        var filename = filenameOf(response, "compte-rendu-" + code + "." + fmt);
+        return response.blob().then(function (blob) {
+          save(blob, filename);
+          status.textContent = fill(box.getAttribute("data-done"), { filename: filename, size: size(blob.size) });
+        });
+      }
+      return response.json().then(function (body) {
+        failed(body && body.error ? body.error.message : String(response.status));
+      }, function () { failed(String(response.status)); });
+    }, function () {
+      failed(box.getAttribute("data-network"));
+    }).then(function () {
+      Array.prototype.forEach.call(buttons, function (other) { other.disabled = false; });
+      button.removeAttribute("aria-busy");
+      box.removeAttribute("data-state");
+    });
+  }
+
+  Array.prototype.forEach.call(buttons, function (button) {
+    button.addEventListener("click", function () { download(button); });
+  });
+});

@@ -1,0 +1,263 @@
+/* The synthesis editor (/f/<code>/synthese): the report's cross-table themes, read and edited through
+   /api/workshops/<code>/synthesis with the facilitator token kept by the console (never in a URL).
+   Every answer carries the whole synthesis: the page redraws from it. Text goes in with textContent. */
+document.addEventListener("DOMContentLoaded", function () {
+  "use strict";
+  if (!window.fetch || !window.Live) { return; }
+  var Live = window.Live;
+  var data = Live.data;
+  var t = data.t;
+  var labels = (data.workshop && data.workshop.family_labels) || {};
+  var token = Live.pageToken("facilitator");
+  var list = document.getElementById("synth-themes");
+  var statusNode = document.getElementById("synth-status");
+  var errorNode = document.getElementById("synth-error");
+  var mergeForm = document.getElementById("synth-merge");
+  var mergeInto = document.getElementById("merge-into");
+  var mergeFrom = document.getElementById("merge-from");
+  var proposeButton = document.getElementById("synth-propose");
+  var replaceBox = document.getElementById("synth-replace");
+  var state = null;
+  var busy = false;
+
+  function fill(template, values) {
+    return String(template).replace(/\{(\w+)\}/g, function (all, name) {
+      return values[name] !== undefined ? values[name] : all;
+    });
+  }
+  function el(tag, className, text) { return Live.el(tag, className, text); }
+
+  function say(message) { statusNode.textContent = message || ""; }
+  function fail(message) { errorNode.textContent = t.failed + " " + message; }
+
+  function setBusy(on) {
+    busy = on;
+    document.body.setAttribute("aria-busy", on ? "true" : "false");
+    Array.prototype.forEach.call(document.querySelectorAll(".synth button, .synth select, .synth input"), function (node) {
+      if (node.id !== "synth-back") { node.disabled = on; }
+    });
+  }
+
+  /* One call to the API; `after(listing)` runs on success, once the page is redrawn. */
+  function call(method, path, body, message, after) {
+    if (busy) { return; }
+    errorNode.textContent = "";
+    say(message || t.saving);
+    setBusy(true);
+    var options = {
+      method: method,
+      credentials: "omit",
+      cache: "no-store",
+      headers: {
+        "Authorization": "Bearer " + (token || ""),
+        "Accept-Language": document.documentElement.lang || "fr"
+      }
+    };
+    if (body !== undefined) {
+      options.headers["Content-Type"] = "application/json";
+      options.body = JSON.stringify(body);
+    }
+    window.fetch("/api/workshops/" + encodeURIComponent(data.code) + "/synthesis" + path, options).then(function (response) {
+      return response.json().then(function (reply) {
+        setBusy(false);
+        if (response.ok && reply.ok) {
+          state = reply;
+          render();
+          if (after) { after(reply); }
+        } else {
+          say("");
+          fail(reply && reply.error ? reply.error.message : String(response.status));
+        }
+      }, function () { setBusy(false); say(""); fail(String(response.status)); });
+    }, function () {
+      setBusy(false);
+      say("");
+      fail(t.network);
+    });
+  }
+
+  function provenance(theme) {
+    var n = theme.tables.length;
+    var text = n === 1 ? fill(t.raised_one, { total: state.total_tables })
+      : fill(t.raised_many, { n: n, total: state.total_tables });
+    return text + " (" + fill(n === 1 ? t.table_list : t.tables_list, { list: theme.tables.join(", ") }) + ")";
+  }
+
+  function familyLabel(key) { return labels[key] ? labels[key].label : key; }
+
+  function moveControl(card, currentThemeId) {
+    var box = el("div", "synth-move");
+    var label = el("label", "visually-hidden", t.move_label);
+    var select = el("select");
+    select.id = "move-" + card.id;
+    label.htmlFor = select.id;
+    select.appendChild(new Option(t.move_to, ""));
+    state.themes.forEach(function (theme) {
+      if (theme.id !== currentThemeId) { select.appendChild(new Option(theme.title, String(theme.id))); }
+    });
+    var button = el("button", "button small", t.move);
+    button.type = "button";
+    button.setAttribute("data-move", String(card.id));
+    button.addEventListener("click", function () {
+      if (!select.value) { errorNode.textContent = t.choose_theme; select.focus(); return; }
+      var target = Number(select.value);
+      call("POST", "/move", { card: card.id, theme: target }, null, function () {
+        say(t.moved);
+        focusTheme(currentThemeId !== null && findTheme(currentThemeId) ? currentThemeId : target);
+      });
+    });
+    box.appendChild(label);
+    box.appendChild(select);
+    box.appendChild(button);
+    return box;
+  }
+
+  function cardItem(card, themeId) {
+    var item = el("li", "synth-card family-" + card.family);
+    item.setAttribute("data-card-id", String(card.id));
+    var text = el("span", "synth-card-text", card.text);
+    var meta = el("span", "synth-card-meta", fill(t.table_n, { n: card.group }) + " · " + familyLabel(card.family));
+    if (themeId !== null) {
+      var box = el("input");
+      box.type = "checkbox";
+      box.id = "pick-" + card.id;
+      box.value = String(card.id);
+      var label = el("label", "synth-pick");
+      label.htmlFor = box.id;
+      label.appendChild(text);
+      label.appendChild(meta);
+      var row = el("div", "synth-card-row");
+      row.appendChild(box);
+      row.appendChild(label);
+      item.appendChild(row);
+    } else {
+      item.appendChild(text);
+      item.appendChild(meta);
+    }
+    item.appendChild(moveControl(card, themeId));
+    return item;
+  }
+
+  function inlineForm(className, inputId, labelText, value, buttonText, submit) {
+    var form = el("form", className);
+    var label = el("label", null, labelText);
+    var input = el("input");
+    input.id = inputId;
+    input.type = "text";
+    input.maxLength = 200;
+    input.value = value || "";
+    label.htmlFor = input.id;
+    var row = el("div", "synth-inline");
+    var button = el("button", "button", buttonText);
+    button.type = "submit";
+    row.appendChild(input);
+    row.appendChild(button);
+    form.appendChild(label);
+    form.appendChild(row);
+    form.addEventListener("submit", function (event) { event.preventDefault(); submit(input); });
+    return form;
+  }
+
+  function themeItem(theme, index) {
+    var item = el("li", "synth-theme");
+    item.setAttribute("data-theme-id", String(theme.id));
+    var head = el("div", "synth-theme-head");
+    var title = el("h2", "synth-title", theme.title);
+    title.id = "theme-title-" + theme.id;
+    title.tabIndex = -1;
+    head.appendChild(title);
+    var facts = el("p", "synth-provenance", provenance(theme) + " · " +
+      (theme.cards.length === 1 ? t.cards_one : fill(t.cards_many, { n: theme.cards.length })));
+    head.appendChild(facts);
+    if (theme.edited) { head.appendChild(el("span", "synth-edited", t.edited)); }
+    item.appendChild(head);
+
+    item.appendChild(inlineForm("synth-rename", "rename-" + theme.id, t.title_label, theme.title, t.rename, function (input) {
+      call("PATCH", "/themes/" + theme.id, { title: input.value }, null, function () {
+        say(t.renamed);
+        focusTheme(theme.id);
+      });
+    }));
+
+    var group = el("fieldset", "synth-cards");
+    group.appendChild(el("legend", "visually-hidden", fill(t.cards_of, { title: theme.title })));
+    var cards = el("ul", "synth-card-list");
+    theme.cards.forEach(function (card) { cards.appendChild(cardItem(card, theme.id)); });
+    group.appendChild(cards);
+    item.appendChild(group);
+
+    if (theme.cards.length > 1) {
+      item.appendChild(inlineForm("synth-split", "split-" + theme.id, t.split_label, "", t.split_button, function (input) {
+        var ticked = Array.prototype.map.call(
+          cards.querySelectorAll("input[type=checkbox]:checked"), function (box) { return Number(box.value); });
+        if (!ticked.length) {
+          errorNode.textContent = t.tick_cards;
+          var first = cards.querySelector("input[type=checkbox]");
+          if (first) { first.focus(); }
+          return;
+        }
+        call("POST", "/themes/" + theme.id + "/split", { cards: ticked, title: input.value }, null, function (reply) {
+          say(t.split);
+          var next = reply.themes[index + 1];
+          focusTheme(next ? next.id : theme.id);
+        });
+      }));
+    }
+    return item;
+  }
+
+  function findTheme(id) {
+    return state.themes.filter(function (theme) { return theme.id === id; })[0];
+  }
+
+  function focusTheme(id) {
+    var node = document.getElementById("theme-title-" + id);
+    if (node) {
+      node.focus();
+      if (node.scrollIntoView) { node.scrollIntoView({ block: "nearest" }); }
+    }
+  }
+
+  function fillSelect(select, keep) {
+    while (select.firstChild) { select.removeChild(select.firstChild); }
+    state.themes.forEach(function (theme, index) {
+      select.appendChild(new Option((index + 1) + ". " + theme.title, String(theme.id)));
+    });
+    if (keep && findTheme(Number(keep))) { select.value = keep; }
+  }
+
+  function render() {
+    while (list.firstChild) { list.removeChild(list.firstChild); }
+    state.themes.forEach(function (theme, index) { list.appendChild(themeItem(theme, index)); });
+    document.getElementById("synth-empty").hidden = state.themes.length > 0;
+    var unassigned = document.getElementById("synth-unassigned");
+    var loose = document.getElementById("synth-unassigned-cards");
+    while (loose.firstChild) { loose.removeChild(loose.firstChild); }
+    state.unassigned.forEach(function (card) { loose.appendChild(cardItem(card, null)); });
+    unassigned.hidden = !(state.unassigned.length && state.themes.length);
+    var into = mergeInto.value;
+    var from = mergeFrom.value;
+    fillSelect(mergeInto, into);
+    fillSelect(mergeFrom, from);
+    if (state.themes.length > 1 && mergeFrom.value === mergeInto.value) { mergeFrom.selectedIndex = 1; }
+    mergeForm.hidden = state.themes.length < 2;
+  }
+
+  mergeForm.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var into = Number(mergeInto.value);
+    call("POST", "/merge", { into: into, from: Number(mergeFrom.value) }, null, function () {
+      say(t.merged);
+      focusTheme(into);
+    });
+  });
+
+  proposeButton.addEventListener("click", function () {
+    call("POST", "/propose", { replace_edited: replaceBox.checked }, t.computing, function (reply) {
+      say(fill(t.proposed, { n: reply.themes.length }));
+      replaceBox.checked = false;
+    });
+  });
+
+  call("GET", "", undefined, " ", function () { say(""); });
+});
