@@ -438,6 +438,7 @@ TRAILING = {
     "tout", "tous", "toute", "toutes", "même", "comme", "si", "c’", "j’", "jusqu’", "lorsqu’",
 }  # fmt: skip
 LEADING_ARTICLES = {"un", "une", "des"}
+NEGATION_ENDS = {"pas", "plus", "jamais", "rien", "guère", "point", "personne", "aucun", "aucune", "ni"}
 NNBSP = "\u202f"
 
 
@@ -453,13 +454,18 @@ def readable(text: str, limit: int = TITLE_LENGTH) -> str:
     if len(words) > 2 and words[0].lower() in LEADING_ARTICLES:
         words = words[1:]
     text = " ".join(words)
-    if len(text) > limit:
+    cut = len(text) > limit
+    if cut:
         clause = re.split(rf"\s*[,;:(]\s*|{NNBSP}[:;]\s*|\s[–—-]\s", text)[0]
         if 15 <= len(clause) <= limit:
             text = clause
         else:
             text = text[: limit + 1].rsplit(" ", 1)[0] if " " in text[: limit + 1] else text[:limit]
     words = text.split(" ")
+    lowered = [w.lower() for w in words]
+    negations = [i for i, w in enumerate(lowered) if w in ("ne", "n’") or w.startswith("n’")]
+    if cut and negations and not NEGATION_ENDS & set(lowered[negations[-1] :]):
+        words = words[: negations[-1]]  # the cut took the « pas »: keep what comes before « ne »
     while len(words) > 1 and (words[-1].lower() in TRAILING or words[-1].lower().endswith("’")):
         words.pop()
     text = " ".join(words).strip(" .,;:!?…-–—\u202f")

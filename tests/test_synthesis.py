@@ -126,6 +126,13 @@ def test_readable_cuts_at_a_word_and_keeps_french_typography():
         == "Fédération qui regroupe 100\u202f% des stations"
     )
     assert readable("Visibilité") == "Visibilité"
+    # a cut never drops the « pas » of a negation (that would say the opposite)
+    assert readable("Vignerons et professionnels du tourisme ne se connaissent pas du tout") == (
+        "Vignerons et professionnels du tourisme"
+    )
+    assert readable("Les cures de trois semaines ne séduisent plus les actifs") == (
+        "Les cures de trois semaines ne séduisent plus les actifs"
+    )
 
 
 def test_empty_input_and_one_card():
