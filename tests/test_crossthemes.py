@@ -231,6 +231,16 @@ def test_refusals_change_nothing(session, workshop, make_workshop):
     assert transport  # the deleted card left the water theme but nothing else moved
 
 
+def test_deleting_the_workshop_deletes_its_synthesis(session, workshop):
+    from facilitator.workshops import delete_workshop
+
+    proposed(session, workshop)
+    assert session.scalar(select(func.count()).select_from(ReportThemeCard)) == len(TEXTS)
+    delete_workshop(session, workshop)
+    assert session.scalar(select(func.count()).select_from(ReportTheme)) == 0
+    assert session.scalar(select(func.count()).select_from(ReportThemeCard)) == 0
+
+
 def test_report_json_after_edits_carries_the_renamed_merged_and_split_themes(session, workshop):
     from reports import build_summary
 

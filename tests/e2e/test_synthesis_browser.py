@@ -106,6 +106,15 @@ def test_the_facilitator_edits_the_synthesis_and_the_report_carries_it(live_serv
     expect(new_theme.locator(".synth-title")).to_have_text("Sources reconnues")
     expect(new_theme.locator(".synth-card-text")).to_have_text([moved_text])
     expect(new_theme.locator(".synth-edited")).to_be_visible()
+
+    # Move one card of the third theme into the first, with its own "Déplacer vers…" control.
+    third = page.locator(".synth-theme").nth(2)
+    card = third.locator(".synth-card").first
+    moving_text = card.locator(".synth-card-text").text_content()
+    card.get_by_label("Déplacer cette carte vers un autre thème").select_option(first_id)
+    card.get_by_role("button", name="Déplacer").click()
+    expect(page.locator("#synth-status")).to_have_text("Carte déplacée.")
+    expect(merged.locator(".synth-card-text", has_text=moving_text)).to_have_count(1)
     page.screenshot(path=str(SCREENSHOTS / "synthesis-1280x800.png"))
     page.set_viewport_size({"width": 800, "height": 1280})
     page.screenshot(path=str(SCREENSHOTS / "synthesis-800x1280.png"))
@@ -123,6 +132,7 @@ def test_the_facilitator_edits_the_synthesis_and_the_report_carries_it(live_serv
     assert [card["text"] for card in report["themes"][1]["cards"]] == [moved_text]
     first_texts = [card["text"] for card in report["themes"][0]["cards"]]
     assert all(text in first_texts for text in second_cards if text != moved_text)
+    assert moving_text in first_texts
     ids = [card["id"] for theme in report["themes"] for card in theme["cards"]]
     assert len(ids) == len(set(ids)) == sum(len(cards) for cards in CARDS.values())
 
