@@ -1,13 +1,19 @@
 """Scale-out on an existing engine: two server processes share live events through Redis and state
 through PostgreSQL, as behind a load balancer with sticky WebSocket connections."""
 
+import re
+import shutil
+import subprocess
+import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import requests
-from harness import ACK_TIMEOUT, new_client_id
+from harness import ACK_TIMEOUT, ROOT, LiveClient, free_port, new_client_id
 from services import postgres_server, redis_server  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.slow
@@ -445,3 +451,80 @@ def test_a_nine_table_workshop_replayed_against_two_processes(two_servers):
     assert result["problems"] == []
     assert result["figures"]["cards"] == 450
     assert result["figures"]["total_s"] < 60
+
+
+# --- The documented nginx configuration, in front of the two processes -----------------------------------
+
+
+def established(port: int) -> int:
+    """Established TCP connections to this local port (from /proc/net/tcp: no tool needed)."""
+    count = 0
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        local, state = line.split()[1], line.split()[3]
+        if state == "01" and int(local.split(":")[1], 16) == port:
+            count += 1
+    return count
+
+
+@pytest.fixture
+def nginx(two_servers):
+    """nginx running the configuration of docs/deployment.md (TLS off, on a free 127.0.0.1 port)."""
+    binary = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(binary).exists():
+        pytest.fail("nginx is missing: apt-get install nginx (bin/debian-packages lists it)")
+    documented = re.search(r"```nginx\n(.*?)```", (ROOT / "docs" / "deployment.md").read_text(), re.S).group(
+        1
+    )
+    port = free_port()
+    site = documented.replace("listen 443 ssl;", f"listen 127.0.0.1:{port};")
+    site = site.replace("server 127.0.0.1:5001;", f"server 127.0.0.1:{two_servers[0].port};")
+    site = site.replace("server 127.0.0.1:5002;", f"server 127.0.0.1:{two_servers[1].port};")
+    folder = Path(tempfile.mkdtemp(prefix="facilitator-nginx-"))
+    folder.chmod(0o755)
+    temp = " ".join(
+        f"{kind}_temp_path {folder / kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    (folder / "nginx.conf").write_text(
+        f"daemon off; worker_processes 1; pid {folder / 'nginx.pid'}; error_log {folder / 'error.log'};\n"
+        f"events {{ worker_connections 1024; }}\nhttp {{ access_log off; {temp}\n{site}}}\n"
+    )
+    process = subprocess.Popen(
+        [binary, "-p", str(folder), "-c", str(folder / "nginx.conf")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).ok:
+                break
+        except requests.RequestException:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"nginx did not start: {process.communicate()[1].decode(errors='replace')}")
+        time.sleep(0.1)
+    yield SimpleNamespace(url=f"http://127.0.0.1:{port}", port=port)
+    process.terminate()
+    process.wait(timeout=10)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_the_documented_nginx_configuration_spreads_one_address_over_both_processes(two_servers, nginx):
+    """Every phone comes from 127.0.0.1 (one venue address) through the documented nginx: the
+    WebSockets are spread over both processes, the Origin check passes, and the 9-table replay holds."""
+    from replay import replay
+
+    first, second = two_servers
+    before = [established(server.port) for server in two_servers]
+    clients = [LiveClient(nginx, f"client {i} through nginx") for i in range(10)]
+    try:
+        spread = [established(server.port) - count for server, count in zip(two_servers, before, strict=True)]
+        assert sorted(spread) == [5, 5], f"connections per process through nginx: {spread}"
+    finally:
+        for client in clients:
+            client.close()
+    result = replay([nginx.url], first.key, phones=36, tables=9, cards_per_phone=2)
+    assert result["problems"] == [], result
+    page = requests.get(f"{nginx.url}/j/{result['figures']['code']}", timeout=ACK_TIMEOUT)
+    assert page.ok and '"websocket_only": true' in page.text
