@@ -5,6 +5,7 @@ contract, and the edge cases (no card, one card, cards without any content word)
 The vector table is read once per test session (`word_vectors` is cached in the process)."""
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -27,6 +28,7 @@ FLOORS = {
     DATA / "oenotourisme.json": 0.77,  # measured 0.791
     DATA / "velo.json": 0.68,  # measured 0.701
     DATA / "affaires.json": 0.64,  # measured 0.665
+    DATA / "montagne.json": 0.61,  # measured 0.639: a domain the subjects lexicon covers badly
 }
 
 
@@ -53,13 +55,13 @@ def test_quality_against_human_themes(path):
 
 def test_labelled_sets_look_like_workshops():
     """Our sets: 9 tables, the four families, 6–9 themes, 50–80 cards, short and long cards."""
-    for name in ("oenotourisme", "velo", "affaires"):
+    for name in ("oenotourisme", "velo", "affaires", "montagne"):
         cards = load(DATA / f"{name}.json")
         assert 50 <= len(cards) <= 80
         assert {c["table"] for c in cards} == set(range(1, 10))
         assert {c["family"] for c in cards} == {"forces", "faiblesses", "attentes", "contributions"}
         assert 6 <= len({c["theme"] for c in cards}) <= 9
-        assert any(len(c["text"].split()) <= 2 for c in cards)
+        assert any(len(re.findall(r"\w+", c["text"])) <= 2 for c in cards)
 
 
 def test_without_word_vectors_the_synthesis_still_works(monkeypatch):

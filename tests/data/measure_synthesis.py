@@ -24,6 +24,7 @@ SETS = {
     "oenotourisme (tuning set)": HERE / "oenotourisme.json",
     "velo": HERE / "velo.json",
     "affaires": HERE / "affaires.json",
+    "montagne (written last, measured once)": HERE / "montagne.json",
     "thermalisme (shared sample)": ROOT.parent / "shared" / "samples" / "thermalisme.json",
     "thermalisme (demo copy)": ROOT / "facilitator" / "demo_data" / "thermalisme.json",
 }
@@ -42,7 +43,7 @@ def quality(path: Path) -> tuple[float, int, int]:
 def generated(count: int, seed: int = 7) -> list[dict]:
     rng = random.Random(seed)
     texts = []
-    for path in list(SETS.values())[:4]:
+    for path in list(SETS.values())[:5]:
         texts += [c["text"] for c in json.loads(path.read_text(encoding="utf-8"))["cards"]]
     families = ["forces", "faiblesses", "attentes", "contributions"]
     cards = []
@@ -60,7 +61,7 @@ def main() -> int:
     for name, path in SETS.items():
         if path.exists():
             score, count, cards = quality(path)
-            print(f"{name:<30} {cards:>3} cards  V-measure {score:.3f}  {count} themes")
+            print(f"{name:<40} {cards:>3} cards  V-measure {score:.3f}  {count} themes")
     for count in (1000, 10000):
         cards = generated(count)
         distinct = len({c["text"] for c in cards})
