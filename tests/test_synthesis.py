@@ -71,6 +71,16 @@ def test_without_word_vectors_the_synthesis_still_works(monkeypatch):
     assert score >= 0.68  # measured 0.721
 
 
+def test_a_missing_vector_package_is_no_vector_table(monkeypatch):
+    monkeypatch.setattr(synthesis, "MODEL", "fr_core_news_not_installed")
+    synthesis.word_vectors.cache_clear()
+    try:
+        assert synthesis.word_vectors() is None
+        assert sorted(i for t in themes(load(SAMPLE)) for i in t["cards"]) == list(range(63))
+    finally:
+        synthesis.word_vectors.cache_clear()
+
+
 def test_french_normalisation():
     a, b = lemmas(["L'accueil des curistes", "Accueillir les curistes étrangers"])
     assert a == ["accueil", "curiste"]
