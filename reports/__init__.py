@@ -8,7 +8,7 @@ import pandas as pd
 from reports import aggregate
 from reports.load import Frames, UnknownWorkshop, load
 
-__all__ = ["Summary", "UnknownWorkshop", "build_summary"]
+__all__ = ["Summary", "UnknownWorkshop", "aggregate_frames", "build_summary"]
 
 
 @dataclass
@@ -142,6 +142,22 @@ class Summary:
 def build_summary(session, code, *, synthesis: bool = True) -> Summary:
     """Read the workshop with this join code (or id) and aggregate it. Raises UnknownWorkshop."""
     frames = load(session, code)
+    summary = aggregate_frames(frames)
+    cards = summary.cards
+    if synthesis and len(cards):
+        from reports import edited_themes
+        from reports.synthesis import cross_table_themes
+
+        stored = edited_themes.load_themes(session, frames.workshop["id"])  # the "Synthèse" page's edits
+        if stored:
+            summary.synthesis = edited_themes.synthesis(stored, cards, total_tables=len(frames.groups))
+        else:
+            summary.synthesis = cross_table_themes(cards, total_tables=len(frames.groups))
+    return summary
+
+
+def aggregate_frames(frames: Frames) -> Summary:
+    """The summary of loaded frames, without the synthesis (reports.bench times each phase)."""
     families = frames.workshop["families"]
     cards = aggregate.with_votes(frames.cards, frames.votes)
     summary = Summary(
@@ -158,13 +174,4 @@ def build_summary(session, code, *, synthesis: bool = True) -> Summary:
         timeline=aggregate.timeline(cards, families),
         commitments=aggregate.commitments(cards, frames.participants, frames.workshop["anonymous"]),
     )
-    if synthesis and len(cards):
-        from reports import edited_themes
-        from reports.synthesis import cross_table_themes
-
-        stored = edited_themes.load_themes(session, frames.workshop["id"])  # the "Synthèse" page's edits
-        if stored:
-            summary.synthesis = edited_themes.synthesis(stored, cards, total_tables=len(frames.groups))
-        else:
-            summary.synthesis = cross_table_themes(cards, total_tables=len(frames.groups))
     return summary

@@ -6,6 +6,7 @@ Exit codes: 0 written, 2 bad arguments, 3 unknown workshop.
 """
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -14,6 +15,8 @@ from sqlalchemy.orm import Session
 from facilitator.config import Config
 from facilitator.database import make_engine
 from reports import UnknownWorkshop, build_summary, writers
+
+NO_SYNTHESIS = ("csv", "xlsx")  # formats without the cross-table themes: no spaCy to load
 
 
 def main(argv=None) -> int:
@@ -25,13 +28,18 @@ def main(argv=None) -> int:
     )
     parser.add_argument("--output-dir", help="folder to write into, under the default file name (printed)")
     parser.add_argument("--database", help="database URL (default: DATABASE_URL or the app's SQLite file)")
+    parser.add_argument(
+        "--nice", type=int, default=0, help="lower this process's CPU priority by N (the server passes 10)"
+    )
     args = parser.parse_args(argv)
+    if args.nice:
+        os.nice(args.nice)  # the live workshop on the same cores comes first
     if args.format not in writers.available():
         parser.error(f"format {args.format} is not available in this version")
     engine = make_engine(args.database or Config().DATABASE_URL)
     try:
         with Session(engine) as session:
-            summary = build_summary(session, args.code, synthesis=args.format not in ("csv",))
+            summary = build_summary(session, args.code, synthesis=args.format not in NO_SYNTHESIS)
     except UnknownWorkshop:
         print(f"unknown workshop: {args.code}", file=sys.stderr)
         return 3

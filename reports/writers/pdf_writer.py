@@ -7,10 +7,10 @@ from xml.sax.saxutils import escape
 from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
+    Flowable,
     Image,
-    ListFlowable,
-    ListItem,
     Paragraph,
     SimpleDocTemplate,
     Spacer,
@@ -18,10 +18,100 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from facilitator.kit.drawing import BOLD, REGULAR, register_fonts, style
+from facilitator.kit.drawing import BOLD, INK, REGULAR, register_fonts, style
 from reports.writers.docx_writer import outline
 
 BLUE = HexColor("#1f4e9c")
+CELL_SIZE, CELL_LEADING, PADDING = 9, 11, 3
+GRID = HexColor("#b0b8c8")
+
+
+def wrap(text: str, width: float, font=REGULAR, size=CELL_SIZE) -> list[str]:
+    """Lines of `text` that fit in `width` points (long words cut), measured once per line."""
+    lines = []
+    for paragraph in text.splitlines() or [""]:
+        line = ""
+        for word in paragraph.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if stringWidth(candidate, font, size) <= width:
+                line = candidate
+                continue
+            if line:
+                lines.append(line)
+            while stringWidth(word, font, size) > width:  # a word longer than the column
+                cut = max(1, int(len(word) * width / stringWidth(word, font, size)))
+                lines.append(word[:cut])
+                word = word[cut:]
+            line = word
+        lines.append(line)
+    return lines
+
+
+class Bullet(Flowable):
+    """One bulleted line of text (a card of a theme, a top card…), wrapped once, drawn as plain strings.
+
+    A Paragraph parses markup and breaks its lines again at each layout pass; the compte rendu of a
+    large workshop has 10,000 of these bullets, so they are drawn directly."""
+
+    SIZE, LEADING, INDENT, AFTER = 10, 12.5, 14, 2
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.text = text
+        self.lines = []
+
+    def wrap(self, available_width, available_height):
+        if not self.lines:
+            self.lines = wrap(self.text, available_width - self.INDENT, REGULAR, self.SIZE)
+        self.width = available_width
+        self.height = len(self.lines) * self.LEADING + self.AFTER
+        return self.width, self.height
+
+    def split(self, available_width, available_height):
+        return []  # a few lines: moved whole to the next page
+
+    def draw(self):
+        canvas = self.canv
+        canvas.setFont(REGULAR, self.SIZE)
+        canvas.setFillColor(INK)
+        y = self.height - self.AFTER - self.SIZE
+        canvas.drawString(4, y, "•")
+        for line in self.lines:
+            canvas.drawString(self.INDENT, y, line)
+            y -= self.LEADING
+
+
+def annex_table(header, rows, width) -> Table:
+    """The cards of one table: one reportlab Table, its header row repeated on each page.
+
+    Cells are plain text wrapped here once, with their row heights given, so reportlab never lays a
+    Paragraph out again each time it splits the table at a page end (10,000 cards: 18 s before)."""
+    widths = [30 * mm, width - 55 * mm, 25 * mm]
+    inner = [w - 2 * PADDING - 1 for w in widths]
+    data, heights = [], []
+    for r, row in enumerate([header, *rows]):
+        font = BOLD if r == 0 else REGULAR
+        cells = [wrap(str(value), w, font) for value, w in zip(row, inner, strict=True)]
+        data.append(["\n".join(lines) for lines in cells])
+        heights.append(max(len(lines) for lines in cells) * CELL_LEADING + 2 * PADDING + 1)
+    table = Table(data, colWidths=widths, rowHeights=heights, repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.4, GRID),
+                ("BACKGROUND", (0, 0), (-1, 0), HexColor("#e8eef8")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("FONT", (0, 0), (-1, 0), BOLD, CELL_SIZE, CELL_LEADING),
+                ("FONT", (0, 1), (-1, -1), REGULAR, CELL_SIZE, CELL_LEADING),
+                ("TOPPADDING", (0, 0), (-1, -1), PADDING),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), PADDING),
+                ("LEFTPADDING", (0, 0), (-1, -1), PADDING),
+                ("RIGHTPADDING", (0, 0), (-1, -1), PADDING),
+                ("ALIGN", (2, 0), (2, -1), "RIGHT"),
+            ]
+        )
+    )
+    return table
 
 
 def write(summary, path) -> None:
@@ -33,20 +123,9 @@ def write(summary, path) -> None:
     body = style(10, REGULAR, space_after=3)
     for heading in (h1, h2):
         heading.keepWithNext = 1  # never a heading alone at the bottom of a page
-    cell = style(9, REGULAR)
     width = A4[0] - 36 * mm
-    story, bullets = [], []
-
-    def flush():
-        if bullets:
-            story.append(
-                ListFlowable([ListItem(p, leftIndent=10) for p in bullets], bulletType="bullet", start="•")
-            )
-            bullets.clear()
-
+    story = []
     for kind, payload in outline(summary):
-        if kind != "bullet":
-            flush()
         if kind == "title":
             story.append(Paragraph(escape(payload), title))
         elif kind == "subtitle":
@@ -58,7 +137,7 @@ def write(summary, path) -> None:
         elif kind == "p":
             story.append(Paragraph(escape(payload), body))
         elif kind == "bullet":
-            bullets.append(Paragraph(escape(payload), body))
+            story.append(Bullet(payload))
         elif kind == "chart":
             picture = Image(io.BytesIO(payload))
             ratio = (width * 0.9) / picture.imageWidth
@@ -66,24 +145,8 @@ def write(summary, path) -> None:
             story.append(picture)
         elif kind == "table":
             header, rows = payload
-            if not rows:
-                continue
-            data = [[Paragraph(escape(h), style(9, BOLD)) for h in header]]
-            # Only the card text wraps: plain strings for the short cells keep 10,000 rows fast.
-            data += [[row[0], Paragraph(escape(row[1]), cell), row[2]] for row in rows]
-            table = Table(data, colWidths=[30 * mm, width - 55 * mm, 25 * mm], repeatRows=1)
-            table.setStyle(
-                TableStyle(
-                    [
-                        ("GRID", (0, 0), (-1, -1), 0.4, HexColor("#b0b8c8")),
-                        ("BACKGROUND", (0, 0), (-1, 0), HexColor("#e8eef8")),
-                        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                        ("FONT", (0, 1), (-1, -1), REGULAR, 9),
-                    ]
-                )
-            )
-            story.append(table)
-    flush()
+            if rows:
+                story.append(annex_table(header, rows, width))
     w = summary.workshop
     document = SimpleDocTemplate(
         str(path), pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=18 * mm, bottomMargin=18 * mm,
