@@ -545,6 +545,10 @@ def main(argv=None):
     parser.add_argument("--tables", type=int, help="tables (default: the scenario's)")
     parser.add_argument("--duration", type=float, help="seconds of posting (default: the scenario's)")
     parser.add_argument("--ramp", type=float, help="seconds over which the phones join")
+    if (sys.argv[1:] if argv is None else argv)[:1] == ["report-load"]:  # bench/report_load.py
+        from bench import report_load
+
+        return report_load.main((sys.argv[1:] if argv is None else argv)[1:])
     parser.add_argument("--procs", type=int, default=3, help="load-generator processes (default 3)")
     parser.add_argument(
         "--drain", type=float, default=30, help="seconds to wait for late cards after posting"

@@ -194,7 +194,8 @@ def report(code, fmt):
     """The compte rendu in one format (facilitator token or organiser key).
 
     pandas and matplotlib never run in the server process: `python -m reports` builds the file in a
-    subprocess, which the servers' monkey-patching makes cooperative (docs/decisions.md, "Reports")."""
+    subprocess, which the servers' monkey-patching makes cooperative (docs/decisions.md, "Reports"),
+    at a lower CPU priority (`--nice`) so that the live workshop keeps the cores (docs/reports.md)."""
     if fmt not in REPORT_FORMATS:
         raise DomainError("not_found", status=404)
     workshop = find_workshop(db.session, code)
@@ -212,7 +213,7 @@ def report(code, fmt):
         )
         done = subprocess.run(
             [sys.executable, "-m", "reports", workshop.code, "--format", fmt, "--output-dir", folder,
-             "--database", current_app.config["DATABASE_URL"]],
+             "--database", current_app.config["DATABASE_URL"], "--nice", str(current_app.config["REPORT_NICE"])],
             cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=300, check=False,
         )  # fmt: skip
         if done.returncode == 3:

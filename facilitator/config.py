@@ -62,6 +62,8 @@ class Config:
             "FACILITATOR_RATE_JOIN_FAILURES", "60/minute;1000/hour"
         )
         self.RETENTION_DAYS = _int("FACILITATOR_RETENTION_DAYS", 180)
+        # CPU niceness of the report subprocess (0: same priority as the live workshop; docs/reports.md).
+        self.REPORT_NICE = _int("FACILITATOR_REPORT_NICE", 10)
         self.ALLOWED_ORIGINS = [
             origin.strip().rstrip("/")
             for origin in os.environ.get("FACILITATOR_ALLOWED_ORIGINS", "").split(",")
