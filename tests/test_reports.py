@@ -4,13 +4,16 @@ tests/test_synthesis.py)."""
 
 import csv
 import json
+import shutil
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy.orm import Session
 
+from facilitator.database import make_engine
 from facilitator.models import Card, Essential, Participant, Theme, Vote
 from facilitator.workshops import create_workshop
 from reports import build_summary, writers
@@ -34,6 +37,35 @@ def test_reports_never_import_flask():
 
 @pytest.fixture
 def known(session):
+    return seed_known(session)
+
+
+@pytest.fixture(scope="module")
+def known_database(tmp_path_factory, migrated_database):
+    """The known workshop in a database of its own, built once for the module's read-only tests."""
+    path = tmp_path_factory.mktemp("reports") / "known.db"
+    shutil.copyfile(migrated_database, path)
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    with Session(engine) as session:
+        workshop, secrets, cards = seed_known(session)
+        code = workshop.code
+    yield url, code
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def known_summary(known_database):
+    """One summary (with the synthesis) of the known workshop, shared by every format's test."""
+    url, code = known_database
+    engine = make_engine(url)
+    with Session(engine) as session:
+        summary = build_summary(session, code)
+    engine.dispose()
+    return summary
+
+
+def seed_known(session):
     """3 tables, 5 people (one table-3 person never posts), cards in every status, dots and essentials."""
     workshop, secrets = create_workshop(
         session, title="Assises du thermalisme", question="Quelle cure ?", groups=3
@@ -111,11 +143,11 @@ def known(session):
     return workshop, secrets, {"a": a, "b": b, "c": c, "d": d, "e": e, "f": f, "gone": gone}
 
 
-def test_report_json_matches_the_database(session, known):
-    workshop, _, cards = known
-    report = build_summary(session, workshop.code).to_report()
+def test_report_json_matches_the_database(known_database, known_summary):
+    _, code = known_database
+    report = known_summary.to_report()
     assert report["workshop"] == report["workshop"] | {
-        "code": workshop.code,
+        "code": code,
         "title": "Assises du thermalisme",
     }
     # 7 cards count: 6 visible + 1 hidden; the merged one is folded, the deleted one is gone.
@@ -174,29 +206,25 @@ def test_csv_has_every_counted_card_and_no_formula(session, known, tmp_path):
     assert {r["auteur"] for r in rows if r["table"] == "1"} == {"Hélène", "Loïc"}
 
 
-def test_offline_cli_writes_report_json(app, known, tmp_path):
-    workshop, _, _ = known
+def test_offline_cli_writes_report_json(known_database, tmp_path, capsys):
+    """`python -m reports`, called in-process (the route's test runs it as the subprocess it is)."""
+    from reports.__main__ import main
+
+    url, code = known_database
     out = tmp_path / "r.json"
-    done = subprocess.run(
-        [sys.executable, "-m", "reports", workshop.code, "--format", "json", "-o", str(out),
-         "--database", app.config["DATABASE_URL"]],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
+    assert main([code, "--format", "json", "-o", str(out), "--database", url]) == 0
     assert json.loads(out.read_text(encoding="utf-8"))["totals"]["cards"] == 7
-    missing = subprocess.run(
-        [sys.executable, "-m", "reports", "ZZZZZZ", "-f", "json", "-o", str(out), "--database", app.config["DATABASE_URL"]],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    assert missing.returncode == 3
+    assert main([code, "-f", "csv", "--output-dir", str(tmp_path), "--database", url]) == 0
+    written = Path(capsys.readouterr().out.strip().splitlines()[-1])
+    assert written.parent == tmp_path and written.name.startswith("compte-rendu-assises-du-thermalisme-")
+    assert main(["ZZZZZZ", "-f", "json", "-o", str(out), "--database", url]) == 3
 
 
-def test_xlsx_and_docx_carry_the_numbers_accents_and_charts(session, known, tmp_path):
+def test_xlsx_and_docx_carry_the_numbers_accents_and_charts(known_summary, tmp_path):
     import docx
     import openpyxl
 
-    workshop, _, _ = known
-    summary = build_summary(session, workshop.code)
+    summary = known_summary
     xlsx = tmp_path / "r.xlsx"
     writers.write(summary, "xlsx", xlsx)
     book = openpyxl.load_workbook(xlsx)
@@ -237,20 +265,20 @@ def test_report_route_needs_the_facilitator_token(client, known):
     auth = {"Authorization": f"Bearer {secrets.facilitator_token}"}
     assert client.get("/api/workshops/ZZZZZZ/report.json", headers=auth).status_code == 404
     assert client.get(f"/api/workshops/{workshop.code}/report.exe", headers=auth).status_code == 404
-    answer = client.get(url, headers=auth)
+    # One real build through the subprocess (CSV: no synthesis to load); report.json's numbers are
+    # checked in-process above.
+    answer = client.get(f"/api/workshops/{workshop.code}/report.csv", headers=auth)
     assert answer.status_code == 200, answer.get_data(as_text=True)
-    assert answer.get_json()["totals"]["cards"] == 7
     assert "compte-rendu-assises-du-thermalisme-" in answer.headers["Content-Disposition"]
-    csv_answer = client.get(f"/api/workshops/{workshop.code}/report.csv", headers=auth)
-    assert csv_answer.status_code == 200 and "bien-être" in csv_answer.get_data().decode("utf-8-sig")
+    rows = list(csv.DictReader(answer.get_data().decode("utf-8-sig").splitlines()))
+    assert len(rows) == 7 and "Une offre bien-être à l'année" in {r["texte"] for r in rows}
 
 
-def test_pdf_pptx_html_carry_the_numbers_accents_and_charts(session, known, tmp_path):
+def test_pdf_pptx_html_carry_the_numbers_accents_and_charts(known_summary, tmp_path):
     import pptx
     import pypdf
 
-    workshop, _, _ = known
-    summary = build_summary(session, workshop.code)
+    summary = known_summary
     pdf = tmp_path / "r.pdf"
     writers.write(summary, "pdf", pdf)
     reader = pypdf.PdfReader(pdf)
