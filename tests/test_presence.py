@@ -88,3 +88,18 @@ def test_counts_across_processes_are_a_union_without_the_dead():
     assert counts == {10: {"number": 1, "people": {1, 2, 3, 4}}, 11: {"number": 2, "people": {5}}}
     assert presence.for_viewer(Viewer(1, "board"), counts) == {"1": 4, "2": 1}
     assert presence.for_viewer(Viewer(1, "participant", 12, 3, participant_id=9), counts) == {"3": 0}
+
+
+def test_a_join_still_counts_when_redis_does_not_answer():
+    """Redis down: the phone's table is counted from this process's own connections, and nothing raises."""
+    import redis
+
+    class Down:
+        def pipeline(self, transaction=False):
+            raise redis.ConnectionError("Connection refused")
+
+    store = presence.RedisPresence("redis://127.0.0.1:1/0", ttl=15, client=Down())
+    store._started = True  # no heartbeat thread in this test
+    phone = Viewer(1, "participant", 10, 1, participant_id=7)
+    touched = store.change(None, phone)
+    assert store.workshop_counts(1, touched) == {10: {"number": 1, "people": {7}}}
