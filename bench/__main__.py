@@ -390,6 +390,12 @@ def measure(target, conf, specs, outcomes, sampler, t_join, t_joined, start, t_e
     }
 
 
+def cpu_per_join(data: dict):
+    """The server's CPU time during the join phase per client (phones, référents, board), in ms."""
+    seconds = data["server"]["join_phase"].get("cpu_seconds")
+    return round(1000 * seconds / data["clients"], 2) if seconds is not None and data["clients"] else None
+
+
 def machine() -> dict:
     cpu = next(
         (line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
@@ -502,7 +508,8 @@ def report(name: str, mode: str, ours: dict, floor: dict | None):
             f"foreign {c['foreign']} out of order {c['out_of_order']} · join failures {data['join']['failures']} (phase {data['join']['phase_seconds']} s)"
         )
         print(
-            f"{'':6} server CPU join {s['join_phase']['cpu_mean_pct']}% · posts {s['post_phase']['cpu_mean_pct']}% "
+            f"{'':6} server CPU join {s['join_phase']['cpu_mean_pct']}% "
+            f"({cpu_per_join(data)} ms of CPU per client joined) · posts {s['post_phase']['cpu_mean_pct']}% "
             f"(peak {s['post_phase']['cpu_peak_pct']}%) · peak RSS {s['post_phase']['rss_peak_mb']} MB · load generators "
             + ", ".join(f"{v['cpu_mean_pct']}%/{v['cpu_peak_pct']}%" for v in data["loadgen"].values())
             + f" (mean/peak) · whole machine {data['machine_cpu_pct']}%"
@@ -538,6 +545,10 @@ def check_targets(name: str, ours: dict, floor: dict | None) -> dict:
 
 
 def main(argv=None):
+    if (sys.argv[1:] if argv is None else argv)[:1] == ["report-load"]:  # bench/report_load.py
+        from bench import report_load
+
+        return report_load.main((sys.argv[1:] if argv is None else argv)[1:])
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("scenario", choices=sorted(SCENARIOS))
     parser.add_argument("--mode", choices=["eventlet", "gevent", "both"], default="both")
@@ -545,10 +556,6 @@ def main(argv=None):
     parser.add_argument("--tables", type=int, help="tables (default: the scenario's)")
     parser.add_argument("--duration", type=float, help="seconds of posting (default: the scenario's)")
     parser.add_argument("--ramp", type=float, help="seconds over which the phones join")
-    if (sys.argv[1:] if argv is None else argv)[:1] == ["report-load"]:  # bench/report_load.py
-        from bench import report_load
-
-        return report_load.main((sys.argv[1:] if argv is None else argv)[1:])
     parser.add_argument("--procs", type=int, default=3, help="load-generator processes (default 3)")
     parser.add_argument(
         "--drain", type=float, default=30, help="seconds to wait for late cards after posting"

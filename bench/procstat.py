@@ -80,10 +80,12 @@ class Sampler:
     def usage(self, name: str, start: float, end: float) -> dict:
         """Mean and peak CPU (% of one core) of `name` between two wall-clock times, and its peak RSS."""
         points = [(t, row[name][0]) for t, row in self.samples if name in row and start <= t <= end]
-        result = {"cpu_mean_pct": None, "cpu_peak_pct": None}
+        result = {"cpu_mean_pct": None, "cpu_peak_pct": None, "cpu_seconds": None}
         if len(points) >= 2:
             (t0, c0), (t1, c1) = points[0], points[-1]
             result["cpu_mean_pct"] = round(100 * (c1 - c0) / max(t1 - t0, 1e-9), 1)
+            # CPU time does not depend on what else the machine runs: the cost of the phase's work.
+            result["cpu_seconds"] = round(c1 - c0, 2)
             rates = [
                 100 * (cb - ca) / max(tb - ta, 1e-9)
                 for (ta, ca), (tb, cb) in zip(points, points[1:], strict=False)

@@ -3,15 +3,23 @@
 import unicodedata
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, select
 
 from facilitator import tokens
 from facilitator.errors import DomainError
 from facilitator.events import commit_and_publish, record_event
 from facilitator.models import Group, Participant, Workshop
-from facilitator.workshops import find_group
+from facilitator.workshops import PARTICIPANTS_AT_TABLE, find_group
 
 ROLES = ("participant", "referent", "facilitator", "board")
+
+# Built once (see workshops.WORKSHOP_BY_CODE): every join runs them.
+PARTICIPANT_BY_TOKEN = select(Participant).where(
+    Participant.workshop_id == bindparam("workshop_id"), Participant.token_hash == bindparam("token_hash")
+)
+REFERENT_GROUP = select(Group).where(
+    Group.workshop_id == bindparam("workshop_id"), Group.referent_token_hash == bindparam("token_hash")
+)
 
 
 @dataclass(frozen=True)
@@ -33,6 +41,8 @@ class Viewer:
 class Admission:
     viewer: Viewer
     participant_token: str | None = None
+    # The viewer's table row, kept so the join's snapshot finds it in the session instead of reading it.
+    group: Group | None = None
 
 
 def _clean_name(value, limit: int, code: str = "name_too_long") -> str | None:
@@ -66,10 +76,10 @@ def admit(
             raise DomainError("bad_token", status=403)
         return Admission(Viewer(workshop.id, role))
     if role == "referent":
-        group = next((g for g in workshop.groups if tokens.token_matches(token, g.referent_token_hash)), None)
+        group = _referent_group(session, workshop, token)
         if group is None or (group_number is not None and group_number != group.number):
             raise DomainError("bad_token", status=403)
-        return Admission(Viewer(workshop.id, role, group.id, group.number))
+        return Admission(Viewer(workshop.id, role, group.id, group.number), group=group)
     if role == "participant":
         return _admit_participant(
             session,
@@ -91,10 +101,7 @@ def _admit_participant(session, workshop, *, token, group_number, name, organisa
     participant = None
     if token:
         participant = session.scalar(
-            select(Participant).where(
-                Participant.workshop_id == workshop.id,
-                Participant.token_hash == tokens.hash_token(token),
-            )
+            PARTICIPANT_BY_TOKEN, {"workshop_id": workshop.id, "token_hash": tokens.hash_token(token)}
         )
     if group_number is None:
         if participant is not None:
@@ -134,11 +141,24 @@ def _admit_participant(session, workshop, *, token, group_number, name, organisa
             events.append(_count_event(session, workshop, group))
     commit_and_publish(session, events)
     viewer = Viewer(workshop.id, "participant", group.id, group.number, participant.id)
-    return Admission(viewer, new_token or token)
+    return Admission(viewer, new_token or token, group=group)
+
+
+def _referent_group(session, workshop: Workshop, token) -> Group | None:
+    """The table whose référent token this is: one indexed row (groups.referent_token_hash), not every
+    table's hash compared in turn."""
+    if not token or not isinstance(token, str):
+        return None
+    group = session.scalar(
+        REFERENT_GROUP, {"workshop_id": workshop.id, "token_hash": tokens.hash_token(token)}
+    )
+    if group is None or not tokens.token_matches(token, group.referent_token_hash):
+        return None
+    return group
 
 
 def _count_event(session, workshop, group: Group):
-    count = session.scalar(select(func.count(Participant.id)).where(Participant.group_id == group.id))
+    count = session.scalar(PARTICIPANTS_AT_TABLE, {"workshop_id": workshop.id, "group_id": group.id})
     return record_event(
         session, workshop, "participants:count", {"group": group.number, "participants": count}, group
     )

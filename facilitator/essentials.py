@@ -43,6 +43,8 @@ def essentials_of(session, workshop: Workshop, group: Group) -> list[dict]:
     rows = session.scalars(
         select(Essential).where(Essential.group_id == group.id).order_by(Essential.position, Essential.id)
     ).all()
+    if not rows:  # most tables, most of the time: no count queries for nothing
+        return []
     totals = counts(session, workshop, "table", group)
     plenary = counts(session, workshop, "plenary", group)
     order = {family: index for index, family in enumerate(workshop.families)}

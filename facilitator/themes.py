@@ -178,5 +178,6 @@ def themes_snapshot(session, workshop: Workshop, group, viewer) -> dict:
     query = select(Theme).where(Theme.workshop_id == workshop.id).order_by(Theme.id)
     if group is not None:
         query = query.where(Theme.group_id == group.id)
-    numbers = {g.id: g.number for g in workshop.groups}
+    tables = [group] if group is not None else workshop.groups  # a phone's join loads its table only
+    numbers = {g.id: g.number for g in tables}
     return {"themes": [theme_to_dict(session, t, numbers[t.group_id]) for t in session.scalars(query)]}

@@ -14,8 +14,9 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, case, delete, func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from facilitator.agenda import voting_state
 from facilitator.errors import DomainError
@@ -27,6 +28,63 @@ if TYPE_CHECKING:
     from facilitator.access import Viewer
 
 STAGES = ("table", "plenary")
+
+
+# --- The statements of a cast and of a phone's snapshot, built once -----------------------------------
+# Building a statement is most of what a small query costs in Python (see workshops.WORKSHOP_BY_CODE);
+# these run at every dot and every join.
+
+
+def _table_targets(group_id):
+    """SQL condition on Vote: a dot on one of this table's cards or themes (`workshop_id` bound).
+
+    Without `votes.workshop_id` (a card or theme belongs to one workshop), so SQLite reads the table's
+    cards by their index and their dots by votes(card_id) / votes(theme_id), not every dot of the workshop.
+    """
+    table_cards = select(Card.id).where(
+        Card.workshop_id == bindparam("workshop_id"), Card.group_id == group_id
+    )
+    return Vote.card_id.in_(table_cards) | Vote.theme_id.in_(
+        select(Theme.id).where(Theme.group_id == group_id)
+    )
+
+
+_by_target = (Vote.card_id, Vote.theme_id)
+MY_DOTS_BY_STAGE = (
+    select(Vote.stage, *_by_target, func.count(Vote.id))
+    .where(Vote.workshop_id == bindparam("workshop_id"), Vote.participant_id == bindparam("participant_id"))
+    .group_by(Vote.stage, *_by_target)
+)
+SNAPSHOT_COUNTS_AT_TABLE = (
+    select(Vote.stage, *_by_target, func.count(Vote.id))
+    .where(
+        ((Vote.workshop_id == bindparam("workshop_id")) & (Vote.stage == "plenary"))
+        | ((Vote.stage == "table") & _table_targets(bindparam("group_id")))
+    )
+    .group_by(Vote.stage, *_by_target)
+)
+CARD_WITH_TABLE = select(Card).options(joinedload(Card.group)).where(Card.id == bindparam("card_id"))
+
+
+def _dots_and_total_statement(column):
+    """{target: my dots} and the target's total at a stage, in one query. Written so that SQLite reads two
+    indexes (votes(workshop_id, participant_id), then the target's votes(card_id) or votes(theme_id))
+    rather than every dot of the workshop."""
+    mine = (Vote.workshop_id == bindparam("workshop_id")) & (
+        Vote.participant_id == bindparam("participant_id")
+    )
+    mine_here = func.sum(case((Vote.participant_id == bindparam("participant_id"), 1), else_=0))
+    return (
+        select(*_by_target, mine_here, func.count(Vote.id))
+        .where(Vote.stage == bindparam("stage"), mine | (column == bindparam("target_id")))
+        .group_by(*_by_target)
+    )
+
+
+DOTS_AND_TOTAL = {
+    "card": _dots_and_total_statement(Vote.card_id),
+    "theme": _dots_and_total_statement(Vote.theme_id),
+}
 
 
 def target_key(card_id: int | None = None, theme_id: int | None = None) -> str:
@@ -81,7 +139,7 @@ def _resolve_target(session, workshop: Workshop, viewer: Viewer, stage: str, car
             raise DomainError("unknown_target", status=404)
         return session.get(Group, essential.group_id), essential.family
     if card_id is not None:
-        card = session.get(Card, card_id)
+        card = session.scalar(CARD_WITH_TABLE, {"card_id": card_id})  # the card and its table: one read
         if card is None or card.workshop_id != workshop.id or card.group_id != viewer.group_id:
             raise DomainError("unknown_target", status=404)
         if not votable_card(card):
@@ -111,8 +169,18 @@ def my_dots(session, workshop: Workshop, participant_id: int, stage: str) -> dic
 
 def _family_use(session, mine: dict[str, int]) -> Counter:
     use: Counter = Counter()
-    for key, n in mine.items():
-        family = _target_family(session, *parse_key(key))
+    targets = [(parse_key(key), n) for key, n in mine.items() if n > 0]
+    card_ids = [card_id for (card_id, _theme), _n in targets if card_id is not None]
+    families = (
+        {
+            row.id: row.family
+            for row in session.execute(select(Card.id, Card.family).where(Card.id.in_(card_ids)))
+        }
+        if card_ids
+        else {}
+    )
+    for (card_id, theme_id), n in targets:
+        family = families.get(card_id) if card_id is not None else _target_family(session, None, theme_id)
         if family is not None:
             use[family] += n
     return use
@@ -122,7 +190,11 @@ def remaining(session, workshop: Workshop, participant_id: int | None, stage: st
     """The dots left: {"remaining": n, "by_family": {family: n} | None, "mine": {target: n}}."""
     if participant_id is None:
         return {"remaining": 0, "by_family": None, "mine": {}}
-    mine = my_dots(session, workshop, participant_id, stage)
+    return _left(session, workshop, my_dots(session, workshop, participant_id, stage))
+
+
+def _left(session, workshop: Workshop, mine: dict[str, int]) -> dict:
+    """`remaining` from the participant's dots at a stage, already counted."""
     left = max(0, workshop.vote_budget - sum(mine.values()))
     by_family = None
     if workshop.family_budgets:
@@ -137,26 +209,14 @@ def remaining(session, workshop: Workshop, participant_id: int | None, stage: st
 
 def counts(session, workshop: Workshop, stage: str, group: Group | None = None) -> dict[str, int]:
     """{target key: dots} at this stage, for one table's targets (or every table)."""
+    where = _table_targets(group.id) if group is not None else Vote.workshop_id == workshop.id
     query = (
         select(Vote.card_id, Vote.theme_id, func.count(Vote.id))
-        .where(Vote.workshop_id == workshop.id, Vote.stage == stage)
+        .where(Vote.stage == stage, where)
         .group_by(Vote.card_id, Vote.theme_id)
     )
-    if group is not None:
-        in_group = Vote.card_id.in_(select(Card.id).where(Card.group_id == group.id)) | Vote.theme_id.in_(
-            select(Theme.id).where(Theme.group_id == group.id)
-        )
-        query = query.where(in_group)
-    return {target_key(card_id, theme_id): n for card_id, theme_id, n in session.execute(query)}
-
-
-def _target_count(session, workshop, stage, card_id, theme_id) -> int:
-    column = Vote.card_id if card_id is not None else Vote.theme_id
-    return session.scalar(
-        select(func.count(Vote.id)).where(
-            Vote.workshop_id == workshop.id, Vote.stage == stage, column == (card_id or theme_id)
-        )
-    )
+    rows = session.execute(query, {"workshop_id": workshop.id})
+    return {target_key(card_id, theme_id): n for card_id, theme_id, n in rows}
 
 
 # --- Casting ------------------------------------------------------------------------------------------
@@ -184,10 +244,44 @@ def cast_vote(
         raise DomainError("forbidden", status=403)
     if delta not in (1, -1):
         raise DomainError("invalid_payload", problem="delta is 1 or -1")
-    if client_id is not None:
-        stored = _stored_reply(session, workshop, client_id, viewer)
-        if stored is not None:
-            return stored
+    try:
+        return _cast(session, workshop, viewer, card_id, theme_id, delta, client_id)
+    except DomainError:
+        # A resend of an acknowledged cast answers its first ack, even if it would be refused now (the
+        # last dot, voting closed since). Looked up only here: a first cast needs no extra read.
+        session.rollback()
+        stored = _stored_reply(session, workshop, client_id, viewer) if client_id else None
+        if stored is None:
+            raise
+        return stored
+
+
+def _dots_and_total(
+    session, workshop, participant_id, stage, card_id, theme_id
+) -> tuple[dict[str, int], int]:
+    """({target: dots} this participant put at this stage, the target's total dots): one query."""
+    statement = DOTS_AND_TOTAL["card" if card_id is not None else "theme"]
+    rows = session.execute(
+        statement,
+        {
+            "workshop_id": workshop.id,
+            "participant_id": participant_id,
+            "stage": stage,
+            "target_id": card_id if card_id is not None else theme_id,
+        },
+    )
+    key = target_key(card_id, theme_id)
+    mine, total = {}, 0
+    for row_card, row_theme, n_mine, n_all in rows:
+        row_key = target_key(row_card, row_theme)
+        if n_mine:
+            mine[row_key] = n_mine
+        if row_key == key:
+            total = n_all
+    return mine, total
+
+
+def _cast(session, workshop, viewer, card_id, theme_id, delta, client_id) -> dict:
     stage = voting_state(workshop)
     if stage == "off":
         raise DomainError("voting_closed", status=409)
@@ -196,15 +290,14 @@ def cast_vote(
     budget = workshop.vote_budget
     family_budget = (workshop.family_budgets or {}).get(family)
 
-    # The row lock: from here until the commit no other cast of this workshop can count or insert.
+    # The row lock: from here until the commit no other cast of this workshop can count or insert, so
+    # the counts read now plus this cast's own dot are exact at the commit.
     seq = next_seq(session, workshop.id)
-    mine = my_dots(session, workshop, viewer.participant_id, stage)
+    mine, total = _dots_and_total(session, workshop, viewer.participant_id, stage, card_id, theme_id)
     if delta > 0:
         if sum(mine.values()) >= budget:
-            session.rollback()
             raise DomainError("no_dots_left", status=409, budget=budget)
         if family_budget is not None and _family_use(session, mine).get(family, 0) >= int(family_budget):
-            session.rollback()
             raise DomainError("no_family_dots_left", status=409, budget=int(family_budget), family=family)
         session.add(
             Vote(
@@ -217,10 +310,9 @@ def cast_vote(
         )
     else:
         if mine.get(key, 0) <= 0:
-            session.rollback()
             raise DomainError("no_dot_here", status=409)
         column = Vote.card_id if card_id is not None else Vote.theme_id
-        one = session.scalar(
+        one = (
             select(Vote.id)
             .where(
                 Vote.workshop_id == workshop.id,
@@ -230,10 +322,13 @@ def cast_vote(
             )
             .order_by(Vote.id.desc())
             .limit(1)
+            .scalar_subquery()
         )
-        session.execute(delete(Vote).where(Vote.id == one))
-    session.flush()
-    total = _target_count(session, workshop, stage, card_id, theme_id)
+        session.execute(delete(Vote).where(Vote.id == one).execution_options(synchronize_session=False))
+    total += delta
+    mine[key] = mine.get(key, 0) + delta
+    if mine[key] <= 0:
+        del mine[key]
     event = record_event(
         session,
         workshop,
@@ -250,7 +345,7 @@ def cast_vote(
         group=group if stage == "table" else None,
         seq=seq,
     )
-    state = remaining(session, workshop, viewer.participant_id, stage)
+    state = _left(session, workshop, mine)
     reply = {
         "ok": True,
         "stage": stage,
@@ -271,7 +366,7 @@ def cast_vote(
     try:
         commit_and_publish(session, [event])
     except IntegrityError:
-        # The same client id raced itself (a resend while the first was in flight): answer the first.
+        # The same client id was acknowledged before (a resend), or raced itself: answer the first.
         session.rollback()
         stored = _stored_reply(session, workshop, client_id, viewer) if client_id else None
         if stored is None:
@@ -352,22 +447,53 @@ def table_ranking(session, workshop: Workshop, group: Group) -> dict[str, list[d
 # --- Snapshot -----------------------------------------------------------------------------------------
 
 
+def _snapshot_counts(session, workshop: Workshop, group: Group | None) -> dict[str, dict[str, int]]:
+    """{stage: {target: dots}}: the table stage for `group`'s targets (or every table), the plenary
+    stage for all — one query (a phone's join runs it)."""
+    if group is not None:
+        rows = session.execute(SNAPSHOT_COUNTS_AT_TABLE, {"workshop_id": workshop.id, "group_id": group.id})
+    else:
+        rows = session.execute(
+            select(Vote.stage, *_by_target, func.count(Vote.id))
+            .where(Vote.workshop_id == workshop.id, Vote.stage.in_(STAGES))
+            .group_by(Vote.stage, *_by_target)
+        )
+    found: dict[str, dict[str, int]] = {stage: {} for stage in STAGES}
+    for stage, card_id, theme_id, n in rows:
+        found[stage][target_key(card_id, theme_id)] = n
+    return found
+
+
+def _my_dots_by_stage(session, workshop: Workshop, participant_id: int | None) -> dict[str, dict[str, int]]:
+    """{stage: {target: dots}} this participant put, both stages in one query."""
+    found: dict[str, dict[str, int]] = {stage: {} for stage in STAGES}
+    if participant_id is None:
+        return found
+    rows = session.execute(MY_DOTS_BY_STAGE, {"workshop_id": workshop.id, "participant_id": participant_id})
+    for stage, card_id, theme_id, n in rows:
+        if stage in found:
+            found[stage][target_key(card_id, theme_id)] = n
+    return found
+
+
 @snapshot_part
 def votes_snapshot(session, workshop: Workshop, group: Group | None, viewer) -> dict:
     """Snapshot part "votes": the voting state, budgets, counts (table stage for the tables this viewer
     sees, plenary for all) and, for a participant, their own dots and what is left."""
     state = voting_state(workshop)
     participant_id = viewer.participant_id if viewer is not None else None
-    mine = {stage: remaining(session, workshop, participant_id, stage) for stage in STAGES}
+    dots = _my_dots_by_stage(session, workshop, participant_id)
+    if participant_id is None:
+        mine = {stage: {"remaining": 0, "by_family": None, "mine": {}} for stage in STAGES}
+    else:
+        mine = {stage: _left(session, workshop, dots[stage]) for stage in STAGES}
+    totals = _snapshot_counts(session, workshop, group)
     return {
         "votes": {
             "state": state,
             "budget": workshop.vote_budget,
             "family_budgets": dict(workshop.family_budgets) if workshop.family_budgets else None,
-            "counts": {
-                "table": counts(session, workshop, "table", group),
-                "plenary": counts(session, workshop, "plenary"),
-            },
+            "counts": {"table": totals["table"], "plenary": totals["plenary"]},
             "mine": {stage: mine[stage]["mine"] for stage in STAGES},
             "remaining": {stage: mine[stage]["remaining"] for stage in STAGES},
             "remaining_by_family": {stage: mine[stage]["by_family"] for stage in STAGES},

@@ -19,7 +19,7 @@ from facilitator.errors import DomainError, error_body, from_exception
 from facilitator.events import Audience, card_states, events_since, table_card, table_view
 from facilitator.extensions import db, socketio
 from facilitator.i18n import family_labels
-from facilitator.models import Workshop, isoformat, utcnow
+from facilitator.models import Group, Workshop, isoformat, utcnow
 from facilitator.ratelimits import rate_limits
 from facilitator.realtime import batching
 from facilitator.schemas import (
@@ -158,7 +158,8 @@ def current_workshop(viewer: Viewer) -> Workshop:
 
 def snapshot_for(workshop: Workshop, viewer: Viewer) -> dict:
     """The state this viewer starts from: its table only, or every table for boards."""
-    group = None if viewer.sees_every_table else workshop.group(viewer.group_number)
+    # Its own table's row (already in the session after a join), not the workshop's 100 tables.
+    group = None if viewer.sees_every_table else db.session.get(Group, viewer.group_id)
     snapshot = workshop_snapshot(db.session, workshop, group, viewer)
     snapshot["workshop"]["family_labels"] = family_labels(workshop.families)
     if viewer.role == "participant":
