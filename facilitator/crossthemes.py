@@ -12,7 +12,9 @@ they record no event and are not broadcast (docs/decisions.md, "Synthèse: organ
 """
 
 import json
+import logging
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -28,6 +30,8 @@ ORGANISER = "organiser"  # the editor holding the organiser key (no Viewer: the 
 COUNTED = ("visible", "hidden")  # the cards the report counts (reports/aggregate.py)
 TITLE_LIMIT = 200
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+log = logging.getLogger(__name__)
+NICENESS = 10  # the clustering subprocess yields the CPU to the server
 
 
 def check_editor(workshop: Workshop, editor) -> None:
@@ -165,14 +169,18 @@ def synthesise(cards: list[dict], timeout: float = 300) -> list[dict]:
         PYTHONPATH=os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")])),
     )
     payload = json.dumps([{"table": c["table"], "family": c["family"], "text": c["text"]} for c in cards])
+    command = [sys.executable, "-m", "reports.synthesis", "-"]
+    if shutil.which("nice"):  # a lower CPU priority: the live workshop keeps the cores (as the report)
+        command = [shutil.which("nice"), "-n", str(NICENESS), *command]
     try:
         done = subprocess.run(
-            [sys.executable, "-m", "reports.synthesis", "-"],
+            command,
             input=payload, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=timeout,
             check=False,
         )  # fmt: skip
         if done.returncode != 0:
-            raise DomainError("synthesis_failed", status=500, detail=done.stderr[-500:])
+            log.error("synthesis subprocess failed: %s", done.stderr[-2000:])
+            raise DomainError("synthesis_failed", status=500)
         return json.loads(done.stdout)
     except (subprocess.TimeoutExpired, ValueError, OSError) as exc:
         raise DomainError("synthesis_failed", status=500) from exc

@@ -284,6 +284,27 @@ def test_the_real_clustering_runs_in_a_subprocess(session, workshop):
     assert all(t["title"] for t in themes)
 
 
+def test_the_clustering_subprocess_yields_the_cpu(monkeypatch):
+    seen = []
+
+    def run(command, **options):
+        seen.append(command)
+        return subprocess.CompletedProcess(command, 0, stdout="[]", stderr="")
+
+    monkeypatch.setattr(crossthemes.subprocess, "run", run)
+    assert crossthemes.synthesise([{"id": 1, "table": 1, "family": "forces", "text": "Eau"}]) == []
+    assert Path(seen[0][0]).name == "nice" and seen[0][1:3] == ["-n", "10"]
+    assert seen[0][-3:] == ["-m", "reports.synthesis", "-"]
+    monkeypatch.setattr(
+        crossthemes.subprocess,
+        "run",
+        lambda command, **o: subprocess.CompletedProcess(command, 1, "", "boom"),
+    )
+    with pytest.raises(DomainError) as failed:
+        crossthemes.synthesise([{"id": 1, "table": 1, "family": "forces", "text": "Eau"}])
+    assert failed.value.code == "synthesis_failed" and failed.value.status == 500
+
+
 def test_the_server_never_imports_the_clustering():
     code = (
         "import sys\n"
