@@ -429,7 +429,8 @@ def test_a_killed_process_stops_counting_its_phones(two_servers, connect):
     try:
         wait_presence(referent, 1, 1, timeout=PRESENCE_TTL * 2 + ACK_TIMEOUT)
         took = time.monotonic() - killed
-        assert took <= PRESENCE_TTL + PRESENCE_TTL / 3 + 2, f"the dead process counted for {took:.1f}s"
+        # TTL, then at most one heartbeat (TTL / 3), plus slack for a busy machine.
+        assert took <= PRESENCE_TTL + PRESENCE_TTL / 3 + 4, f"the dead process counted for {took:.1f}s"
         assert connect(second).join(code=created["code"], role="participant", group=1)["presence"] == {"1": 2}
     finally:
         first.start()
