@@ -111,7 +111,9 @@ def test_the_facilitator_edits_the_synthesis_and_the_report_carries_it(live_serv
     third = page.locator(".synth-theme").nth(2)
     card = third.locator(".synth-card").first
     moving_text = card.locator(".synth-card-text").text_content()
-    card.get_by_label("Déplacer cette carte vers un autre thème").select_option(first_id)
+    target = card.get_by_label("Déplacer cette carte vers un autre thème")
+    target.focus()  # the themes are listed when the control is reached
+    target.select_option(first_id)
     card.get_by_role("button", name="Déplacer").click()
     expect(page.locator("#synth-status")).to_have_text("Carte déplacée.")
     expect(merged.locator(".synth-card-text", has_text=moving_text)).to_have_count(1)

@@ -92,9 +92,19 @@ document.addEventListener("DOMContentLoaded", function () {
     select.id = "move-" + card.id;
     label.htmlFor = select.id;
     select.appendChild(new Option(t.move_to, ""));
-    state.themes.forEach(function (theme) {
-      if (theme.id !== currentThemeId) { select.appendChild(new Option(theme.title, String(theme.id))); }
-    });
+    /* The themes are listed when the control is reached (focus comes first, with the keyboard, a click
+       or a touch): a thousand cards × a hundred themes would otherwise be 100,000 options per redraw. */
+    var filled = false;
+    function fillThemes() {
+      if (filled) { return; }
+      filled = true;
+      state.themes.forEach(function (theme) {
+        if (theme.id !== currentThemeId) { select.appendChild(new Option(theme.title, String(theme.id))); }
+      });
+    }
+    select.addEventListener("focus", fillThemes);
+    select.addEventListener("mousedown", fillThemes);
+    select.addEventListener("touchstart", fillThemes);
     var button = el("button", "button small", t.move);
     button.type = "button";
     button.setAttribute("data-move", String(card.id));
