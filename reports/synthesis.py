@@ -119,6 +119,7 @@ ELISION = re.compile(r"\b(?:[ldjmnstc]|qu|jusqu|lorsqu|puisqu|presqu|quoiqu)'", 
 PHRASES = [
     (re.compile(r"\br[ée]seaux\s+sociaux\b"), "réseaux-sociaux"),
     (re.compile(r"\boffices?\s+de\s+tourisme\b"), "office-de-tourisme"),
+    (re.compile(r"\btransports?\s+en\s+commun\b"), "transports-en-commun"),  # not « commun » = shared
 ]
 WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 

@@ -24,10 +24,10 @@ SAMPLE = ROOT / "facilitator" / "demo_data" / "thermalisme.json"  # the shared s
 # Measured V-measure (docs/reports.md) minus a small margin: a regression fails, noise does not.
 # oenotourisme is the set the parameters were chosen on; the others were only measured.
 FLOORS = {
-    SAMPLE: 0.70,  # measured 0.724
+    SAMPLE: 0.71,  # measured 0.740
     DATA / "oenotourisme.json": 0.77,  # measured 0.791
     DATA / "velo.json": 0.68,  # measured 0.701
-    DATA / "affaires.json": 0.64,  # measured 0.665
+    DATA / "affaires.json": 0.63,  # measured 0.655
     DATA / "montagne.json": 0.61,  # measured 0.639: a domain the subjects lexicon covers badly
 }
 
@@ -68,7 +68,7 @@ def test_without_word_vectors_the_synthesis_still_works(monkeypatch):
     """The vector package missing: shared words and concepts only, still every card once, still useful."""
     monkeypatch.setattr(synthesis, "word_vectors", lambda: None)
     score, found = v_measure(load(SAMPLE))
-    assert score >= 0.68  # measured 0.721
+    assert score >= 0.68  # measured 0.701
 
 
 def test_a_missing_vector_package_is_no_vector_table(monkeypatch):
@@ -107,6 +107,16 @@ def test_cards_that_say_the_same_thing_differently_meet():
     ]
     found = {tuple(t["cards"]) for t in themes(cards)}
     assert found == {(0, 1, 5), (2, 3, 4)}
+
+
+def test_transports_en_commun_is_not_about_sharing():
+    assert lemmas(["Pas de transports en commun"]) == [["transports-en-commun"]]
+    cards = [
+        {"table": 1, "family": "faiblesses", "text": "Pas de transports en commun"},
+        {"table": 2, "family": "attentes", "text": "Un label commun à toutes les stations"},
+        {"table": 3, "family": "faiblesses", "text": "Transports en commun insuffisants"},
+    ]
+    assert {tuple(t["cards"]) for t in themes(cards)} == {(0, 2), (1,)}
 
 
 def test_titles_are_readable_french():
