@@ -101,8 +101,9 @@ def populate(url: str, cards: int, tables: int, people: int, seed: int = 7) -> d
         votes = []
         for person in person_ids:
             mine = per_group[group_of[person]] or card_rows
-            for _ in range(workshop.vote_budget - 1):
-                votes.append({"workshop_id": wid, "participant_id": person, "card_id": rng.choice(mine).id})
+            for _ in range(workshop.vote_budget - 1):  # dots gather on a table's few salient cards
+                card = mine[min(len(mine) - 1, int(rng.paretovariate(1.2) * 3) - 3)]
+                votes.append({"workshop_id": wid, "participant_id": person, "card_id": card.id})
             theme = rng.choice([t for t in themes if t.group_id == group_of[person]] or themes)
             votes.append({"workshop_id": wid, "participant_id": person, "theme_id": theme.id})
         session.execute(insert(Vote), votes)

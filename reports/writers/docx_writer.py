@@ -41,9 +41,13 @@ def _outline(summary, chart_png):
         blocks.append(("h2", f"{family_title(family)} ({plural(n, 'carte', 'cartes')})"))
         top = summary.top[family]
         if len(top):
-            for _, r in top.iterrows():
+            for _, r in top.head(TOP_SHOWN).iterrows():
                 dots = plural(int(r["votes"]), "gommette", "gommettes")
                 blocks.append(("bullet", f"{r['text']} — table {int(r['group'])}, {dots}"))
+            if len(top) > TOP_SHOWN:  # ties at the last place: hundreds of 1-dot cards in a large workshop
+                rest, dots = len(top) - TOP_SHOWN, plural(int(top["votes"].iloc[-1]), "gommette", "gommettes")
+                blocks.append(("p", f"… et {plural(rest, 'autre carte', 'autres cartes')} à égalité ({dots}) : "
+                                    "voir l’annexe."))  # fmt: skip
         else:
             blocks.append(("p", "Aucune carte de cette famille n’a reçu de gommette."))
     cross = [t for t in summary.synthesis if len(t["tables"]) >= 2]
@@ -92,7 +96,9 @@ def _outline(summary, chart_png):
 # Characters XML 1.0 refuses (python-docx would raise on them): dropped from card texts.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 STYLES = {"title": "Title", "h1": "Heading 1", "h2": "Heading 2", "p": None, "bullet": "List Bullet"}
-ANNEX_WIDTHS = (Cm(3.2), Cm(11.3), Cm(2.5))
+ANNEX_WIDTHS = (Cm(3.0), Cm(11.5), Cm(2.5))
+ANNEX_SIZE = Pt(9)
+TOP_SHOWN = 10  # most voted cards listed per family (report.json keeps every tie)
 
 
 class _Body:
@@ -139,6 +145,11 @@ class _Body:
             for cell, text, width in zip(cells, texts, ANNEX_WIDTHS, strict=True):
                 cell.text = text
                 cell.width = width
+                cell.paragraphs[0].runs[0].font.size = ANNEX_SIZE
+        look = table._tbl.tblPr.find(qn("w:tblLook"))
+        if look is not None:  # the style's bold first column would break « Contributions » in two
+            look.set(qn("w:firstColumn"), "0")
+            look.set(qn("w:val"), "0420")
         for column, width in zip(table.columns, ANNEX_WIDTHS, strict=True):
             column.width = width
         head, first = table.rows[0]._tr, table.rows[1]._tr
@@ -152,6 +163,8 @@ class _Body:
                 for cell, text, width in zip(cells, row, ANNEX_WIDTHS, strict=True):
                     cell.text = text
                     cell.width = width
+                    for run in cell.paragraphs[0].runs:
+                        run.font.size = ANNEX_SIZE
                 continue
             element = deepcopy(first)
             for t, text in zip(element.iter(f"{W}t"), row, strict=True):
