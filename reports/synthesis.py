@@ -429,12 +429,13 @@ def cluster(texts: list[str], threshold: float = DISTANCE_THRESHOLD, blocks=None
     return labels, ranked
 
 
-# Words a title must not end with: determiners, prepositions, conjunctions, pronouns, auxiliaries.
+# Words a title must not end with: determiners, prepositions, conjunctions, pronouns, auxiliaries
+# (not « pas » or « plus »: dropping them would turn the sentence round).
 TRAILING = {
     "de", "des", "du", "d’", "la", "le", "les", "l’", "un", "une", "à", "au", "aux", "et", "ou", "en",
     "pour", "par", "sur", "avec", "dans", "sans", "entre", "chez", "vers", "nos", "notre", "vos",
     "votre", "leur", "leurs", "ses", "son", "sa", "ce", "cet", "cette", "ces", "qui", "que", "qu’",
-    "dont", "où", "mais", "donc", "ni", "ne", "n’", "pas", "plus", "très", "trop", "se", "s’", "y",
+    "dont", "où", "mais", "donc", "ni", "ne", "n’", "très", "trop", "se", "s’", "y",
     "il", "elle", "on", "nous", "vous", "ils", "elles", "est", "sont", "a", "ont", "mon", "ma", "mes",
     "tout", "tous", "toute", "toutes", "même", "comme", "si", "c’", "j’", "jusqu’", "lorsqu’",
 }  # fmt: skip

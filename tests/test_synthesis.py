@@ -152,6 +152,10 @@ def test_readable_cuts_at_a_word_and_keeps_french_typography():
     assert readable("Vignerons et professionnels du tourisme ne se connaissent pas du tout") == (
         "Vignerons et professionnels du tourisme"
     )
+    assert synthesis.title_for(["Vignerons et professionnels du tourisme ne se connaissent pas"]) == (
+        "Vignerons et professionnels du tourisme"
+    )
+    assert readable("Les vignerons ne se connaissent pas") == "Les vignerons ne se connaissent pas"
     assert readable("Les cures de trois semaines ne séduisent plus les actifs") == (
         "Les cures de trois semaines ne séduisent plus les actifs"
     )
