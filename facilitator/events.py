@@ -19,9 +19,9 @@ from facilitator.models import Card, Event, Workshop
 class Audience:
     """Who receives an event: the whole workshop, the boards plus one table, or one participant.
 
-    For the boards plus one table, the table's phones receive `table_view(message)`: what a card
-    hidden by moderation (or merged, or deleted) said stays with the staff (boards, facilitator, the
-    table's référent). `authors`: the participants whose own hidden card the message carries; they
+    For the boards plus one table, the table's phones and the boards receive `table_view(message)`:
+    what a card hidden by moderation (or merged, or deleted) said stays with the staff (the
+    facilitator, the table's référent). `authors`: the participants whose own hidden card the message carries; they
     get the whole message too, after the table's view.
     """
 
@@ -90,7 +90,11 @@ def card_states(session, card_ids, participant_id) -> tuple[frozenset, dict]:
     if not ids:
         return frozenset(), {}
     rows = session.execute(select(Card.id, Card.status, Card.participant_id).where(Card.id.in_(ids))).all()
-    own = frozenset(i for i, status, author in rows if status == "hidden" and author == participant_id)
+    own = frozenset(
+        i
+        for i, status, author in rows
+        if status == "hidden" and author is not None and author == participant_id
+    )
     now = {i: status for i, status, _author in rows if status != "visible"}
     return own, now
 
@@ -180,12 +184,13 @@ def events_since(
     group_id: int | None,
     limit: int,
     participant_id: int | None = None,
+    reduce: bool | None = None,
 ):
     """Return the messages after `since` that this viewer may see, or None when a snapshot is due.
 
     `group_id` None means the viewer sees every table (facilitator, board). Private events reach only
-    their participant (`participant_id`); a participant gets each message as the table's phones do
-    (`table_view`), with their own hidden cards whole.
+    their participant (`participant_id`). `reduce` (default: for a participant) gives each message as
+    phones and boards get it (`table_view`), with a participant's own hidden cards whole.
     """
     if since < 0 or since > workshop.seq or workshop.seq - since > limit:
         return None
@@ -197,7 +202,7 @@ def events_since(
     else:
         query = query.where(Event.participant_id.is_(None) | (Event.participant_id == participant_id))
     messages = [event.payload for event in session.scalars(query)]
-    if participant_id is None:
+    if not (reduce if reduce is not None else participant_id is not None):
         return messages
     # A phone reads each card as it is now: a card hidden since its message stays hidden in the replay.
     own, now = card_states(session, (c.get("id") for m in messages for c in _cards_in(m)), participant_id)

@@ -100,8 +100,8 @@ def card_event(session, workshop: Workshop, card: Card, extra: dict | None = Non
     """Record the `card:updated` of a change: to the boards and the table, or to the author alone while
     the card is sealed (the others only ever hear the sealed counts).
 
-    A hidden card reaches the staff (boards, facilitator, the table's référent) and its author whole;
-    the table's other phones get `{"id", "group", "status": "hidden"}` (`events.table_view`).
+    A hidden card reaches the staff (the facilitator, the table's référent) and its author whole; the
+    boards and the table's other phones get `{"id", "group", "status": "hidden"}` (`events.table_view`).
     """
     payload = {"card": card.to_dict(anonymous=workshop.anonymous), **(extra or {})}
     if card.sealed:

@@ -1,7 +1,7 @@
 """A card hidden by moderation over Socket.IO: its text and author reach only the staff (the table's
-référent, the facilitator, the boards) and the card's author — never the table's other phones, not in a
-broadcast (hide, edit, move, merge), not in a late joiner's snapshot, not in `sync` nor a rejoin's
-catch-up; restoring it sends the text to the table again."""
+référent, the facilitator) and the card's author — never the table's other phones nor the projected
+board, not in a broadcast (hide, edit, move, merge), not in a late joiner's snapshot, not in `sync` nor
+a rejoin's catch-up; restoring it sends the text to the table and the board again."""
 
 import json
 
@@ -64,29 +64,31 @@ def last_card(packets, card_id):
     return mine[-1] if mine else None
 
 
-def test_a_hidden_card_reaches_only_the_staff_and_its_author(table, phone):
+def test_a_hidden_card_reaches_only_the_staff_and_its_author(table, phone, joined):
     card_id = table["card"]["id"]
     assert moderate(table, "card:hide")["status"] == "hidden"
 
-    # The neighbour's phone learns that the card is hidden, and nothing else.
-    seen = table["neighbour"].get_received()
-    assert SECRET not in text_of(seen) and AUTHOR not in text_of(seen)
-    assert last_card(seen, card_id) == {"id": card_id, "group": 1, "status": "hidden"}
+    # The neighbour's phone and the board learn that the card is hidden, and nothing else.
+    for name in ("neighbour", "board"):
+        seen = table[name].get_received()
+        assert SECRET not in text_of(seen) and AUTHOR not in text_of(seen), name
+        assert last_card(seen, card_id) == {"id": card_id, "group": 1, "status": "hidden"}, name
     assert table["other"].get_received() == [], "another table hears nothing"
     # The author keeps reading their card, marked hidden (the table's view first, then the whole card).
     mine = last_card(table["author"].get_received(), card_id)
     assert mine["text"] == SECRET and mine["status"] == "hidden" and mine["author"] == AUTHOR
     # The staff read it whole.
-    for name in ("ref", "fac", "board"):
+    for name in ("ref", "fac"):
         held = last_card(table[name].get_received(), card_id)
         assert held["text"] == SECRET and held["status"] == "hidden", name
 
     # Edited and moved while hidden: still nothing for the neighbour.
     moderate(table, "card:edit", text=SECRET + " (reformulé)")
     moderate(table, "card:move", family="attentes")
-    seen = table["neighbour"].get_received()
-    assert len([p for p in seen if p["name"] == "card:updated"]) == 2
-    assert SECRET not in text_of(seen) and "attentes" not in text_of(seen)
+    for name in ("neighbour", "board"):
+        seen = table[name].get_received()
+        assert len([p for p in seen if p["name"] == "card:updated"]) == 2, name
+        assert SECRET not in text_of(seen) and "attentes" not in text_of(seen), name
     mine = last_card(table["author"].get_received(), card_id)
     assert mine["text"] == SECRET + " (reformulé)" and mine["family"] == "attentes"
     assert last_card(table["ref"].get_received(), card_id)["text"] == SECRET + " (reformulé)"
@@ -103,20 +105,26 @@ def test_a_hidden_card_reaches_only_the_staff_and_its_author(table, phone):
     snapshot = late_join["snapshot"]
     assert SECRET not in text_of(snapshot) and AUTHOR not in text_of(snapshot)
     assert {"id": card_id, "group": 1, "status": "hidden"} in snapshot["cards"]
-    # The author's own snapshot and sync, and the référent's, carry it whole.
+    _, board_join = joined(table["w"].code, "board", token=table["secrets"].board_token)
+    assert SECRET not in text_of(board_join["snapshot"])
+    assert {"id": card_id, "group": 1, "status": "hidden"} in board_join["snapshot"]["cards"]
+    assert SECRET not in text_of(table["board"].emit("sync", {"since": 0}, callback=True))
+    # The author's own snapshot and sync, the référent's and the facilitator's carry it whole.
     _, author_again = phone(table["w"].code, participant_token=table["author_token"])
     assert [c["text"] for c in author_again["snapshot"]["cards"]] == [SECRET + " (reformulé)"]
     mine = table["author"].emit("sync", {"since": table["seq"]}, callback=True)
     assert SECRET + " (reformulé)" in text_of(mine)
-    ref_sync = table["ref"].emit("sync", {"since": 0}, callback=True)
-    assert SECRET + " (reformulé)" in text_of(ref_sync)
+    for name in ("ref", "fac"):
+        assert SECRET + " (reformulé)" in text_of(table[name].emit("sync", {"since": 0}, callback=True))
+    _, fac_join = joined(table["w"].code, "facilitator", token=table["secrets"].facilitator_token)
+    assert SECRET + " (reformulé)" in text_of(fac_join["snapshot"])
 
     # Restored: the table reads it again, live, in a snapshot and in a sync.
-    for c in (table["neighbour"], late):
+    for c in (table["neighbour"], late, table["board"]):
         c.get_received()
     restored = moderate(table, "card:restore")
     assert restored["status"] == "visible"
-    for c in (table["neighbour"], late):
+    for c in (table["neighbour"], late, table["board"]):
         held = last_card(c.get_received(), card_id)
         assert held["text"] == SECRET + " (reformulé)" and held["author"] == AUTHOR
     _, after = phone(table["w"].code, group=1)
@@ -132,16 +140,16 @@ def test_a_hidden_card_merged_into_a_visible_one_keeps_its_text_off_the_phones(t
         callback=True,
     )["card"]
     moderate(table, "card:hide")
-    for name in ("ref", "neighbour", "author"):
+    for name in ("ref", "neighbour", "author", "board"):
         table[name].get_received()
     reply = table["ref"].emit(
         "card:merge", {"keep": keep["id"], "cards": [table["card"]["id"]]}, callback=True
     )
     assert reply["ok"], reply
-    # The référent keeps the provenance; the phones only learn which card went where.
+    # The référent keeps the provenance; the phones and the board only learn which card went where.
     kept = last_card(table["ref"].get_received(), keep["id"])
     assert [m["text"] for m in kept["merged_from"]] == [SECRET]
-    for name in ("neighbour", "author"):
+    for name in ("neighbour", "author", "board"):
         seen = table[name].get_received()
         assert SECRET not in text_of(seen), name
         update = [p["args"][0] for p in seen if p["name"] == "card:updated"][-1]
@@ -184,3 +192,26 @@ def test_hiding_an_essential_takes_it_out_of_the_essentials(table, phone):
     # Restoring does not make it an essential again; the référent keeps it again if it wants.
     moderate(table, "card:restore")
     assert received(table["neighbour"], "essentials:changed") == []
+
+
+def test_a_hidden_paper_card_stays_with_the_staff(table, joined):
+    """A paper card has no author: nobody but the staff reads it once hidden (not the board either)."""
+    paper = table["ref"].emit(
+        "card:add",
+        {"client_id": new_client_id(), "family": "forces", "text": "Carte papier blessante"},
+        callback=True,
+    )["card"]
+    assert paper["source"] == "paper"
+    for name in ("board", "neighbour", "author", "fac"):
+        table[name].get_received()
+    reply = table["ref"].emit("card:hide", {"card_id": paper["id"]}, callback=True)
+    assert reply["ok"], reply
+    for name in ("board", "neighbour", "author"):
+        seen = table[name].get_received()
+        assert "blessante" not in text_of(seen), name
+        assert last_card(seen, paper["id"]) == {"id": paper["id"], "group": 1, "status": "hidden"}, name
+    assert last_card(table["fac"].get_received(), paper["id"])["text"] == "Carte papier blessante"
+    _, board_join = joined(table["w"].code, "board", token=table["secrets"].board_token)
+    assert "blessante" not in text_of(board_join["snapshot"])
+    assert "blessante" not in text_of(table["author"].emit("sync", {"since": 0}, callback=True))
+    assert "blessante" in text_of(table["ref"].emit("sync", {"since": 0}, callback=True))

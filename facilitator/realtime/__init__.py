@@ -1,9 +1,10 @@
 """Socket.IO handlers: validate the payload, call one domain function, answer through the ack.
 
-Rooms: `w<id>` every connection of a workshop; `w<id>:board` the facilitator and boards (every
-table); `w<id>:g<group id>` the phones of one table, `w<id>:g<group id>:staff` its référent. Phones
-are only ever in their table's room (and their own), so they never receive another table's cards, nor
-the text of a card hidden by moderation (see `core.publish`).
+Rooms: `w<id>` every connection of a workshop; `w<id>:board` the boards, `w<id>:facilitator` the
+facilitator (every table); `w<id>:g<group id>` the phones of one table, `w<id>:g<group id>:staff` its
+référent. Phones are only ever in their table's room (and their own), so they never receive another
+table's cards; neither they nor the boards receive the text of a card hidden by moderation (see
+`core.publish`).
 
 `core` holds the rooms, the publisher and the `on_event` decorator; each other module registers the
 handlers of one feature when it is imported here.

@@ -1,11 +1,11 @@
 """The real-time core: rooms, publishing, the live connections and the handler decorator.
 
-Rooms: `w<id>` every connection of a workshop; `w<id>:board` the facilitator and boards (every
-table); `w<id>:g<group id>` the phones of one table; `w<id>:g<group id>:staff` the référent of that
-table; `w<id>:p<participant id>` one participant's phones (private events: their own card while it is
-sealed until reveal). Phones are only ever in their table's room, so they never receive another table's
-cards; and the table's phones get a message as `events.table_view` leaves it (no text of a card hidden
-by moderation), while the staff rooms get it whole.
+Rooms: `w<id>` every connection of a workshop; `w<id>:board` the boards and `w<id>:facilitator` the
+facilitator (every table); `w<id>:g<group id>` the phones of one table; `w<id>:g<group id>:staff` the
+référent of that table; `w<id>:p<participant id>` one participant's phones (private events: their own
+card while it is sealed until reveal). Phones are only ever in their table's room, so they never
+receive another table's cards; phones and boards get a message as `events.table_view` leaves it (no
+text of a card hidden by moderation), while the staff rooms (facilitator, référent) get it whole.
 """
 
 import functools
@@ -43,6 +43,10 @@ def board_room(workshop_id):
     return f"w{workshop_id}:board"
 
 
+def facilitator_room(workshop_id):
+    return f"w{workshop_id}:facilitator"
+
+
 def group_room(workshop_id, group_id):
     return f"w{workshop_id}:g{group_id}"
 
@@ -57,7 +61,9 @@ def participant_room(workshop_id, participant_id):
 
 def rooms_for(viewer: Viewer) -> list[str]:
     rooms = [workshop_room(viewer.workshop_id)]
-    if viewer.sees_every_table:
+    if viewer.role == "facilitator":
+        rooms.append(facilitator_room(viewer.workshop_id))
+    elif viewer.sees_every_table:
         rooms.append(board_room(viewer.workshop_id))
     elif viewer.role == "referent":
         rooms.append(staff_room(viewer.workshop_id, viewer.group_id))
@@ -71,9 +77,10 @@ def rooms_for(viewer: Viewer) -> list[str]:
 def publish(message: dict, audience: Audience):
     """Deliver a committed event: to the whole workshop, the boards and one table, or one participant.
 
-    For a table, its phones get `table_view(message)`: when that differs (a card hidden by moderation,
-    merged or deleted), the staff get the whole message, the phones the reduced one, then the authors of
-    the hidden cards it carries the whole one again (their own card stays readable to them).
+    For a table, its phones and the boards get `table_view(message)`: when that differs (a card hidden
+    by moderation, merged or deleted), the staff (facilitator, the table's référent) get the whole
+    message, the phones and boards the reduced one, then the authors of the hidden cards it carries the
+    whole one again (their own card stays readable to them).
     """
     # `card:added` is coalesced in crowded rooms (`cards:batch`) when they come faster than every 100 ms.
     workshop_id = audience.workshop_id
@@ -84,13 +91,14 @@ def publish(message: dict, audience: Audience):
     if audience.group_id is None:
         batching.emit(message, [workshop_room(workshop_id)], workshop_id)
         return
-    staff = [board_room(workshop_id), staff_room(workshop_id, audience.group_id)]
-    phones = table_view(message)
-    if phones is message:
-        batching.emit(message, [*staff, group_room(workshop_id, audience.group_id)], workshop_id)
+    staff = [facilitator_room(workshop_id), staff_room(workshop_id, audience.group_id)]
+    readers = [board_room(workshop_id), group_room(workshop_id, audience.group_id)]
+    reduced = table_view(message)
+    if reduced is message:
+        batching.emit(message, [*staff, *readers], workshop_id)
         return
     batching.emit(message, staff, workshop_id)
-    batching.emit(phones, [group_room(workshop_id, audience.group_id)], workshop_id)
+    batching.emit(reduced, readers, workshop_id)
     for participant_id in audience.authors:
         batching.emit(message, [participant_room(workshop_id, participant_id)], workshop_id, private=True)
 
@@ -156,14 +164,17 @@ def current_workshop(viewer: Viewer) -> Workshop:
     return workshop
 
 
+READERS = ("participant", "board")  # who reads cards as `events.table_view` leaves them
+
+
 def snapshot_for(workshop: Workshop, viewer: Viewer) -> dict:
     """The state this viewer starts from: its table only, or every table for boards."""
     # Its own table's row (already in the session after a join), not the workshop's 100 tables.
     group = None if viewer.sees_every_table else db.session.get(Group, viewer.group_id)
     snapshot = workshop_snapshot(db.session, workshop, group, viewer)
     snapshot["workshop"]["family_labels"] = family_labels(workshop.families)
-    if viewer.role == "participant":
-        # A phone reads the table's cards as `table_view` leaves them; its own hidden cards whole.
+    if viewer.role in READERS:
+        # Phones and boards read the cards as `table_view` leaves them; a phone its own hidden cards whole.
         hidden = [card["id"] for card in snapshot["cards"] if card["status"] == "hidden"]
         own, _now = card_states(db.session, hidden, viewer.participant_id)
         snapshot["cards"] = [table_card(card, own) for card in snapshot["cards"]]
@@ -181,6 +192,7 @@ def catch_up(workshop: Workshop, viewer: Viewer, since: int | None) -> dict:
             group_id,
             current_app.config["SYNC_MAX_EVENTS"],
             participant_id=viewer.participant_id,
+            reduce=viewer.role in READERS,
         )
         if missed is not None:
             return {"seq": workshop.seq, "events": missed, "server_time": isoformat(utcnow())}
