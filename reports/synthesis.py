@@ -453,8 +453,9 @@ def readable(text: str, limit: int = TITLE_LENGTH) -> str:
     text = re.sub(r"«\s*", f"«{NNBSP}", re.sub(r"\s*»", f"{NNBSP}»", text))
     text = text.strip(" .,;:!?…-–—\u202f")
     words = text.split(" ")
-    if len(words) > 2 and words[0].lower() in LEADING_ARTICLES:
-        words = words[1:]
+    coordinated = re.search(r"\s(?:et|ou)\s+(?:des|un|une|les|la|le|de|du)\s", text, re.IGNORECASE)
+    if len(words) > 2 and words[0].lower() in LEADING_ARTICLES and not coordinated:
+        words = words[1:]  # « Des navettes… » → « Navettes… », not « Lacs et des cols… »
     text = " ".join(words)
     cut = len(text) > limit
     if cut:

@@ -148,6 +148,7 @@ def test_readable_cuts_at_a_word_and_keeps_french_typography():
         == "Fédération qui regroupe 100\u202f% des stations"
     )
     assert readable("Visibilité") == "Visibilité"
+    assert readable("Des lacs et des cols mythiques") == "Des lacs et des cols mythiques"
     # a cut never drops the « pas » of a negation (that would say the opposite)
     assert readable("Vignerons et professionnels du tourisme ne se connaissent pas du tout") == (
         "Vignerons et professionnels du tourisme"
