@@ -50,9 +50,12 @@ def cards_per_table(summary) -> Figure:
         axes.bar(positions, values, bottom=bottom, color=colour(family), hatch=HATCHES[i % len(HATCHES)],
                  edgecolor="white", linewidth=0.5, label=label(family))  # fmt: skip
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
-    axes.set_xticks(
-        list(positions), [f"Table {n}" for n in table.index], rotation=0 if len(table) < 10 else 45
-    )
+    if len(table) <= 12:
+        axes.set_xticks(list(positions), [f"Table {n}" for n in table.index])
+    else:  # numbers only, one in `step` beyond 30 tables: 100 names would be a black smudge
+        step = max(1, -(-len(table) // 30))
+        axes.set_xticks(list(positions)[::step], [str(n) for n in table.index[::step]])
+        axes.set_xlabel("Table")
     axes.set_ylabel("Cartes")
     axes.set_title("Cartes par table et par famille")
     axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
@@ -61,14 +64,17 @@ def cards_per_table(summary) -> Figure:
 
 
 def heatmap(summary) -> Figure:
-    figure = _figure(7.0, max(2.5, 0.45 * len(summary.by_group) + 1.2))
+    tables = len(summary.by_group)
+    # At most a page high: 100 tables would make a 46-inch figure no page can hold.
+    figure = _figure(7.0, min(9.5, max(2.5, 0.45 * tables + 1.2)))
     axes = figure.add_subplot()
     data = summary.by_group[summary.families].to_numpy()
     image = axes.imshow(data, cmap="cividis", aspect="auto")
     axes.set_xticks(range(len(summary.families)), [label(f) for f in summary.families])
-    axes.set_yticks(range(len(data)), [f"Table {n}" for n in summary.by_group.index])
+    step = max(1, -(-tables // 30))  # every table named up to 30, then one in `step`
+    axes.set_yticks(range(0, len(data), step), [f"Table {n}" for n in summary.by_group.index[::step]])
     top = data.max() if data.size else 0
-    for (row, col), value in np.ndenumerate(data):
+    for (row, col), value in np.ndenumerate(data if tables <= 30 else np.empty((0, 0))):
         axes.text(
             col, row, str(value), ha="center", va="center", color="black" if value > top * 0.6 else "white"
         )

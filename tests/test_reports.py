@@ -345,3 +345,38 @@ def test_hostile_card_text_stays_text_in_every_document(session, tmp_path):
         cell.text for table in document.tables for row in table.rows for cell in row.cells
     )
     assert "<img src=x onerror=alert(1)>" in body
+
+
+def test_large_workshop_documents_stay_readable(session, tmp_path):
+    """40 tables and 15 cards tied at one dot: the PDF lays the tall heatmap out on a page, the synthesis
+    lists 10 cards then says how many more are tied, and the annex still has every card."""
+    import pypdf
+    from docx import Document
+
+    workshop, _ = create_workshop(session, title="Grand atelier", question="Q ?", groups=40)
+    person = Participant(workshop_id=workshop.id, group_id=workshop.groups[0].id, token_hash="p", name="Zoé")
+    session.add(person)
+    session.flush()
+    for i in range(15):
+        card = Card(workshop_id=workshop.id, group_id=workshop.groups[i].id, participant_id=person.id,
+                    client_id=f"c{i}", family="forces", text=f"Idée numéro {i} à l'étude", seq=i + 1,
+                    created_at=START + timedelta(minutes=i))  # fmt: skip
+        session.add(card)
+        session.flush()
+        session.add(Vote(workshop_id=workshop.id, participant_id=person.id, card_id=card.id))
+    session.commit()
+    summary = build_summary(session, workshop.code, synthesis=False)
+    assert len(summary.to_report()["top"]["forces"]) == 15  # report.json keeps every tie
+    path = tmp_path / "r.docx"
+    writers.write(summary, "docx", path)
+    document = Document(path)
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert text.count("— table") == 10 and "… et 5 autres cartes à égalité (1 gommette)" in text
+    annex = {cell.text for table in document.tables for row in table.rows for cell in row.cells}
+    assert {f"Idée numéro {i} à l'étude" for i in range(15)} <= annex
+    assert [row.cells[0].text for row in document.tables[0].rows][:1] == ["Famille"]
+    pdf = tmp_path / "r.pdf"
+    writers.write(summary, "pdf", pdf)
+    pages = pypdf.PdfReader(pdf).pages
+    assert sum(len(page.images) for page in pages) == 4
+    assert "Idée numéro 14 à l'étude" in "\n".join(page.extract_text() for page in pages)

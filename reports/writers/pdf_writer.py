@@ -140,7 +140,7 @@ def write(summary, path) -> None:
             story.append(Bullet(payload))
         elif kind == "chart":
             picture = Image(io.BytesIO(payload))
-            ratio = (width * 0.9) / picture.imageWidth
+            ratio = min((width * 0.9) / picture.imageWidth, (A4[1] - 60 * mm) / picture.imageHeight)
             picture.drawWidth, picture.drawHeight = picture.imageWidth * ratio, picture.imageHeight * ratio
             story.append(picture)
         elif kind == "table":
