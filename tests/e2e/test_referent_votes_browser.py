@@ -1,13 +1,14 @@
-"""The référent console follows the table's vote live in a real browser: phones put dots on cards and
-on a theme, and the référent's tablet (800×1280) shows each card's and the theme's total change
-without a reload — the theme's total in its title row, apart from its cards' own totals. Screenshot
-at tablet size."""
+"""The référent console in a real browser, as the table votes and as it hides a card: phones put dots on
+cards and on a theme, and the référent's tablet (800×1280) shows each card's and the theme's total
+change without a reload — the theme's total in its title row, apart from its cards' own totals; a card
+the référent hides never travels to the other phones nor the board again. Screenshots at tablet and
+phone size."""
 
 import re
 
 import pytest
 from phones import connected, join, post
-from test_browser import SCREENSHOTS, TABLET
+from test_browser import PHONE, PROJECTOR, SCREENSHOTS, TABLET
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 expect = playwright_sync.expect
@@ -15,9 +16,9 @@ expect = playwright_sync.expect
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 
-def shot(page, name):
+def shot(page, name, full_page=True):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"referent-votes-{name}.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / f"referent-votes-{name}.png"), full_page=full_page)
 
 
 def phone_card(page, text):
@@ -82,3 +83,57 @@ def test_the_referent_sees_the_dot_totals_change_live(live_server, open_context,
     expect(referent.locator("#cards .vote-row")).to_have_count(4)
     assert referent.evaluate("window.notReloaded === true"), "the console was not reloaded"
     shot(referent, "tablet")
+
+
+def test_a_hidden_card_never_reaches_the_other_phones_nor_the_board(live_server, open_context):
+    """Over the real server: what the WebSockets of a neighbour's phone and of the board carry after the
+    référent hides a card holds no word of it (live, after a reload); the author still sees it, marked."""
+    created = live_server.create_workshop(groups=2)
+    table = created["groups"][0]
+    secret = "Le directeur ne sert a rien"  # ASCII: frames escape other characters
+    frames = {"paul": [], "board": []}
+
+    def watched(name, options, url):
+        page = open_context(**options).new_page()
+        page.on(
+            "websocket", lambda ws: ws.on("framereceived", lambda payload: frames[name].append(str(payload)))
+        )
+        page.goto(url)
+        return page
+
+    lea = join(open_context, table["join_url"], "Lea")
+    paul = watched("paul", PHONE, table["join_url"])
+    paul.locator("#name").fill("Paul")
+    paul.locator("#join-form [type=submit]").click()
+    connected(paul)
+    board = watched("board", PROJECTOR, created["board_url"])
+    connected(board)
+    post(lea, secret)
+    expect(paul.locator(".phone-card", has_text=secret)).to_have_count(1)
+    expect(board.locator("[data-card-id]", has_text=secret)).to_have_count(1)
+    referent = open_context(**TABLET).new_page()
+    referent.goto(table["referent_url"])
+    connected(referent)
+
+    seen = {name: len(received) for name, received in frames.items()}
+    console_card(referent, secret).get_by_role("button", name="Masquer").click()
+    expect(paul.locator(".phone-card", has_text=secret)).to_have_count(0)
+    expect(board.locator("[data-card-id]", has_text=secret)).to_have_count(0)
+    mine = lea.locator(".phone-card", has_text=secret)
+    expect(mine).to_contain_text("Masquée par le référent")
+    expect(mine.locator(".vote-row")).to_have_count(0)  # a hidden card takes no dots
+    paul.reload()
+    connected(paul)
+    board.reload()
+    connected(board)
+    expect(paul.locator(".phone-card")).to_have_count(0)
+    for name, received in frames.items():
+        later = received[seen[name] :]
+        assert any('"hidden"' in frame for frame in later), name  # it did hear of the card
+        assert not any(secret in frame or "Lea" in frame for frame in later), name
+    lea.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    shot(lea, "author-hidden-card", full_page=False)
+
+    console_card(referent, secret).get_by_role("button", name="Rétablir").click()
+    expect(paul.locator(".phone-card", has_text=secret)).to_have_count(1)
+    expect(board.locator("[data-card-id]", has_text=secret)).to_have_count(1)

@@ -53,7 +53,10 @@
       item.classList.add("is-mine");
     }
     if (card.sealed) { head.appendChild(Live.el("span", "card-state sealed", "🔒 " + t.sealed)); }
-    if (card.status === "hidden") { head.appendChild(Live.el("span", "card-state hidden-badge", t.hidden_by_referent)); }
+    if (card.status === "hidden") {
+      head.appendChild(Live.el("span", "card-state hidden-badge", t.hidden_by_referent));
+      item.classList.add("is-hidden");  /* its author's eyes only: no dots (votes.js) */
+    }
     item.appendChild(head);
     if (!pending && editing && editing.id === card.id) {
       item.appendChild(editForm(card));

@@ -81,6 +81,8 @@
       if (!key) { return; }
       var row = ownRow(item);
       var showing = voting === "table" || (voting === "off" && Object.keys(counts.table).length > 0);
+      /* A hidden card (its author's phone still shows it, marked) takes no dots. */
+      if (isPhone && item.classList.contains("is-hidden")) { showing = false; }
       if (!showing) { if (row) { row.remove(); } return; }
       if (!row) {
         row = Live.el("div", "vote-row");
