@@ -10,7 +10,7 @@ import math
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select, true
+from sqlalchemy import bindparam, func, select, true
 from sqlalchemy.orm import selectinload
 
 from facilitator.errors import DomainError
@@ -427,16 +427,30 @@ def readable_cards(viewer):
     return readable
 
 
+# One table's sealed counts: every phone's join reads them, so the statement is built once.
+TABLE_SEALED_COUNTS = (
+    select(Card.family, func.count(Card.id))
+    .where(
+        Card.workshop_id == bindparam("workshop_id"),
+        Card.group_id == bindparam("group_id"),
+        Card.sealed.is_(True),
+        Card.status != "deleted",
+    )
+    .group_by(Card.family)
+)
+
+
 def sealed_counts(session, workshop: Workshop, group: Group | None = None) -> dict[str, dict[str, int]]:
     """{table number: {family: sealed cards}} for every table (or one), counting cards still sealed."""
+    if group is not None:
+        rows = session.execute(TABLE_SEALED_COUNTS, {"workshop_id": workshop.id, "group_id": group.id}).all()
+        return {str(group.number): dict(rows)} if rows else {}
     query = (
         select(Group.number, Card.family, func.count(Card.id))
         .join(Group, Group.id == Card.group_id)
         .where(Card.workshop_id == workshop.id, Card.sealed.is_(True), Card.status != "deleted")
         .group_by(Group.number, Card.family)
     )
-    if group is not None:
-        query = query.where(Card.group_id == group.id)
     counts: dict[str, dict[str, int]] = {}
     for number, family, count in session.execute(query):
         counts.setdefault(str(number), {})[family] = count

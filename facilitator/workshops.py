@@ -26,6 +26,20 @@ GROUP_BY_NUMBER = select(Group).where(
 PARTICIPANTS_AT_TABLE = select(func.count(Participant.id)).where(
     Participant.workshop_id == bindparam("workshop_id"), Participant.group_id == bindparam("group_id")
 )
+# A phone's cards: its table's, sealed ones only its own (agenda.readable_cards for a participant).
+PHONE_CARDS = (
+    select(Card)
+    .where(
+        Card.workshop_id == bindparam("workshop_id"),
+        Card.group_id == bindparam("group_id"),
+        Card.sealed.is_(False) | (Card.participant_id == bindparam("participant_id")),
+    )
+    .order_by(Card.seq)
+    .options(
+        selectinload(Card.participant),
+        selectinload(Card.merged_cards).options(selectinload(Card.participant), selectinload(Card.group)),
+    )
+)
 
 
 @dataclass
@@ -195,23 +209,31 @@ def workshop_snapshot(session, workshop: Workshop, group: Group | None, viewer=N
 
     `viewer` (an `access.Viewer`, None in scripts) lets features show someone their own private state.
     """
-    loads = [
-        selectinload(Card.participant),
-        # One query for the duplicates merged into these cards (self-referential: the relationship's own
-        # "selectin" read them card by card, a query per card of the snapshot).
-        selectinload(Card.merged_cards).options(selectinload(Card.participant), selectinload(Card.group)),
-    ]
-    if group is None:  # one table's cards find their table in the session
-        loads.append(selectinload(Card.group))
-    query = (
-        select(Card)
-        .where(Card.workshop_id == workshop.id, readable_cards(viewer))
-        .order_by(Card.seq)
-        .options(*loads)
-    )
-    if group is not None:
-        query = query.where(Card.group_id == group.id)
-    cards = session.scalars(query).all()
+    if group is not None and viewer is not None and viewer.role == "participant" and viewer.participant_id:
+        parameters = {
+            "workshop_id": workshop.id,
+            "group_id": group.id,
+            "participant_id": viewer.participant_id,
+        }
+        cards = session.scalars(PHONE_CARDS, parameters).all()
+    else:
+        loads = [
+            selectinload(Card.participant),
+            # One query for the duplicates merged into these cards (self-referential: the relationship's
+            # own "selectin" read them card by card, a query per card of the snapshot).
+            selectinload(Card.merged_cards).options(selectinload(Card.participant), selectinload(Card.group)),
+        ]
+        if group is None:  # one table's cards find their table in the session
+            loads.append(selectinload(Card.group))
+        query = (
+            select(Card)
+            .where(Card.workshop_id == workshop.id, readable_cards(viewer))
+            .order_by(Card.seq)
+            .options(*loads)
+        )
+        if group is not None:
+            query = query.where(Card.group_id == group.id)
+        cards = session.scalars(query).all()
     counts = participant_counts(session, workshop, group)
     snapshot = {
         "seq": workshop.seq,
