@@ -8,7 +8,7 @@ the last `seq` it saw (`events_since`).
 
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
@@ -112,19 +112,24 @@ def set_publisher(publisher):
     _publisher = publisher or _ignore
 
 
+# Every change runs it (each card, dot, join): built once, as building a statement costs more in Python
+# than running it (see workshops.WORKSHOP_BY_CODE).
+NEXT_SEQ = (
+    update(Workshop)
+    .where(Workshop.id == bindparam("workshop_id"))
+    .values(seq=Workshop.seq + 1)
+    .returning(Workshop.seq)
+    .execution_options(synchronize_session=False)
+)
+
+
 def next_seq(session, workshop_id: int) -> int:
     """Take the workshop's next sequence number; the row lock orders concurrent writers.
 
     The workshop loaded in this session is told its new `seq` (without marking it changed), so a
     snapshot taken after the commit carries the number of the last change it contains.
     """
-    seq = session.execute(
-        update(Workshop)
-        .where(Workshop.id == workshop_id)
-        .values(seq=Workshop.seq + 1)
-        .returning(Workshop.seq)
-        .execution_options(synchronize_session=False)
-    ).scalar_one()
+    seq = session.execute(NEXT_SEQ, {"workshop_id": workshop_id}).scalar_one()
     loaded = session.identity_map.get(identity_key(Workshop, workshop_id))
     if loaded is not None:
         set_committed_value(loaded, "seq", seq)

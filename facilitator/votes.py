@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from sqlalchemy import bindparam, case, delete, func, select
+from sqlalchemy import bindparam, case, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -63,6 +63,9 @@ SNAPSHOT_COUNTS_AT_TABLE = (
     )
     .group_by(Vote.stage, *_by_target)
 )
+# Plain inserts (no unit of work for rows nothing reads back in the transaction).
+INSERT_VOTE = insert(Vote.__table__)
+INSERT_CLIENT_REQUEST = insert(ClientRequest.__table__)
 CARD_WITH_TABLE = select(Card).options(joinedload(Card.group)).where(Card.id == bindparam("card_id"))
 
 
@@ -299,15 +302,8 @@ def _cast(session, workshop, viewer, card_id, theme_id, delta, client_id) -> dic
             raise DomainError("no_dots_left", status=409, budget=budget)
         if family_budget is not None and _family_use(session, mine).get(family, 0) >= int(family_budget):
             raise DomainError("no_family_dots_left", status=409, budget=int(family_budget), family=family)
-        session.add(
-            Vote(
-                workshop_id=workshop.id,
-                participant_id=viewer.participant_id,
-                card_id=card_id,
-                theme_id=theme_id,
-                stage=stage,
-            )
-        )
+        dot = {"workshop_id": workshop.id, "participant_id": viewer.participant_id, "stage": stage}
+        session.execute(INSERT_VOTE, {**dot, "card_id": card_id, "theme_id": theme_id})
     else:
         if mine.get(key, 0) <= 0:
             raise DomainError("no_dot_here", status=409)
@@ -355,15 +351,12 @@ def _cast(session, workshop, viewer, card_id, theme_id, delta, client_id) -> dic
         "by_family": state["by_family"],
         "mine": state["mine"],
     }
-    if client_id is not None:
-        session.add(
-            ClientRequest(
-                workshop_id=workshop.id,
-                client_id=client_id,
-                reply={**reply, "participant_id": viewer.participant_id},
-            )
-        )
     try:
+        if client_id is not None:
+            stored = {**reply, "participant_id": viewer.participant_id}
+            session.execute(
+                INSERT_CLIENT_REQUEST, {"workshop_id": workshop.id, "client_id": client_id, "reply": stored}
+            )
         commit_and_publish(session, [event])
     except IntegrityError:
         # The same client id was acknowledged before (a resend), or raced itself: answer the first.
