@@ -24,7 +24,7 @@ from pathlib import Path
 
 import requests
 
-from bench.__main__ import RESULTS, Target, fmt, machine, plan, run_target
+from bench.__main__ import RESULTS, Target, fmt, machine, percentiles, plan, run_target
 from reports.bench import populate
 
 FORMATS = ["pdf", "docx", "xlsx", "pptx"]
@@ -38,6 +38,7 @@ class SeededTarget(Target):
         self.cards, self.tables, self.formats, self.lead = cards, tables, formats, lead
         self.seeded = None
         self.downloads = []  # (format, status, bytes, seconds, started at)
+        self.probes = []  # (sent at, seconds) of GET /healthz
         self._stop = threading.Event()
         self._thread = None
 
@@ -56,10 +57,24 @@ class SeededTarget(Target):
         seeded workshop's: with 10,000 cards in the live one, each phone's join snapshot (1,100 cards of
         its table) and the board's (10,000) would be what is measured, not the report."""
         live = super().workshop(tables)
+        self._probe_thread = threading.Thread(target=self._probe, daemon=True)
+        self._probe_thread.start()
         if self.formats:
             self._thread = threading.Thread(target=self._download, daemon=True)
             self._thread.start()
         return live
+
+    def _probe(self):
+        """GET /healthz every 100 ms: a request that needs nothing but the server's event loop, so its
+        latency is the loop's lag, a time series to set against the report builds."""
+        with requests.Session() as http:
+            while not self._stop.wait(0.1):
+                began = time.time()
+                try:
+                    http.get(f"{self.url}/healthz", timeout=30)
+                except requests.RequestException:
+                    continue
+                self.probes.append((began, time.time() - began))
 
     def _download(self):
         """One facilitator downloading each format in turn, from shortly before the posts until the end."""
@@ -96,11 +111,13 @@ class SeededTarget(Target):
                 os.kill(pid, signal.SIGTERM)
             except ProcessLookupError:
                 pass
-        if self._thread is not None:
-            self._thread.join(timeout=30)
+        for thread in (self._thread, getattr(self, "_probe_thread", None)):
+            if thread is not None:
+                thread.join(timeout=30)
 
 
-def summary(result, downloads=None) -> dict:
+def summary(result, target) -> dict:
+    downloads = target.downloads if target.formats else None
     out = {
         "post_board": result["post_board"],
         "post_ack": result["post_ack"],
@@ -110,6 +127,15 @@ def summary(result, downloads=None) -> dict:
         "machine_cpu_pct": result["machine_cpu_pct"],
         "join_p99": result["join"]["p99"],
     }
+    probes = target.probes
+    out["healthz"] = percentiles(seconds for _, seconds in probes)
+    if downloads:
+        windows = [(began, began + seconds) for _, _, _, seconds, began in downloads]
+        during = [seconds for t, seconds in probes if any(a <= t <= b for a, b in windows)]
+        out["healthz_during_builds"] = percentiles(during)
+        out["healthz_outside_builds"] = percentiles(
+            seconds for t, seconds in probes if not any(a <= t <= b for a, b in windows)
+        )
     if downloads is not None:
         by_format = {}
         for fmt_, status, size, seconds, _ in downloads:
@@ -164,11 +190,16 @@ def main(argv=None) -> int:
                                       formats, lead)  # fmt: skip
                 target.extra_env = dict(item.split("=", 1) for item in args.server_env)
                 result = run_target(target, conf, [dict(s) for s in specs], args.procs, args.drain)
-                runs[name] = summary(result, target.downloads if formats else None)
+                runs[name] = summary(result, target)
                 b = runs[name]["post_board"]
                 print(f"  post→board ms p50 {fmt(b['p50'])} p95 {fmt(b['p95'])} p99 {fmt(b['p99'])} "
                       f"max {fmt(b['max'])} · cards {result['cards']['acked']}/{result['cards']['posted']} "
                       f"lost {result['cards']['lost']} · server CPU {runs[name]['server_cpu_pct']}%", flush=True)  # fmt: skip
+                for key in ("healthz", "healthz_during_builds", "healthz_outside_builds"):
+                    if key in runs[name]:
+                        h = runs[name][key]
+                        print(f"  GET /healthz ({key.removeprefix('healthz').replace('_', ' ').strip() or 'all'}) ms "
+                              f"p50 {fmt(h['p50'])} p99 {fmt(h['p99'])} max {fmt(h['max'])} ({h['count']} probes)")  # fmt: skip
                 for fmt_, d in runs[name].get("downloads", {}).items():
                     print(f"  {fmt_}: {d['builds']} builds ({d['failed']} failed, {d.get('cut', 0)} cut by the end), "
                           f"seconds {d['seconds']}")  # fmt: skip

@@ -16,7 +16,7 @@ from facilitator.config import Config
 from facilitator.database import make_engine
 from reports import UnknownWorkshop, build_summary, writers
 
-NO_SYNTHESIS = ("csv", "xlsx")  # formats without the cross-table themes: no spaCy to load
+NO_SYNTHESIS = ("csv", "xlsx")  # formats without the cross-table themes: not computed for them
 
 
 def main(argv=None) -> int:

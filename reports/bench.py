@@ -12,6 +12,8 @@ import argparse
 import cProfile
 import json
 import random
+import subprocess
+import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
@@ -24,7 +26,8 @@ from facilitator.database import make_engine, upgrade_database
 from facilitator.models import Card, Essential, Participant, Step, Theme, Vote
 from facilitator.workshops import create_workshop
 
-SAMPLE = Path(__file__).resolve().parent.parent / "facilitator" / "demo_data" / "thermalisme.json"
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "facilitator" / "demo_data" / "thermalisme.json"
 ORGANISATIONS = ["Office de tourisme", "ADT", "Région", "CRTL", "Hébergeur", "Thermes", None]
 
 
@@ -168,6 +171,11 @@ def main(argv=None) -> int:
     parser.add_argument("--formats", nargs="*", help="default: every format")
     parser.add_argument("--profile", type=Path, help="write cProfile stats of the build to this file")
     parser.add_argument("--keep", type=Path, help="copy the built files into this folder")
+    parser.add_argument(
+        "--cli",
+        action="store_true",
+        help="also time `python -m reports` per format (what the HTTP route runs)",
+    )
     args = parser.parse_args(argv)
     people = args.people or 10 * args.tables
     formats = args.formats or writers.available()
@@ -183,6 +191,13 @@ def main(argv=None) -> int:
         if profiler:
             profiler.disable()
             profiler.dump_stats(args.profile)
+        cli = {}
+        if args.cli:
+            for fmt in formats:
+                began = time.perf_counter()
+                subprocess.run([sys.executable, "-m", "reports", code, "-f", fmt, "--output-dir", folder,
+                                "--database", url], check=True, capture_output=True, cwd=ROOT)  # fmt: skip
+                cli[fmt] = time.perf_counter() - began
         if args.keep:
             args.keep.mkdir(parents=True, exist_ok=True)
             for fmt in formats:
@@ -194,6 +209,8 @@ def main(argv=None) -> int:
     common = sum(v for k, v in figures.items() if k not in formats)
     print(f"  {'every format, one summary':<40} {sum(figures.values()):6.2f} s")
     print(f"  {'  of which synthesis (H1)':<40} {figures['synthesis (H1)']:6.2f} s")
+    for fmt, seconds in cli.items():
+        print(f"  {'python -m reports -f ' + fmt + ' (own process)':<40} {seconds:6.2f} s")
     print(f"  {'one format (summary + charts + writer)':<40} "
           f"{common + max(figures[f] for f in formats):6.2f} s at most ({max(formats, key=figures.get)})")  # fmt: skip
     return 0
