@@ -28,6 +28,14 @@ from facilitator.workshops import create_workshop
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "facilitator" / "demo_data" / "thermalisme.json"
+# The phases each format needs (python -m reports skips the synthesis for csv and xlsx).
+NEEDS = {
+    "csv": ["load", "aggregate"],
+    "xlsx": ["load", "aggregate"],
+    "json": ["load", "aggregate", "synthesis (H1)"],
+    "pptx": ["load", "aggregate", "synthesis (H1)", "charts"],
+    "docx": ["load", "aggregate", "synthesis (H1)", "charts", "outline (docx, pdf, html)"],
+}
 ORGANISATIONS = ["Office de tourisme", "ADT", "Région", "CRTL", "Hébergeur", "Thermes", None]
 
 
@@ -206,13 +214,13 @@ def main(argv=None) -> int:
           f"(seeded in {seeded:.1f} s)")  # fmt: skip
     for name, seconds in figures.items():
         print(f"  {name:<40} {seconds:6.2f} s")
-    common = sum(v for k, v in figures.items() if k not in formats)
     print(f"  {'every format, one summary':<40} {sum(figures.values()):6.2f} s")
     print(f"  {'  of which synthesis (H1)':<40} {figures['synthesis (H1)']:6.2f} s")
     for fmt, seconds in cli.items():
         print(f"  {'python -m reports -f ' + fmt + ' (own process)':<40} {seconds:6.2f} s")
-    print(f"  {'one format (summary + charts + writer)':<40} "
-          f"{common + max(figures[f] for f in formats):6.2f} s at most ({max(formats, key=figures.get)})")  # fmt: skip
+    one = {fmt: sum(figures[phase] for phase in NEEDS.get(fmt, NEEDS["docx"])) + figures[fmt] for fmt in formats}
+    slowest = max(one, key=one.get)
+    print(f"  {'one format (the phases it needs + writer)':<40} {one[slowest]:6.2f} s at most ({slowest})")
     return 0
 
 

@@ -85,10 +85,18 @@ def _outline(summary, chart_png):
     blocks.append(("h1", "Déroulé"))
     blocks.append(("chart", chart_png["deroule"]))
     blocks.append(("h1", "Annexe : toutes les cartes, table par table"))
+    ordered = summary.cards.sort_values(["group", "family", "seq"], kind="stable")
+    titles = {family: family_title(family) for family in ordered["family"].unique()}
+    by_table = {number: [] for number in summary.by_group.index}
+    for number, family, text, votes in zip(
+        ordered["group"], ordered["family"], ordered["text"], ordered["votes"], strict=True
+    ):  # one pass over the cards (not a filter and iterrows per table: 100 tables × 10,000 cards)
+        by_table.setdefault(number, []).append([titles[family], text, str(int(votes))])
+    names = summary.frames.groups.set_index("number")["name"]
     for number in summary.by_group.index:
-        mine = summary.cards[summary.cards["group"] == number].sort_values(["family", "seq"], kind="stable")
-        blocks.append(("h2", f"{summary.group_name(number)} — {plural(len(mine), 'carte', 'cartes')}"))
-        rows = [[family_title(r["family"]), r["text"], str(int(r["votes"]))] for _, r in mine.iterrows()]
+        rows = by_table[number]
+        name = str(names.get(number, f"Table {number}"))
+        blocks.append(("h2", f"{name} — {plural(len(rows), 'carte', 'cartes')}"))
         blocks.append(("table", (["Famille", "Carte", "Gommettes"], rows)))
     return blocks
 
