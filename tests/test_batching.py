@@ -97,6 +97,45 @@ def test_joins_at_a_crowded_table_leave_together_each_once_in_order():
     assert len(sent) <= 4  # 80 messages in 0.2 s: a few sends to each phone, not 80
 
 
+def test_plenary_dots_reach_the_whole_workshop_together_and_in_order_with_the_tables_cards():
+    """A phone is in its table's room and the workshop's: it gets every message once, seq ascending."""
+    clock = Clock()
+    coalescer, sent, timers = make(clock)
+    expected = []
+    for seq in range(1, 121):
+        if seq % 4 == 0:  # a card at table 1 now and then, between plenary dots
+            message, rooms = card(seq, "w1:g1"), ["w1:board", "w1:g1"]
+        else:
+            message = {
+                "type": "vote:counts",
+                "seq": seq,
+                "stage": "plenary",
+                "target": "card:1",
+                "votes": seq,
+            }
+            rooms = ["w1"]
+        coalescer.publish(message, rooms, 1, 0.1)
+        expected.append(message)
+        clock.now += 0.004
+        if seq % 25 == 0:  # the window's timers fire while dots keep coming
+            while timers:
+                fn, args = timers.pop(0)
+                fn(*args)
+    while timers:
+        fn, args = timers.pop(0)
+        fn(*args)
+    phone = []  # a phone at table 1: rooms w1 and w1:g1
+    for event, message, rooms in sent:
+        if "w1" in rooms or "w1:g1" in rooms:
+            phone.extend(message["messages"] if event == "cards:batch" else [message])
+    assert phone == expected
+    # 90 dots to 1,000 phones: a few dozen sends to the workshop's room, not 90.
+    assert len([s for s in sent if s[2] == ["w1"]]) <= 40
+    from facilitator.realtime.core import workshop_room
+
+    assert batching.everyone_room(7) == workshop_room(7)
+
+
 def test_another_broadcast_sends_the_waiting_cards_first():
     clock = Clock()
     coalescer, sent, timers = make(clock)
