@@ -16,7 +16,7 @@ from facilitator.agenda import voting_state
 from facilitator.errors import DomainError
 from facilitator.events import commit_and_publish, record_event
 from facilitator.models import Card, Essential, Group, Theme, Workshop
-from facilitator.votes import counts, table_ranking, target_key, theme_cards, votable_card
+from facilitator.votes import counts, rankings, table_ranking, target_key, theme_cards, votable_card
 from facilitator.workshops import find_group, snapshot_part
 
 if TYPE_CHECKING:
@@ -40,38 +40,60 @@ def _table(workshop: Workshop, viewer: Viewer, group_number: int | None) -> Grou
 
 def essentials_of(session, workshop: Workshop, group: Group) -> list[dict]:
     """The table's essentials in order (family by family, as the workshop lists them)."""
+    return essentials_by_table(session, workshop, [group])[str(group.number)]
+
+
+def essentials_by_table(session, workshop: Workshop, tables: list[Group]) -> dict[str, list[dict]]:
+    """{table number: essentials_of(table)} for several tables, in the same few queries however many
+    tables there are (a board's snapshot, `essentials:list` asked by every phone when the plenary opens)."""
+    numbers = {table.id: table.number for table in tables}
+    found: dict[str, list[dict]] = {str(number): [] for number in numbers.values()}
+    if not numbers:
+        return found
     rows = session.scalars(
-        select(Essential).where(Essential.group_id == group.id).order_by(Essential.position, Essential.id)
+        select(Essential)
+        .where(Essential.workshop_id == workshop.id, Essential.group_id.in_(numbers))
+        .order_by(Essential.position, Essential.id)
     ).all()
     if not rows:  # most tables, most of the time: no count queries for nothing
-        return []
-    totals = counts(session, workshop, "table", group)
-    plenary = counts(session, workshop, "plenary", group)
+        return found
+    one = tables[0] if len(tables) == 1 else None  # one table: count its targets only
+    totals = counts(session, workshop, "table", one)
+    plenary = counts(session, workshop, "plenary", one)
+    card_ids = [row.card_id for row in rows if row.card_id is not None]
+    theme_ids = [row.theme_id for row in rows if row.theme_id is not None]
+    texts = {}
+    if card_ids:
+        texts.update(
+            (target_key(card_id), text)
+            for card_id, text in session.execute(select(Card.id, Card.text).where(Card.id.in_(card_ids)))
+        )
+    if theme_ids:
+        texts.update(
+            (target_key(theme_id=theme_id), title)
+            for theme_id, title in session.execute(
+                select(Theme.id, Theme.title).where(Theme.id.in_(theme_ids))
+            )
+        )
     order = {family: index for index, family in enumerate(workshop.families)}
-    result = []
     for row in sorted(rows, key=lambda r: (order.get(r.family, 99), r.position)):
         key = target_key(row.card_id, row.theme_id)
-        if row.card_id is not None:
-            card = session.get(Card, row.card_id)
-            text = card.text if card is not None else ""
-        else:
-            theme = session.get(Theme, row.theme_id)
-            text = theme.title if theme is not None else ""
-        result.append(
+        number = numbers[row.group_id]
+        found[str(number)].append(
             {
-                "group": group.number,
+                "group": number,
                 "family": row.family,
                 "target": key,
                 "card_id": row.card_id,
                 "theme_id": row.theme_id,
-                "text": text,
+                "text": texts.get(key, ""),
                 "position": row.position,
                 "source": row.source,
                 "votes": totals.get(key, 0),
                 "plenary_votes": plenary.get(key, 0),
             }
         )
-    return result
+    return found
 
 
 def _check_target(session, workshop, group, family, card_id, theme_id):
@@ -184,7 +206,7 @@ def plenary_essentials(session, workshop: Workshop, viewer: Viewer) -> dict:
     if not viewer.sees_every_table and voting_state(workshop) != "plenary":
         raise DomainError("voting_closed", status=409)
     return {
-        "essentials": {str(t.number): essentials_of(session, workshop, t) for t in workshop.groups},
+        "essentials": essentials_by_table(session, workshop, list(workshop.groups)),
         "counts": counts(session, workshop, "plenary"),
     }
 
@@ -196,10 +218,12 @@ def essentials_snapshot(session, workshop: Workshop, group: Group | None, viewer
     every = group is None or voting_state(workshop) == "plenary"
     tables = list(workshop.groups) if every else [group]
     part = {
-        "essentials": {str(t.number): essentials_of(session, workshop, t) for t in tables},
+        "essentials": essentials_by_table(session, workshop, tables),
         "essentials_limit": workshop.essentials_per_family,
     }
     if viewer is None or viewer.role in ("referent", "facilitator", "board"):
         seen = list(workshop.groups) if group is None else [group]
-        part["ranking"] = {str(t.number): table_ranking(session, workshop, t) for t in seen}
+        part["ranking"] = {
+            str(number): ranked for number, ranked in rankings(session, workshop, seen).items()
+        }
     return part

@@ -404,13 +404,29 @@ def rank(entries: list[dict]) -> list[dict]:
 def table_ranking(session, workshop: Workshop, group: Group) -> dict[str, list[dict]]:
     """{family: ranked [{"target", "card_id", "theme_id", "text", "votes", "seq", "rank", "tie"}]} of a
     table's votable cards and themes, by the table stage's dots."""
-    totals = counts(session, workshop, "table", group)
-    entries: dict[str, list[dict]] = {family: [] for family in workshop.families}
-    cards = session.scalars(select(Card).where(Card.group_id == group.id).order_by(Card.seq))
+    return rankings(session, workshop, [group])[group.number]
+
+
+def rankings(session, workshop: Workshop, groups: list[Group]) -> dict[int, dict[str, list[dict]]]:
+    """{table number: table_ranking(table)} for several tables, in the same three queries however many
+    tables there are (a board's snapshot ranks all 100)."""
+    numbers = {group.id: group.number for group in groups}
+    entries: dict[int, dict[str, list[dict]]] = {
+        group_id: {family: [] for family in workshop.families} for group_id in numbers
+    }
+    if not numbers:
+        return {}
+    totals = counts(session, workshop, "table", groups[0] if len(groups) == 1 else None)
+    cards = session.scalars(
+        select(Card).where(Card.workshop_id == workshop.id, Card.group_id.in_(numbers)).order_by(Card.seq)
+    ).all()
+    members: dict[int, list[Card]] = {}  # theme id -> its visible cards by seq (`theme_cards`)
     for card in cards:
+        if card.theme_id is not None and card.status == "visible":
+            members.setdefault(card.theme_id, []).append(card)
         if votable_card(card):
             key = target_key(card.id)
-            entries.setdefault(card.family, []).append(
+            entries[card.group_id].setdefault(card.family, []).append(
                 {
                     "target": key,
                     "card_id": card.id,
@@ -420,21 +436,27 @@ def table_ranking(session, workshop: Workshop, group: Group) -> dict[str, list[d
                     "seq": card.seq,
                 }
             )
-    for theme in session.scalars(select(Theme).where(Theme.group_id == group.id).order_by(Theme.id)):
-        members = theme_cards(session, theme)
-        if members:
+    themes = session.scalars(
+        select(Theme).where(Theme.workshop_id == workshop.id, Theme.group_id.in_(numbers)).order_by(Theme.id)
+    )
+    for theme in themes:
+        found = members.get(theme.id)
+        if found:
             key = target_key(theme_id=theme.id)
-            entries.setdefault(members[0].family, []).append(
+            entries[theme.group_id].setdefault(found[0].family, []).append(
                 {
                     "target": key,
                     "card_id": None,
                     "theme_id": theme.id,
                     "text": theme.title,
                     "votes": totals.get(key, 0),
-                    "seq": members[0].seq,
+                    "seq": found[0].seq,
                 }
             )
-    return {family: rank(items) for family, items in entries.items()}
+    return {
+        numbers[group_id]: {family: rank(items) for family, items in by_family.items()}
+        for group_id, by_family in entries.items()
+    }
 
 
 # --- Snapshot -----------------------------------------------------------------------------------------

@@ -209,3 +209,42 @@ def test_a_resend_is_answered_even_when_a_new_cast_would_be_refused(session, mak
     agenda.set_locked(session, w, Viewer(w.id, "facilitator"), True)
     assert votes.cast_vote(session, w, lea, card_id=card.id, delta=1, client_id="dot-1") == first
     assert session.scalar(select(func.count(Vote.id)).where(Vote.card_id == card.id)) == 2
+
+
+def test_a_boards_join_and_the_plenary_essentials_do_not_grow_with_the_tables(
+    app, make_workshop, socket_client, phone
+):
+    """A board ranks every table and lists every table's essentials: a few queries, not a few per table."""
+    from facilitator import essentials
+
+    lengths = {"board": [], "essentials:list": []}
+    for groups, phones in ((3, 12), (100, 400)):
+        created, secrets = make_workshop(groups=groups)
+        _, cards = populate(created.code, phones, groups, cards_per_table=2)
+        with Session(db.engine, expire_on_commit=False) as session:
+            workshop = find_workshop(session, created.code)
+            facilitator = Viewer(workshop.id, "facilitator")
+            by_table = {}
+            for card_id, group_id in cards:
+                by_table.setdefault(group_id, []).append(card_id)
+            for table in workshop.groups:
+                essentials.set_essentials(
+                    session, workshop, facilitator, family="forces", card_ids=by_table[table.id][:1],
+                    group_number=table.number,
+                )  # fmt: skip
+        board = socket_client()
+        with sql_statements() as seen:
+            reply = board.emit(
+                "join", {"code": created.code, "role": "board", "token": secrets.board_token}, callback=True
+            )
+        assert reply["ok"]
+        snapshot = reply["snapshot"]
+        assert len(snapshot["essentials"]) == len(snapshot["ranking"]) == groups
+        assert all(len(kept) == 1 and kept[0]["votes"] == 1 for kept in snapshot["essentials"].values())
+        lengths["board"].append(len(seen))
+        with sql_statements() as seen:
+            listed = board.emit("essentials:list", {}, callback=True)
+        assert listed["ok"] and len(listed["essentials"]) == groups
+        lengths["essentials:list"].append(len(seen))
+    assert lengths["board"][0] == lengths["board"][1], lengths
+    assert lengths["essentials:list"][0] == lengths["essentials:list"][1], lengths
