@@ -49,15 +49,33 @@ def main(paths):
     print(HEADER)
     for data in sorted(files, key=lambda d: (d["scenario"], d["mode"])):
         print(row(data))
-    for data in files:
+    print(
+        "\n| scenario | mode | server CPU per client joined, ms (floor) | join phase: server CPU % "
+        "| vote burst: vote→ack p50 / p99 ms (floor) | vote burst: server CPU % (floor) |\n"
+        + "| --- " * 6
+        + "|"
+    )
+    for data in sorted(files, key=lambda d: (d["scenario"], d["mode"])):
+        floor = data.get("floor") or {}
         votes = data["ours"].get("votes")
+        floor_votes = floor.get("votes") or {}
+        burst = cpu = "—"
         if votes:
-            floor_votes = (data.get("floor") or {}).get("votes") or {}
-            print(
-                f"\n{data['scenario']} {data['mode']} vote burst: {votes['cast']} dots, refused {votes['refused']}, "
-                f"vote→ack p50 {ms(votes['p50'])} / p99 {ms(votes['p99'])} ms (floor {ms(floor_votes.get('p50'))} / "
-                f"{ms(floor_votes.get('p99'))}), server CPU {votes['server']['cpu_mean_pct']}%"
+            burst = (
+                f"{ms(votes['p50'])} / {ms(votes['p99'])} ({ms(floor_votes.get('p50'))} / "
+                f"{ms(floor_votes.get('p99'))}), {votes['cast']} dots, {votes['refused']} refused"
             )
+            cpu = f"{votes['server']['cpu_mean_pct']} ({(floor_votes.get('server') or {}).get('cpu_mean_pct', '—')})"
+        print(
+            f"| {data['scenario']} | {data['mode']} | {per_join(data['ours'])} ({per_join(floor)}) "
+            f"| {data['ours']['server']['join_phase']['cpu_mean_pct']} | {burst} | {cpu} |"
+        )
+
+
+def per_join(side: dict):
+    """Server CPU time of the join phase per client joined, in ms (runs recorded before it: —)."""
+    seconds = ((side.get("server") or {}).get("join_phase") or {}).get("cpu_seconds")
+    return "—" if seconds is None or not side.get("clients") else f"{1000 * seconds / side['clients']:.1f}"
 
 
 if __name__ == "__main__":
