@@ -2,8 +2,9 @@
 
 import unicodedata
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from facilitator.access import Viewer
 from facilitator.agenda import check_posting, current_step, sealed_event, sealing_step
@@ -98,6 +99,7 @@ def _record_card(session, workshop, card):
     card.seq = next_seq(session, workshop.id)
     session.add(card)
     session.flush()
+    set_committed_value(card, "merged_cards", [])  # a new card has none: no query to find out
     if card.sealed:
         # Hidden until reveal: the author alone gets the card (a private event); the boards and the
         # table get `card:sealed`, counts without text or author.
@@ -131,8 +133,14 @@ def _record_card(session, workshop, card):
     return card.seq
 
 
+# Every card runs it (built once: see workshops.WORKSHOP_BY_CODE).
+CARD_BY_CLIENT_ID = select(Card).where(
+    Card.workshop_id == bindparam("workshop_id"), Card.client_id == bindparam("client_id")
+)
+
+
 def _existing(session, workshop, client_id):
-    return session.scalar(select(Card).where(Card.workshop_id == workshop.id, Card.client_id == client_id))
+    return session.scalar(CARD_BY_CLIENT_ID, {"workshop_id": workshop.id, "client_id": client_id})
 
 
 def _same_author(card: Card, viewer: Viewer) -> Card:

@@ -19,6 +19,7 @@ from tests.conftest import new_client_id
 
 JOIN_STATEMENTS_MAX = 16  # 14 at a table without cards; 2 more read its cards' authors and merged cards
 VOTE_STATEMENTS_MAX = 8
+CARD_STATEMENTS_MAX = 7
 
 
 @contextmanager
@@ -248,3 +249,17 @@ def test_a_boards_join_and_the_plenary_essentials_do_not_grow_with_the_tables(
         lengths["essentials:list"].append(len(seen))
     assert lengths["board"][0] == lengths["board"][1], lengths
     assert lengths["essentials:list"][0] == lengths["essentials:list"][1], lengths
+
+
+def test_a_card_runs_the_same_few_statements_at_3_tables_or_100(app, make_workshop, socket_client):
+    lengths = []
+    for groups, phones in ((3, 6), (100, 300)):
+        created, _ = make_workshop(groups=groups)
+        populate(created.code, phones, groups)
+        client, _, _ = join_and_count(socket_client, created.code, groups)
+        payload = {"client_id": new_client_id(), "family": "forces", "text": "Une idée de plus"}
+        with sql_statements() as seen:
+            reply = client.emit("card:add", payload, callback=True)
+        assert reply["ok"] and reply["card"]["merged_from"] == [] and reply["card"]["group"] == groups
+        lengths.append(len(seen))
+    assert lengths[0] == lengths[1] <= CARD_STATEMENTS_MAX, lengths
