@@ -187,6 +187,9 @@ REPORT_MEDIA_TYPES = {
     "html": "text/html; charset=utf-8",
 }
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# One BLAS thread in the report subprocess: OpenBLAS's idle threads spin on both cores and stalled the
+# live workshop for seconds (docs/reports.md, "Speed").
+REPORT_THREADS = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
 @bp.get("/workshops/<code>/report.<fmt>")
@@ -210,6 +213,7 @@ def report(code, fmt):
         env = dict(
             os.environ,
             PYTHONPATH=os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")])),
+            **REPORT_THREADS,
         )
         done = subprocess.run(
             [sys.executable, "-m", "reports", workshop.code, "--format", fmt, "--output-dir", folder,
