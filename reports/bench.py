@@ -218,7 +218,9 @@ def main(argv=None) -> int:
     print(f"  {'  of which synthesis (H1)':<40} {figures['synthesis (H1)']:6.2f} s")
     for fmt, seconds in cli.items():
         print(f"  {'python -m reports -f ' + fmt + ' (own process)':<40} {seconds:6.2f} s")
-    one = {fmt: sum(figures[phase] for phase in NEEDS.get(fmt, NEEDS["docx"])) + figures[fmt] for fmt in formats}
+    one = {
+        fmt: sum(figures[phase] for phase in NEEDS.get(fmt, NEEDS["docx"])) + figures[fmt] for fmt in formats
+    }
     slowest = max(one, key=one.get)
     print(f"  {'one format (the phases it needs + writer)':<40} {one[slowest]:6.2f} s at most ({slowest})")
     return 0

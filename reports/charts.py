@@ -4,14 +4,20 @@ safe in a worker), the same Okabe-Ito colour per family as the board and the pri
 
 import io
 import textwrap
+from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, DateFormatter, HourLocator, MinuteLocator
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from facilitator.families import COLOURS
 
 HATCHES = ["", "//", "..", "xx", "\\\\", "++"]
+PARIS = ZoneInfo("Europe/Paris")
+NNBSP = "\u202f"  # before a French colon
 LABELS = {
     "forces": "Forces",
     "faiblesses": "Faiblesses",
@@ -57,6 +63,7 @@ def cards_per_table(summary) -> Figure:
         axes.set_xticks(list(positions)[::step], [str(n) for n in table.index[::step]])
         axes.set_xlabel("Table")
     axes.set_ylabel("Cartes")
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_title("Cartes par table et par famille")
     axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     axes.spines[["top", "right"]].set_visible(False)
@@ -78,7 +85,7 @@ def heatmap(summary) -> Figure:
         axes.text(
             col, row, str(value), ha="center", va="center", color="black" if value > top * 0.6 else "white"
         )
-    axes.set_title("Cartes : tables × familles")
+    axes.set_title(f"Cartes{NNBSP}: tables × familles")
     figure.colorbar(image, ax=axes, label="Cartes")
     return figure
 
@@ -88,40 +95,63 @@ def top_essentials(summary, limit=10) -> Figure:
     ess = summary.essentials
     figure = _figure(8.0, 4.5)
     axes = figure.add_subplot()
-    if len(ess):
-        best = ess.sort_values("votes", ascending=False, kind="stable").head(limit).iloc[::-1]
-        names = [
-            textwrap.shorten(f"T{g} · {t}", 55, placeholder="…")
-            for g, t in zip(best["group"], best["text"], strict=True)
-        ]
-        axes.barh(range(len(best)), best["votes"], color=[colour(f) for f in best["family"]])
-        axes.set_yticks(range(len(best)), names)
-    else:
-        axes.text(0.5, 0.5, "Aucun essentiel retenu", ha="center", va="center", transform=axes.transAxes)
+    best = ess[ess["votes"] > 0].sort_values("votes", ascending=False, kind="stable").head(limit).iloc[::-1]
+    names = [
+        textwrap.shorten(f"T{g} · {t}", 55, placeholder="…")
+        for g, t in zip(best["group"], best["text"], strict=True)
+    ]
+    axes.barh(range(len(best)), best["votes"], color=[colour(f) for f in best["family"]])
+    axes.set_yticks(range(len(best)), names)
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_xlabel("Gommettes")
     axes.set_title("Votes pour les essentiels")
     axes.spines[["top", "right"]].set_visible(False)
     return figure
 
 
+TICK_STEPS = (1, 2, 5, 10, 15, 20, 30, 60, 120, 180, 240, 360)  # minutes between two labelled ticks
+MAX_TICKS = 8
+
+
+def time_axis(axes, first, last) -> None:
+    """An x axis from the minute `first` to the end of the minute `last` (aware datetimes), with a
+    margin, labelled every 1, 2, 5, 10, 15, 30 minutes or hours so that at most MAX_TICKS labels show,
+    each a different "HH:MM" (Paris time). A one-minute workshop is a bar with a minute either side."""
+    span = (last - first).total_seconds() / 60 + 1
+    margin = timedelta(minutes=max(1.0, span * 0.02))
+    axes.set_xlim(first - margin, last + timedelta(minutes=1) + margin)
+    step = next((s for s in TICK_STEPS if (span + 2) / s <= MAX_TICKS), None)
+    if step is None:  # more than a day: let matplotlib name the days
+        locator = AutoDateLocator(tz=PARIS)
+        axes.xaxis.set_major_locator(locator)
+        axes.xaxis.set_major_formatter(ConciseDateFormatter(locator, tz=PARIS))
+        return
+    if step < 60:
+        locator = MinuteLocator(byminute=range(0, 60, step), tz=PARIS)
+    else:
+        locator = HourLocator(byhour=range(0, 24, step // 60), tz=PARIS)
+    axes.xaxis.set_major_locator(locator)
+    axes.xaxis.set_major_formatter(DateFormatter("%H:%M", tz=PARIS))
+
+
 def timeline(summary) -> Figure:
+    """Cards posted per minute, stacked by family (drawn only when there are cards)."""
     figure = _figure(8.0, 3.5)
     axes = figure.add_subplot()
     table = summary.timeline
-    if len(table):
-        minutes = [m.tz_convert("Europe/Paris").to_pydatetime() for m in table.index]
-        bottom = [0] * len(table)
-        for i, family in enumerate(summary.families):
-            values = list(table[family])
-            axes.bar(minutes, values, bottom=bottom, width=1 / 1440, align="edge", color=colour(family),
-                     hatch=HATCHES[i % len(HATCHES)], edgecolor="white", linewidth=0.3, label=label(family))  # fmt: skip
-            bottom = [b + v for b, v in zip(bottom, values, strict=True)]
-        from matplotlib.dates import DateFormatter
-
-        axes.xaxis.set_major_formatter(DateFormatter("%H:%M", tz="Europe/Paris"))
-        axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+    minutes = [m.tz_convert(PARIS).to_pydatetime() for m in table.index]
+    bottom = [0] * len(table)
+    for i, family in enumerate(summary.families):
+        values = list(table[family])
+        axes.bar(minutes, values, bottom=bottom, width=1 / 1440, align="edge", color=colour(family),
+                 hatch=HATCHES[i % len(HATCHES)], edgecolor="white", linewidth=0.3, label=label(family))  # fmt: skip
+        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+    time_axis(axes, minutes[0], minutes[-1])
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+    axes.set_xlabel("Heure (Paris)")
     axes.set_ylabel("Cartes par minute")
-    axes.set_title("Déroulé : cartes postées au fil de l'atelier")
+    axes.set_title(f"Déroulé{NNBSP}: cartes postées au fil de l’atelier")
     axes.spines[["top", "right"]].set_visible(False)
     return figure
 
@@ -140,6 +170,25 @@ def png(figure: Figure, dpi=150) -> bytes:
     return buffer.getvalue()
 
 
+def drawn(summary) -> list[str]:
+    """The charts that have something to show: no cards, no chart of cards; no dot on an essential,
+    no chart of the essentials' dots (an empty 0–1 axes tells a reader nothing)."""
+    names = []
+    if len(summary.cards):
+        names += ["cartes-par-table", "tables-familles"]
+    ess = summary.essentials
+    if len(ess) and int(ess["votes"].sum()) > 0:
+        names.append("votes-essentiels")
+    if len(summary.timeline):
+        names.append("deroule")
+    return names
+
+
+def figures(summary) -> dict:
+    """Chart name → Figure, only the charts with something to show (`drawn`)."""
+    return {name: CHARTS[name](summary) for name in drawn(summary)}
+
+
 def all_png(summary, dpi=150) -> dict:
-    """Chart name → PNG bytes, for the writers."""
-    return {name: png(make(summary), dpi) for name, make in CHARTS.items()}
+    """Chart name → PNG bytes, for the writers (only the charts with something to show)."""
+    return {name: png(figure, dpi) for name, figure in figures(summary).items()}

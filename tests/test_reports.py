@@ -378,5 +378,164 @@ def test_large_workshop_documents_stay_readable(session, tmp_path):
     pdf = tmp_path / "r.pdf"
     writers.write(summary, "pdf", pdf)
     pages = pypdf.PdfReader(pdf).pages
-    assert sum(len(page.images) for page in pages) == 4
+    assert sum(len(page.images) for page in pages) == 3  # no essentials: no chart of their dots
     assert "Idée numéro 14 à l'étude" in "\n".join(page.extract_text() for page in pages)
+
+
+# --- What a reader notices: charts, a workshop without dots, capped themes, typography --------------
+
+
+def timeline_labels(minutes: list[int]) -> tuple[list[str], tuple]:
+    """The drawn x tick labels of the timeline of cards posted at these minutes after START."""
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from reports import aggregate, charts
+
+    counted = pd.DataFrame(
+        {"family": ["forces"] * len(minutes), "created_at": [START + timedelta(minutes=m) for m in minutes]}
+    )
+    counted["created_at"] = pd.to_datetime(counted["created_at"], utc=True)
+    summary = SimpleNamespace(families=["forces", "attentes"])
+    summary.timeline = aggregate.timeline(counted, summary.families)
+    figure = charts.timeline(summary)
+    figure.canvas.draw()
+    axes = figure.axes[0]
+    labels = [t.get_text() for t in axes.get_xticklabels() if t.get_text()]
+    return labels, axes.get_xlim()
+
+
+@pytest.mark.parametrize("minutes", [[0], [0, 0, 1], [0, 3, 5], [0, 20, 44], [0, 95, 179], [0, 600]])
+def test_timeline_ticks_are_distinct_times(minutes):
+    """1 minute to 10 hours: each label a different time (never "10:00 10:00 10:00 10:01"), a handful."""
+    labels, (left, right) = timeline_labels(minutes)
+    assert 2 <= len(labels) <= 9, labels
+    assert len(set(labels)) == len(labels), labels
+    assert all(len(label) == 5 and label[2] == ":" for label in labels), labels
+    if minutes == [0]:  # one minute: a bar with room either side (Paris time: 09:00 UTC is 10:00)
+        assert "10:00" in labels and "10:01" in labels
+        assert 2 / 1440 < right - left < 10 / 1440
+
+
+@pytest.fixture(scope="module")
+def quiet_summary(tmp_path_factory, migrated_database):
+    """The demo's 63 cards at 6 tables, over 20 minutes, with no dot and no essential (synthesis on)."""
+    path = tmp_path_factory.mktemp("quiet") / "quiet.db"
+    shutil.copyfile(migrated_database, path)
+    engine = make_engine(f"sqlite:///{path}")
+    sample = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    with Session(engine) as session:
+        workshop, _ = create_workshop(session, title="Atelier sans vote", question="Q ?", groups=6)
+        for i, c in enumerate(sample["cards"]):
+            session.add(
+                Card(
+                    workshop_id=workshop.id,
+                    group_id=workshop.groups[c["table"] - 1].id,
+                    client_id=f"q{i}",
+                    family=c["family"],
+                    text=c["text"],
+                    source="paper",
+                    seq=i + 1,
+                    created_at=START + timedelta(seconds=20 * i),
+                )  # fmt: skip
+            )
+        session.commit()
+        summary = build_summary(session, workshop.code)
+    engine.dispose()
+    return summary
+
+
+def test_no_vote_report_has_no_empty_chart_and_still_synthesises_each_family(quiet_summary, tmp_path):
+    import pptx
+    from docx import Document
+
+    from reports.writers.docx_writer import outline
+
+    summary = quiet_summary
+    assert set(summary.chart_png()) == {
+        "cartes-par-table",
+        "tables-familles",
+        "deroule",
+    }  # no essentials' dots
+    blocks = outline(summary)
+    assert sum(kind == "chart" for kind, _ in blocks) == 3
+    heads = [i for i, (kind, _) in enumerate(blocks) if kind in ("h1", "h2")]
+    for family in summary.families:  # each family: its themes with provenance, cards, then "no dots"
+        start = next(i for i in heads if blocks[i][1].startswith(f"{charts_label(family)} ("))
+        end = next(i for i in heads if i > start)
+        section = [text for _, text in blocks[start:end]]
+        assert any("soulevé par" in t and "tables sur 6" in t or "1 table sur 6" in t for t in section), (
+            section
+        )
+        assert any(t.startswith("Table ") for t in section), section
+        assert section[-1] == "Aucune gommette n’a été posée pendant l’atelier."
+    path = tmp_path / "quiet.docx"
+    writers.write(summary, "docx", path)
+    assert len(Document(path).inline_shapes) == 3
+    deck_path = tmp_path / "quiet.pptx"
+    writers.write(summary, "pptx", deck_path)
+    deck = pptx.Presentation(deck_path)
+    slides = ["\n".join(s.text_frame.text for s in slide.shapes if s.has_text_frame) for slide in deck.slides]
+    assert not any(s.startswith("Votes pour les essentiels") for s in slides)
+    forces = next(s for s in slides if s.startswith("Forces — "))
+    assert "soulevé par" in forces and "«\u202f" in forces and forces.endswith("11 cartes, aucune gommette.")
+
+
+def charts_label(family):
+    from reports.charts import label
+
+    return label(family)
+
+
+def test_theme_sections_show_a_few_cards_and_say_how_many_more(quiet_summary, tmp_path):
+    import pptx
+    import pypdf
+
+    from reports import Summary
+    from reports.writers.docx_writer import outline
+
+    cards = [
+        {"id": 100 + i, "group": 1 + i % 6, "family": "forces", "text": f"Carte du thème {i}", "votes": 0}
+        for i in range(12)
+    ]
+    theme = {"title": "Un grand thème", "tables": [1, 2, 3, 4, 5, 6], "provenance": "soulevé par 6 tables sur 6",
+             "cards": cards}  # fmt: skip
+    fields = {
+        name: getattr(quiet_summary, name) for name in Summary.__dataclass_fields__ if name != "_charts"
+    }
+    summary = Summary(**{**fields, "synthesis": [theme]})
+    blocks = outline(summary)
+    start = blocks.index(("h2", "Un grand thème — soulevé par 6 tables sur 6"))
+    shown = [text for kind, text in blocks[start + 1 : start + 8] if kind == "bullet"]
+    assert len(shown) == 5 and {s.split("\u202f:")[0] for s in shown} == {
+        f"Table {n} (Forces)" for n in range(1, 6)
+    }  # one card per table first
+    assert blocks[start + 6] == ("p", "… et 7 autres cartes (annexe).")
+    assert len(summary.to_report()["themes"][0]["cards"]) == 12  # report.json keeps them all
+    pdf = tmp_path / "t.pdf"
+    writers.write(summary, "pdf", pdf)
+    assert "… et 7 autres cartes (annexe)." in "\n".join(p.extract_text() for p in pypdf.PdfReader(pdf).pages)
+    html = tmp_path / "t.html"
+    writers.write(summary, "html", html)
+    assert "<p>… et 7 autres cartes (annexe).</p>" in html.read_text(encoding="utf-8")
+    deck_path = tmp_path / "t.pptx"
+    writers.write(summary, "pptx", deck_path)
+    slides = [
+        "\n".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
+        for slide in pptx.Presentation(deck_path).slides
+    ]
+    slide = next(s for s in slides if s.startswith("Un grand thème"))
+    assert slide.count("Carte du thème") == 5 and "… et 7 autres cartes (annexe du compte rendu)" in slide
+
+
+def test_our_headings_and_chart_titles_use_french_typography(known_summary):
+    from reports import charts
+    from reports.writers.docx_writer import outline
+
+    headings = [text for kind, text in outline(known_summary) if kind == "h1"]
+    assert "Annexe\u202f: toutes les cartes, table par table" in headings
+    assert all("'" not in h and " :" not in h for h in headings), headings
+    titles = [figure.axes[0].get_title() for figure in charts.figures(known_summary).values()]
+    assert "Déroulé\u202f: cartes postées au fil de l’atelier" in titles
+    assert all("'" not in t and " :" not in t for t in titles), titles

@@ -11,7 +11,20 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from reports.writers.common import colon, family_title, fr_date, participation_lines, plural, quoted
+from reports.writers.common import (
+    CARDS_PER_THEME,
+    NNBSP,
+    colon,
+    family_digest,
+    family_title,
+    fr_date,
+    more_cards,
+    no_dots_sentence,
+    participation_lines,
+    plural,
+    quoted,
+    representative,
+)
 
 W = qn("w:r")[: -len("r")]  # "{namespace}" of WordprocessingML
 
@@ -34,7 +47,8 @@ def _outline(summary, chart_png):
         ("h1", "Participation"),
         *[("bullet", line) for line in participation_lines(summary)],
     ]
-    blocks.append(("chart", chart_png["cartes-par-table"]))
+    if "cartes-par-table" in chart_png:
+        blocks.append(("chart", chart_png["cartes-par-table"]))
     blocks.append(("h1", "Synthèse par famille"))
     for family in summary.families:
         n = int(summary.by_family[family])
@@ -46,24 +60,39 @@ def _outline(summary, chart_png):
                 blocks.append(("bullet", f"{r['text']} — table {int(r['group'])}, {dots}"))
             if len(top) > TOP_SHOWN:  # ties at the last place: hundreds of 1-dot cards in a large workshop
                 rest, dots = len(top) - TOP_SHOWN, plural(int(top["votes"].iloc[-1]), "gommette", "gommettes")
-                blocks.append(("p", f"… et {plural(rest, 'autre carte', 'autres cartes')} à égalité ({dots}) : "
+                blocks.append(("p", f"… et {plural(rest, 'autre carte', 'autres cartes')} à égalité ({dots}){NNBSP}: "
                                     "voir l’annexe."))  # fmt: skip
-        else:
-            blocks.append(("p", "Aucune carte de cette famille n’a reçu de gommette."))
+        elif n == 0:
+            blocks.append(("p", "Aucune carte n’a été postée dans cette famille."))
+        else:  # nobody voted here: the family's themes and a few of its cards say what it holds
+            themes, cards = family_digest(summary, family)
+            if themes:
+                blocks.append(("p", colon("Principaux thèmes")))
+                blocks += [("bullet", f"{t['title']} — {t['provenance']}") for t in themes]
+            blocks.append(("p", colon("Cartes représentatives")))
+            blocks += [("bullet", f"Table {c['group']}{NNBSP}: {c['text']}") for c in cards]
+            blocks.append(("p", no_dots_sentence(summary)))
     cross = [t for t in summary.synthesis if len(t["tables"]) >= 2]
     blocks.append(("h1", "Thèmes communs à plusieurs tables"))
     if cross:
-        blocks.append(("p", "Regroupements proposés automatiquement, à relire : les cartes qui disent la même chose "
-                            "à des tables différentes."))  # fmt: skip
+        blocks.append(("p", f"Regroupements proposés automatiquement, à relire{NNBSP}: les cartes qui disent la "
+                            f"même chose à des tables différentes (au plus {CARDS_PER_THEME} par thème, toutes en annexe)."))  # fmt: skip
         for theme in cross:
             blocks.append(("h2", f"{theme['title']} — {theme['provenance']}"))
-            for card in theme["cards"]:
+            shown = representative(theme["cards"], CARDS_PER_THEME)
+            for card in shown:
                 blocks.append(
-                    ("bullet", f"Table {card['group']} ({family_title(card['family'])}) : {card['text']}")
+                    (
+                        "bullet",
+                        f"Table {card['group']} ({family_title(card['family'])}){NNBSP}: {card['text']}",
+                    )
                 )
+            if len(theme["cards"]) > len(shown):
+                blocks.append(("p", more_cards(len(theme["cards"]) - len(shown)) + "."))
     else:
         blocks.append(("p", "Aucun thème n’a été soulevé par plusieurs tables."))
-    blocks.append(("chart", chart_png["tables-familles"]))
+    if "tables-familles" in chart_png:
+        blocks.append(("chart", chart_png["tables-familles"]))
     blocks.append(("h1", "Les essentiels de chaque table"))
     ess = summary.essentials
     for number in summary.by_group.index:
@@ -73,8 +102,9 @@ def _outline(summary, chart_png):
             blocks.append(("p", "Cette table n’a pas retenu d’essentiel."))
         for _, e in mine.iterrows():
             dots = plural(int(e["votes"]), "gommette", "gommettes")
-            blocks.append(("bullet", f"{family_title(e['family'])} : {e['text']} ({dots})"))
-    blocks.append(("chart", chart_png["votes-essentiels"]))
+            blocks.append(("bullet", f"{family_title(e['family'])}{NNBSP}: {e['text']} ({dots})"))
+    if "votes-essentiels" in chart_png:
+        blocks.append(("chart", chart_png["votes-essentiels"]))
     blocks.append(("h1", "Engagements"))
     if len(summary.commitments):
         for _, c in summary.commitments.iterrows():
@@ -83,9 +113,15 @@ def _outline(summary, chart_png):
     else:
         blocks.append(("p", "Aucun engagement n’a été noté."))
     blocks.append(("h1", "Déroulé"))
-    blocks.append(("chart", chart_png["deroule"]))
-    blocks.append(("h1", "Annexe : toutes les cartes, table par table"))
-    ordered = summary.cards.sort_values(["group", "family", "seq"], kind="stable")
+    if "deroule" in chart_png:
+        blocks.append(("chart", chart_png["deroule"]))
+    else:
+        blocks.append(("p", "Aucune carte n’a été postée."))
+    blocks.append(("h1", f"Annexe{NNBSP}: toutes les cartes, table par table"))
+    family_order = summary.cards["family"].map({f: i for i, f in enumerate(summary.families)})
+    ordered = summary.cards.assign(family_order=family_order).sort_values(
+        ["group", "family_order", "seq"], kind="stable"
+    )  # the workshop's family order, as everywhere else
     titles = {family: family_title(family) for family in ordered["family"].unique()}
     by_table = {number: [] for number in summary.by_group.index}
     for number, family, text, votes in zip(

@@ -2,16 +2,34 @@
 cross-table themes, each chart on its own slide. 16:9, large type for a projector."""
 
 import io
+import textwrap
 
 from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.util import Emu, Pt
 
 from reports.charts import colour
-from reports.writers.common import family_title, fr_date, participation_lines, plural
+from reports.writers.common import (
+    CARDS_PER_THEME,
+    NNBSP,
+    family_digest,
+    family_title,
+    fr_date,
+    more_cards,
+    participation_lines,
+    plural,
+    quoted,
+    representative,
+)
 
 WIDTH, HEIGHT = Emu(12192000), Emu(6858000)  # 16:9
 INK = RGBColor(0x1A, 0x1A, 0x1A)
+THEME_SLIDES = 6  # cross-table themes with a slide of their own (the others: on the overview slide)
+SLIDE_TEXT = 150  # characters of a card shown on a slide (the compte rendu has them whole)
+
+
+def _short(text: str) -> str:
+    return textwrap.shorten(text, SLIDE_TEXT, placeholder="…")
 
 
 def _rgb(hex_colour):
@@ -57,24 +75,42 @@ def write(summary, path) -> None:
     _lines(_slide(deck, "Participation"), [f"• {line}" for line in participation_lines(summary)], size=22)
     pictures = summary.chart_png()
     for family in summary.families:
-        slide = _slide(deck, f"{family_title(family)} — les plus votées", band=colour(family))
         top = summary.top[family].head(6)
+        n = int(summary.by_family[family])
         if len(top):
-            lines = [f"{int(r['rank'])}. {r['text']} (table {int(r['group'])}, "
+            slide = _slide(deck, f"{family_title(family)} — les plus votées", band=colour(family))
+            lines = [f"{int(r['rank'])}. {_short(r['text'])} (table {int(r['group'])}, "
                      f"{plural(int(r['votes']), 'gommette', 'gommettes')})" for _, r in top.iterrows()]  # fmt: skip
-        else:
-            n = int(summary.by_family[family])
-            lines = [f"{plural(n, 'carte', 'cartes')}, aucune gommette."]
+        else:  # no dots: the family's themes and a few of its cards
+            slide = _slide(deck, f"{family_title(family)} — ce qui ressort", band=colour(family))
+            themes, cards = family_digest(summary, family)
+            lines = [f"• {t['title']} — {t['provenance']}" for t in themes]
+            lines += [f"{quoted(_short(c['text']))} — table {c['group']}" for c in cards]
+            lines.append(f"{plural(n, 'carte', 'cartes')}, aucune gommette." if n else "Aucune carte.")
         _lines(slide, lines, size=20 if len(lines) < 5 else 17)
-    cross = [t for t in summary.synthesis if len(t["tables"]) >= 2][:8]
+    every = [t for t in summary.synthesis if len(t["tables"]) >= 2]
+    cross = every[:8]
     lines = [
         f"• {t['title']} — {t['provenance']} ({plural(len(t['cards']), 'carte', 'cartes')})" for t in cross
     ]
+    if len(every) > len(cross):
+        lines.append(
+            f"… et {plural(len(every) - len(cross), 'autre thème', 'autres thèmes')} dans le compte rendu"
+        )
     _lines(
         _slide(deck, "Thèmes communs à plusieurs tables"),
         lines or ["Aucun thème commun à plusieurs tables."],
         18,
     )
+    for theme in every[:THEME_SLIDES]:  # a slide a theme: its provenance and a few of its cards
+        shown = representative(theme["cards"], CARDS_PER_THEME)
+        lines = [theme["provenance"].capitalize()]
+        lines += [
+            f"• Table {c['group']} ({family_title(c['family'])}){NNBSP}: {_short(c['text'])}" for c in shown
+        ]
+        if len(theme["cards"]) > len(shown):
+            lines.append(more_cards(len(theme["cards"]) - len(shown), "annexe du compte rendu"))
+        _lines(_slide(deck, textwrap.shorten(theme["title"], 70, placeholder="…")), lines, 18)
     titles = {
         "cartes-par-table": "Cartes par table",
         "tables-familles": "Tables × familles",
