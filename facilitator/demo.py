@@ -7,19 +7,29 @@ Creates the workshop of `demo_data/thermalisme.json` (6 tables, 63 cards), seats
 at each table (French first names, organisation types) and posts every card through the same domain
 functions as the live app (`access.admit`, `cards.post_card`): events and sequence numbers are
 recorded exactly as in a real session. A few cards are typed by the table's référent, as paper cards
-are. Each run creates a new workshop; the links printed are the only way to its board.
+are. Then the workshop is played to its end, as a finished one looks in the compte rendu: two
+duplicates posted and merged by their référent (`moderation.merge_cards`), two tables group cards
+under a theme (`themes.create_theme`), every participant casts their dots within the budget
+(`votes.cast_vote`, always the same choices) and each référent keeps the table's essentials from the
+vote (`essentials.essentials_from_votes`). Each run creates a new workshop; the links printed are the
+only way to its board.
 
 No Flask here: the module works with a plain SQLAlchemy session.
 """
 
 import json
+import random
 from itertools import cycle
 from pathlib import Path
 
 from facilitator.access import admit
 from facilitator.cards import post_card
+from facilitator.essentials import essentials_from_votes
 from facilitator.families import TEMPLATES
 from facilitator.links import workshop_links
+from facilitator.moderation import merge_cards
+from facilitator.themes import create_theme
+from facilitator.votes import cast_vote
 from facilitator.workshops import create_workshop
 
 DEMO_FILE = Path(__file__).resolve().parent / "demo_data" / "thermalisme.json"
@@ -32,6 +42,18 @@ FIRST_NAMES = [
     "Aurélie", "Guillaume", "Céline", "Antoine", "Manon", "Sébastien", "Laure", "Hugo",
     "Inès", "François", "Marion", "Benoît", "Chloé", "Jérôme", "Océane", "Loïc",
 ]  # fmt: skip
+# Duplicates a participant posts after the sample's cards, merged by the référent into the card they
+# repeat (its index in the sample): (sample index, text).
+DUPLICATES = [
+    (5, "Pas de logement abordable pour les saisonniers"),
+    (43, "Aucun train le dimanche pour arriver en cure"),
+]
+# Themes a référent makes at the table: (table, title, sample indexes of the cards).
+THEMES = [
+    (1, "Attirer et former les jeunes", [6, 30]),
+    (3, "Former les équipes sur place", [2, 26, 32]),
+]
+VOTE_SEED = 2026  # the same dots at every run
 
 
 def load_sample(path: Path = DEMO_FILE) -> dict:
@@ -96,7 +118,53 @@ def create_demo(session, base_url: str, path: Path = DEMO_FILE) -> dict:
             family=card["family"],
             text=card["text"],
         )
+    finish_demo(session, workshop, data["cards"], authors, referents)
     return workshop_links(base_url, workshop, secrets)
+
+
+def finish_demo(session, workshop, sample_cards, authors, referents) -> None:
+    """Play the rest of the workshop through the domain functions: merges, themes, dots, essentials."""
+    from sqlalchemy import select
+
+    from facilitator.models import Card
+
+    by_client = {
+        card.client_id: card for card in session.scalars(select(Card).where(Card.workshop_id == workshop.id))
+    }
+    sample_id = {index: by_client[f"demo-{index + 1}"].id for index in range(len(sample_cards))}
+    for n, (index, text) in enumerate(DUPLICATES, start=1):
+        table = sample_cards[index]["table"]
+        duplicate, _ = post_card(
+            session,
+            workshop,
+            authors[table][n % PARTICIPANTS_PER_TABLE],
+            client_id=f"demo-duplicate-{n}",
+            family=sample_cards[index]["family"],
+            text=text,
+        )
+        merge_cards(session, workshop, referents[table], sample_id[index], [duplicate.id])
+    themed, themes = set(), {}
+    for table, title, indexes in THEMES:
+        made = create_theme(session, workshop, referents[table], title, [sample_id[i] for i in indexes])
+        themes.setdefault(table, []).append({"theme_id": made["theme"]["id"]})
+        themed.update(indexes)
+
+    chance = random.Random(VOTE_SEED)
+    for group in workshop.groups:
+        # The table's cards outside a theme, and its themes (a theme takes the dots of its cards).
+        targets = [
+            {"card_id": sample_id[i]}
+            for i, card in enumerate(sample_cards)
+            if card["table"] == group.number and i not in themed
+        ] + themes.get(group.number, [])
+        # A few ideas convince the table: weights make a podium rather than dots spread evenly.
+        weights = [chance.choice((1, 1, 2, 4, 6)) for _ in targets]
+        for viewer in authors[group.number]:
+            for dot in range(workshop.vote_budget):
+                target = chance.choices(targets, weights)[0]
+                client_id = f"demo-vote-{viewer.participant_id}-{dot}"
+                cast_vote(session, workshop, viewer, **target, delta=1, client_id=client_id)
+        essentials_from_votes(session, workshop, referents[group.number])
 
 
 def describe(links: dict, title: str = "") -> str:

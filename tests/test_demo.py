@@ -7,11 +7,12 @@ import pytest
 from sqlalchemy import func, select
 
 from facilitator import demo
-from facilitator.models import Card, Event, Participant
+from facilitator.models import Card, Event, Participant, Vote
 from facilitator.workshops import find_workshop, workshop_snapshot
 
 BASE = "http://facilitator.test"
 SAMPLE = json.loads(demo.DEMO_FILE.read_text(encoding="utf-8"))
+POSTED = len(SAMPLE["cards"]) + len(demo.DUPLICATES)  # the sample's cards and the duplicates merged
 
 
 @pytest.fixture
@@ -27,8 +28,13 @@ def test_demo_creates_the_tables_and_cards_of_the_sample(session, demo_links):
     assert [g.number for g in workshop.groups] == list(range(1, spec["tables"] + 1))
     assert [g["number"] for g in demo_links["groups"]] == list(range(1, spec["tables"] + 1))
 
-    cards = session.scalars(select(Card).where(Card.workshop_id == workshop.id).order_by(Card.seq)).all()
+    everything = session.scalars(select(Card).where(Card.workshop_id == workshop.id).order_by(Card.seq)).all()
+    cards = [card for card in everything if card.status != "merged"]
     assert len(cards) == len(SAMPLE["cards"]) == 63
+    merged = [card for card in everything if card.status == "merged"]
+    assert [(m.text, m.merged_into_id) for m in merged] == [
+        (text, cards[index].id) for index, text in demo.DUPLICATES
+    ]
     assert all(card.family in workshop.families for card in cards)
     assert [(c.group.number, c.family, c.text) for c in cards] == [
         (c["table"], c["family"], c["text"]) for c in SAMPLE["cards"]
@@ -49,8 +55,9 @@ def test_demo_seats_named_participants_at_every_table(session, demo_links):
 def test_board_snapshot_shows_every_card(session, demo_links):
     workshop = find_workshop(session, demo_links["code"])
     snapshot = workshop_snapshot(session, workshop, None)
-    assert len(snapshot["cards"]) == len(SAMPLE["cards"])
-    assert Counter(c["family"] for c in snapshot["cards"]) == Counter(c["family"] for c in SAMPLE["cards"])
+    shown = [c for c in snapshot["cards"] if c["status"] != "merged"]
+    assert len(snapshot["cards"]) == POSTED and len(shown) == len(SAMPLE["cards"])
+    assert Counter(c["family"] for c in shown) == Counter(c["family"] for c in SAMPLE["cards"])
     assert snapshot["participants"] == {str(g.number): demo.PARTICIPANTS_PER_TABLE for g in workshop.groups}
     assert all(c["author"] for c in snapshot["cards"] if c["source"] == "phone")
 
@@ -63,13 +70,15 @@ def test_seq_counts_every_event_once(session, demo_links):
     assert workshop.seq == len(seqs) == workshop_snapshot(session, workshop, None)["seq"]
     assert seqs == list(range(1, workshop.seq + 1))
     types = Counter(session.scalars(select(Event.type).where(Event.workshop_id == workshop.id)))
-    assert types["card:added"] == len(SAMPLE["cards"])
+    assert types["card:added"] == POSTED
+    assert types["theme:created"] == len(demo.THEMES)
+    assert types["essentials:changed"] == SAMPLE["workshop"]["tables"]
 
 
 def test_each_run_is_a_new_workshop(session, demo_links):
     again = demo.create_demo(session, BASE)
     assert again["code"] != demo_links["code"]
-    assert session.scalar(select(func.count(Card.id))) == 2 * len(SAMPLE["cards"])
+    assert session.scalar(select(func.count(Card.id))) == 2 * POSTED
 
 
 def test_demo_links_open_the_full_board(demo_links, socket_client, client):
@@ -81,7 +90,7 @@ def test_demo_links_open_the_full_board(demo_links, socket_client, client):
         {"code": demo_links["code"], "role": "board", "token": demo_links["board_token"]},
         callback=True,
     )
-    assert reply["ok"] and len(reply["snapshot"]["cards"]) == len(SAMPLE["cards"])
+    assert reply["ok"] and len(reply["snapshot"]["cards"]) == POSTED
     referent = socket_client()
     table = demo_links["groups"][1]
     reply = referent.emit(
@@ -90,7 +99,45 @@ def test_demo_links_open_the_full_board(demo_links, socket_client, client):
         callback=True,
     )
     assert reply["ok"]
-    assert len(reply["snapshot"]["cards"]) == sum(1 for c in SAMPLE["cards"] if c["table"] == 2)
+    duplicates = sum(1 for index, _ in demo.DUPLICATES if SAMPLE["cards"][index]["table"] == 2)
+    assert len(reply["snapshot"]["cards"]) == sum(1 for c in SAMPLE["cards"] if c["table"] == 2) + duplicates
+
+
+def test_demo_is_a_finished_workshop_in_its_report(session, demo_links):
+    """Every participant spent their dots, each table kept its essentials, référents made themes and
+    merged duplicates: the compte rendu of the demo shows all of it."""
+    from reports import build_summary
+
+    workshop = find_workshop(session, demo_links["code"])
+    dots = Counter(session.scalars(select(Vote.participant_id).where(Vote.workshop_id == workshop.id)))
+    people = session.scalars(select(Participant.id).where(Participant.workshop_id == workshop.id)).all()
+    assert dots == dict.fromkeys(people, workshop.vote_budget)  # within the budget, all of it spent
+
+    report = build_summary(session, demo_links["code"], synthesis=False).to_report()
+    assert report["totals"]["votes"] == len(people) * workshop.vote_budget
+    assert report["totals"]["cards"] == len(SAMPLE["cards"]) and report["totals"]["merged"] == 2
+    assert all(report["top"][family] for family in workshop.families)  # a podium in every family
+    for table in report["by_group"]:
+        assert table["essentials"], table["number"]
+        assert all(e["votes"] > 0 for e in table["essentials"])  # kept from the table's vote
+        per_family = Counter(e["family"] for e in table["essentials"])
+        assert max(per_family.values()) <= workshop.essentials_per_family
+    kept_themes = [e["text"] for t in report["by_group"] for e in t["essentials"] if e["kind"] == "theme"]
+    assert set(kept_themes) <= {title for _, title, _ in demo.THEMES} and kept_themes
+    assert len(report["commitments"]) == sum(1 for c in SAMPLE["cards"] if c["family"] == "contributions")
+    assert report["participation"]["paper"] > 0
+
+
+def test_demo_is_the_same_at_every_run(session, demo_links):
+    from reports import build_summary
+
+    again = demo.create_demo(session, BASE)
+
+    def essentials(code):
+        report = build_summary(session, code, synthesis=False).to_report()
+        return [(t["number"], [(e["text"], e["votes"]) for e in t["essentials"]]) for t in report["by_group"]]
+
+    assert essentials(again["code"]) == essentials(demo_links["code"])
 
 
 def test_flask_cli_demo_command(app):
