@@ -48,6 +48,7 @@ from facilitator.config import Config  # noqa: E402
 from facilitator.database import upgrade_database  # noqa: E402
 from facilitator.extensions import db, socketio  # noqa: E402
 from facilitator.network import public_base_url, reachable_by_phones  # noqa: E402
+from facilitator.runtime import tune_garbage_collector  # noqa: E402
 from facilitator.workshops import purge_old_workshops  # noqa: E402
 
 config = Config()
@@ -93,6 +94,7 @@ def purge_old_workshops_hourly():
 if __name__ == "__main__":
     print(banner(), flush=True)
     socketio.start_background_task(purge_old_workshops_hourly)
+    tune_garbage_collector()  # no 100-ms pauses of every connection at 1,000 phones (facilitator/runtime.py)
     options = {}
     if ASYNC_MODE == "eventlet":
         # eventlet.wsgi serves at most `max_size` requests at once (default 1,024), and every live
