@@ -87,8 +87,11 @@ def make_server(mode: str) -> socketio.Server:
 
 
 def serve(mode: str, port: int, max_connections: int):
+    from facilitator.runtime import tune_garbage_collector
+
     app = socketio.WSGIApp(make_server(mode))
     print(f"floor ({mode}) on 127.0.0.1:{port}", flush=True)
+    tune_garbage_collector()  # the process settings `python wsgi.py` uses, so only the app logic differs
     if mode == "eventlet":
         import eventlet.wsgi
 
