@@ -49,6 +49,7 @@ def main(paths):
     print(HEADER)
     for data in sorted(files, key=lambda d: (d["scenario"], d["mode"])):
         print(row(data))
+    targets_table(files)
     print(
         "\n| scenario | mode | server CPU per client joined, ms (floor) | join phase: server CPU % "
         "| vote burst: vote→ack p50 / p99 ms (floor) | vote burst: server CPU % (floor) |\n"
@@ -70,6 +71,45 @@ def main(paths):
             f"| {data['scenario']} | {data['mode']} | {per_join(data['ours'])} ({per_join(floor)}) "
             f"| {data['ours']['server']['join_phase']['cpu_mean_pct']} | {burst} | {cpu} |"
         )
+
+
+TARGET_NAMES = {
+    "board_p99": ("p99 post→board ≤ 250 ms", 1000, "ms"),
+    "lost": ("0 lost", 1, ""),
+    "duplicated": ("0 duplicated", 1, ""),
+    "rss_mb": ("server RSS ≤ 400 MB", 1, "MB"),
+    "board_p99_ratio": ("p99 post→board ratio to the floor ≤ 2", 1, "×"),
+    "join_p99": ("p99 join ≤ 1 s", 1000, "ms"),
+    "join_failures": ("no refused connection", 1, ""),
+    "last_phone_p99": ("p99 post→last phone", 1000, "ms"),
+}
+
+
+def targets_table(files):
+    """| scenario | target | eventlet | gevent |, from the targets each run recorded."""
+    runs = {(d["scenario"], d["mode"]): d.get("targets") or {} for d in files}
+    print("\n| scenario | target | eventlet | gevent |\n| --- | --- | --- | --- |")
+    for scenario in sorted({s for s, _ in runs}):
+        names = list(dict.fromkeys(k for (s, _m), t in runs.items() if s == scenario for k in t))
+        for name in names:
+            label, scale, unit = TARGET_NAMES.get(name, (name, 1, ""))
+            limit = next(
+                (t[name]["target"] for (s, _m), t in runs.items() if s == scenario and name in t), None
+            )
+            if name == "last_phone_p99" and limit is not None:
+                label = f"{label} ≤ {limit * scale:.0f} {unit}"
+            cells = []
+            for mode in ("eventlet", "gevent"):
+                got = runs.get((scenario, mode), {}).get(name)
+                if got is None or got["value"] is None:
+                    cells.append("—")
+                    continue
+                value = got["value"] * scale
+                shown = f"{value:.2f}" if unit == "×" else f"{value:.0f}"
+                cells.append(
+                    f"{shown}{' ' + unit if unit and unit != '×' else ''} {'✔' if got['met'] else '✘'}"
+                )
+            print(f"| {scenario} | {label} | {cells[0]} | {cells[1]} |")
 
 
 def per_join(side: dict):
