@@ -113,7 +113,8 @@ def test_demo_is_a_finished_workshop_in_its_report(session, demo_links):
     people = session.scalars(select(Participant.id).where(Participant.workshop_id == workshop.id)).all()
     assert dots == dict.fromkeys(people, workshop.vote_budget)  # within the budget, all of it spent
 
-    report = build_summary(session, demo_links["code"], synthesis=False).to_report()
+    summary = build_summary(session, demo_links["code"], synthesis=False)
+    report = summary.to_report()
     assert report["totals"]["votes"] == len(people) * workshop.vote_budget
     assert report["totals"]["cards"] == len(SAMPLE["cards"]) and report["totals"]["merged"] == 2
     assert all(report["top"][family] for family in workshop.families)  # a podium in every family
@@ -124,6 +125,11 @@ def test_demo_is_a_finished_workshop_in_its_report(session, demo_links):
         assert max(per_family.values()) <= workshop.essentials_per_family
     kept_themes = [e["text"] for t in report["by_group"] for e in t["essentials"] if e["kind"] == "theme"]
     assert set(kept_themes) <= {title for _, title, _ in demo.THEMES} and kept_themes
+    from reports.writers.docx_writer import outline
+
+    bullets = [text for kind, text in outline(summary) if kind == "bullet"]
+    assert any(f"thème «\u202f{kept_themes[0]}\u202f» (" in text for text in bullets)  # named as a theme
+    assert sum(kind == "chart" for kind, _ in outline(summary)) == 4  # the essentials' dots too
     assert len(report["commitments"]) == sum(1 for c in SAMPLE["cards"] if c["family"] == "contributions")
     assert report["participation"]["paper"] > 0
 

@@ -102,7 +102,10 @@ def _outline(summary, chart_png):
             blocks.append(("p", "Cette table n’a pas retenu d’essentiel."))
         for _, e in mine.iterrows():
             dots = plural(int(e["votes"]), "gommette", "gommettes")
-            blocks.append(("bullet", f"{family_title(e['family'])}{NNBSP}: {e['text']} ({dots})"))
+            what = (
+                f"thème {quoted(e['text'])}" if e["kind"] == "theme" else e["text"]
+            )  # a theme's dots are its own
+            blocks.append(("bullet", f"{family_title(e['family'])}{NNBSP}: {what} ({dots})"))
     if "votes-essentiels" in chart_png:
         blocks.append(("chart", chart_png["votes-essentiels"]))
     blocks.append(("h1", "Engagements"))
