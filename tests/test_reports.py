@@ -239,6 +239,9 @@ def test_xlsx_and_docx_carry_the_numbers_accents_and_charts(known_summary, tmp_p
     cells = [c.value for row in book["Synthèse"].iter_rows() for c in row]
     assert "'=Recrutement difficile" in [c.value for row in book["Cartes"].iter_rows() for c in row]
     assert "Des eaux thermales réputées" in cells
+    assert [row[-1] for row in book["Essentiels"].iter_rows(min_row=1, values_only=True)] == ["sur"] + [
+        "carte"
+    ] * 3
     path = tmp_path / "r.docx"
     writers.write(summary, "docx", path)
     document = docx.Document(path)
@@ -511,7 +514,7 @@ def test_theme_sections_show_a_few_cards_and_say_how_many_more(quiet_summary, tm
     assert len(shown) == 5 and {s.split("\u202f:")[0] for s in shown} == {
         f"Table {n} (Forces)" for n in range(1, 6)
     }  # one card per table first
-    assert blocks[start + 6] == ("p", "… et 7 autres cartes (annexe).")
+    assert blocks[start + 6] == ("after", "… et 7 autres cartes (annexe).")  # kept on the list's page
     assert len(summary.to_report()["themes"][0]["cards"]) == 12  # report.json keeps them all
     pdf = tmp_path / "t.pdf"
     writers.write(summary, "pdf", pdf)

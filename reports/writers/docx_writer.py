@@ -31,7 +31,9 @@ W = qn("w:r")[: -len("r")]  # "{namespace}" of WordprocessingML
 
 def outline(summary):
     """The compte rendu as a list of blocks shared by DOCX, PDF and HTML:
-    ("title"|"subtitle"|"h1"|"h2"|"p"|"bullet"|"chart"|"table", payload). Built once per summary."""
+    ("title"|"subtitle"|"h1"|"h2"|"p"|"bullet"|"after"|"chart"|"table", payload); "after" is a paragraph
+    that ends a list and stays on its page (never « … et 3 autres cartes » alone at the top of the next).
+    Built once per summary."""
     if "outline" not in summary._charts:
         summary._charts["outline"] = _outline(summary, summary.chart_png())
     return summary._charts["outline"]
@@ -60,7 +62,7 @@ def _outline(summary, chart_png):
                 blocks.append(("bullet", f"{r['text']} — table {int(r['group'])}, {dots}"))
             if len(top) > TOP_SHOWN:  # ties at the last place: hundreds of 1-dot cards in a large workshop
                 rest, dots = len(top) - TOP_SHOWN, plural(int(top["votes"].iloc[-1]), "gommette", "gommettes")
-                blocks.append(("p", f"… et {plural(rest, 'autre carte', 'autres cartes')} à égalité ({dots}){NNBSP}: "
+                blocks.append(("after", f"… et {plural(rest, 'autre carte', 'autres cartes')} à égalité ({dots}){NNBSP}: "
                                     "voir l’annexe."))  # fmt: skip
         elif n == 0:
             blocks.append(("p", "Aucune carte n’a été postée dans cette famille."))
@@ -71,7 +73,7 @@ def _outline(summary, chart_png):
                 blocks += [("bullet", f"{t['title']} — {t['provenance']}") for t in themes]
             blocks.append(("p", colon("Cartes représentatives")))
             blocks += [("bullet", f"Table {c['group']}{NNBSP}: {c['text']}") for c in cards]
-            blocks.append(("p", no_dots_sentence(summary)))
+            blocks.append(("after", no_dots_sentence(summary)))
     cross = [t for t in summary.synthesis if len(t["tables"]) >= 2]
     blocks.append(("h1", "Thèmes communs à plusieurs tables"))
     if cross:
@@ -88,7 +90,7 @@ def _outline(summary, chart_png):
                     )
                 )
             if len(theme["cards"]) > len(shown):
-                blocks.append(("p", more_cards(len(theme["cards"]) - len(shown)) + "."))
+                blocks.append(("after", more_cards(len(theme["cards"]) - len(shown)) + "."))
     else:
         blocks.append(("p", "Aucun thème n’a été soulevé par plusieurs tables."))
     if "tables-familles" in chart_png:
@@ -142,7 +144,14 @@ def _outline(summary, chart_png):
 
 # Characters XML 1.0 refuses (python-docx would raise on them): dropped from card texts.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-STYLES = {"title": "Title", "h1": "Heading 1", "h2": "Heading 2", "p": None, "bullet": "List Bullet"}
+STYLES = {
+    "title": "Title",
+    "h1": "Heading 1",
+    "h2": "Heading 2",
+    "p": None,
+    "after": None,
+    "bullet": "List Bullet",
+}
 ANNEX_WIDTHS = (Cm(3.0), Cm(11.5), Cm(2.5))
 ANNEX_SIZE = Pt(9)
 TOP_SHOWN = 10  # most voted cards listed per family (report.json keeps every tie)
@@ -181,6 +190,12 @@ class _Body:
         element = deepcopy(template)
         element.find(f"{W}r/{W}t").text = text
         self._insert(element)
+
+    def keep_last_with_next(self):
+        """Keep the last paragraph on the page of the next one (Word's « paragraphes solidaires »)."""
+        last = self.document.element.body[-1] if self.end is None else self.end.getprevious()
+        if last is not None and last.tag == f"{W}p":
+            last.get_or_add_pPr().keepNext_val = True
 
     def table(self, header, rows):
         """One table, header row repeated at the top of each page, rows never split across pages."""
@@ -236,6 +251,8 @@ def write(summary, path) -> None:
             p = document.add_paragraph(payload)
             p.runs[0].font.color.rgb = RGBColor(0x4A, 0x4A, 0x4A)
         elif kind in STYLES:
+            if kind == "after":
+                body.keep_last_with_next()
             body.paragraph(payload, kind)
         elif kind == "chart":
             paragraph = document.add_paragraph()  # what document.add_picture does, without a pass

@@ -41,7 +41,7 @@ def render(summary) -> str:
             parts.append(f"<h2>{escape(payload)}</h2>")
         elif kind == "h2":
             parts.append(f"<h3>{escape(payload)}</h3>")
-        elif kind == "p":
+        elif kind in ("p", "after"):
             parts.append(f"<p>{escape(payload)}</p>")
         elif kind == "bullet":
             if not in_list:

@@ -134,7 +134,9 @@ def write(summary, path) -> None:
             story.extend([Spacer(1, 8), Paragraph(escape(payload), h1)])
         elif kind == "h2":
             story.extend([Spacer(1, 4), Paragraph(escape(payload), h2)])
-        elif kind == "p":
+        elif kind in ("p", "after"):
+            if kind == "after" and story:
+                story[-1].keepWithNext = 1  # the list's last line goes with it to the next page
             story.append(Paragraph(escape(payload), body))
         elif kind == "bullet":
             story.append(Bullet(payload))

@@ -93,10 +93,11 @@ def write(summary, path) -> None:
     ess = summary.essentials
     out.table(
         "Essentiels",
-        ["table", "famille", "ordre", "texte", "votes", "retenu_par"],
-        [[int(e["group"]), e["family"], int(e["position"]) + 1, e["text"], int(e["votes"]), e["source"]]
+        ["table", "famille", "ordre", "texte", "votes", "retenu_par", "sur"],
+        [[int(e["group"]), e["family"], int(e["position"]) + 1, e["text"], int(e["votes"]), e["source"],
+          "thème" if e["kind"] == "theme" else "carte"]
          for _, e in ess.iterrows()] if len(ess) else [],
-        [7, 14, 7, 60, 8, 12],
+        [7, 14, 7, 60, 8, 12, 8],
     )  # fmt: skip
     votes = summary.frames.votes
     on_card = votes["card_id"].notna()
