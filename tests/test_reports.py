@@ -542,3 +542,21 @@ def test_our_headings_and_chart_titles_use_french_typography(known_summary):
     titles = [figure.axes[0].get_title() for figure in charts.figures(known_summary).values()]
     assert "Déroulé\u202f: cartes postées au fil de l’atelier" in titles
     assert all("'" not in t and " :" not in t for t in titles), titles
+
+
+def test_a_workshop_without_cards_builds_every_format_without_a_chart(session, tmp_path):
+    import pptx
+    from docx import Document
+
+    workshop, _ = create_workshop(session, title="Atelier vide", question="", groups=2)
+    summary = build_summary(session, workshop.code)
+    assert summary.chart_png() == {}
+    for fmt in writers.available():
+        writers.write(summary, fmt, tmp_path / f"r.{fmt}")
+    document = Document(tmp_path / "r.docx")
+    text = [p.text for p in document.paragraphs]
+    assert len(document.inline_shapes) == 0 and not document.tables
+    assert text.count("Aucune carte n’a été postée.") == 2  # under « Déroulé » and in the annex
+    assert "Aucune carte n’a été postée dans cette famille." in text
+    deck = pptx.Presentation(tmp_path / "r.pptx")
+    assert not [s for slide in deck.slides for s in slide.shapes if s.shape_type == 13]  # no empty chart

@@ -134,9 +134,16 @@ def _outline(summary, chart_png):
     ):  # one pass over the cards (not a filter and iterrows per table: 100 tables × 10,000 cards)
         by_table.setdefault(number, []).append([titles[family], text, str(int(votes))])
     names = summary.frames.groups.set_index("number")["name"]
+    if not len(ordered):
+        blocks.append(("p", "Aucune carte n’a été postée."))
+        return blocks
     for number in summary.by_group.index:
         rows = by_table[number]
         name = str(names.get(number, f"Table {number}"))
+        if not rows:  # a heading over nothing reads like a missing table
+            blocks.append(("h2", name))
+            blocks.append(("p", "Aucune carte à cette table."))
+            continue
         blocks.append(("h2", f"{name} — {plural(len(rows), 'carte', 'cartes')}"))
         blocks.append(("table", (["Famille", "Carte", "Gommettes"], rows)))
     return blocks

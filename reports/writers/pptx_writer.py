@@ -82,7 +82,8 @@ def write(summary, path) -> None:
             lines = [f"{int(r['rank'])}. {_short(r['text'])} (table {int(r['group'])}, "
                      f"{plural(int(r['votes']), 'gommette', 'gommettes')})" for _, r in top.iterrows()]  # fmt: skip
         else:  # no dots: the family's themes and a few of its cards
-            slide = _slide(deck, f"{family_title(family)} — ce qui ressort", band=colour(family))
+            title = f"{family_title(family)} — ce qui ressort" if n else family_title(family)
+            slide = _slide(deck, title, band=colour(family))
             themes, cards = family_digest(summary, family)
             lines = [f"• {t['title']} — {t['provenance']}" for t in themes]
             lines += [f"{quoted(_short(c['text']))} — table {c['group']}" for c in cards]
