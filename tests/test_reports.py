@@ -305,6 +305,7 @@ def test_pdf_pptx_html_carry_the_numbers_accents_and_charts(known_summary, tmp_p
     writers.write(summary, "html", html)
     page = html.read_text(encoding="utf-8")
     assert '<html lang="fr">' in page and "bien-être à l&#x27;année" in page and page.count("<img") == 4
+    assert 'alt="Graphique\u202f: cartes postées minute par minute"' in page  # each chart named
     assert "=Recrutement difficile" in page  # HTML keeps the text as typed (escaped, not spreadsheet-quoted)
 
 

@@ -6,6 +6,12 @@ from html import escape
 
 from reports.writers.docx_writer import outline
 
+CHART_NAMES = {  # the image's text for a screen reader
+    "cartes-par-table": "Graphique\u202f: cartes par table et par famille",
+    "tables-familles": "Graphique\u202f: cartes par table et par famille, en carte de chaleur",
+    "votes-essentiels": "Graphique\u202f: gommettes des essentiels les plus votés",
+    "deroule": "Graphique\u202f: cartes postées minute par minute",
+}
 STYLE = """
 body { font-family: "DejaVu Sans", Calibri, Arial, sans-serif; color: #1a1a1a; max-width: 48rem;
        margin: 2rem auto; padding: 0 1rem; line-height: 1.45; }
@@ -29,6 +35,7 @@ def render(summary) -> str:
         f"<style>{STYLE}</style></head><body>",
     ]
     in_list = False
+    names = {data: CHART_NAMES.get(name, "Graphique") for name, data in summary.chart_png().items()}
     for kind, payload in outline(summary):
         if kind != "bullet" and in_list:
             parts.append("</ul>")
@@ -50,7 +57,8 @@ def render(summary) -> str:
             parts.append(f"<li>{escape(payload)}</li>")
         elif kind == "chart":
             data = base64.b64encode(payload).decode()
-            parts.append(f'<img alt="Graphique" src="data:image/png;base64,{data}">')
+            alt = escape(names.get(payload, "Graphique"), quote=True)
+            parts.append(f'<img alt="{alt}" src="data:image/png;base64,{data}">')
         elif kind == "table":
             header, rows = payload
             if not rows:
