@@ -201,6 +201,9 @@ def report(code, fmt):
     at a lower CPU priority (`--nice`) so that the live workshop keeps the cores (docs/reports.md)."""
     if fmt not in REPORT_FORMATS:
         raise DomainError("not_found", status=404)
+    language = request.args.get("lang")  # the document's language; default: the workshop's
+    if language is not None and language not in ("fr", "en"):
+        raise DomainError("invalid_payload", status=400, problem="lang must be fr or en")
     workshop = find_workshop(db.session, code)
     token = bearer_token()
     if token and not tokens.token_matches(token, workshop.facilitator_token_hash):
@@ -217,7 +220,8 @@ def report(code, fmt):
         )
         done = subprocess.run(
             [sys.executable, "-m", "reports", workshop.code, "--format", fmt, "--output-dir", folder,
-             "--database", current_app.config["DATABASE_URL"], "--nice", str(current_app.config["REPORT_NICE"])],
+             "--database", current_app.config["DATABASE_URL"], "--nice", str(current_app.config["REPORT_NICE"]),
+             *(["--language", language] if language else [])],
             cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=300, check=False,
         )  # fmt: skip
         if done.returncode == 3:

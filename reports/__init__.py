@@ -26,7 +26,15 @@ class Summary:
     timeline: pd.DataFrame
     commitments: pd.DataFrame
     synthesis: list = field(default_factory=list)  # cross-table themes
+    language: str | None = None  # the document's language: None = the workshop's (reports.wording)
     _charts: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def wording(self):
+        """The compte rendu's words (reports.wording) in `language`, else the workshop's, else French."""
+        from reports.wording import words
+
+        return words(self.language or self.frames.workshop.get("language"))
 
     def chart_png(self, dpi=150) -> dict:
         """Chart name → PNG, drawn once per summary and resolution (every writer shares them)."""
@@ -139,10 +147,12 @@ class Summary:
         }
 
 
-def build_summary(session, code, *, synthesis: bool = True) -> Summary:
-    """Read the workshop with this join code (or id) and aggregate it. Raises UnknownWorkshop."""
+def build_summary(session, code, *, synthesis: bool = True, language: str | None = None) -> Summary:
+    """Read the workshop with this join code (or id) and aggregate it. Raises UnknownWorkshop.
+    `language` ("fr" or "en") overrides the workshop's for the document's words."""
     frames = load(session, code)
     summary = aggregate_frames(frames)
+    summary.language = language
     cards = summary.cards
     if synthesis and len(cards):
         from reports import edited_themes
@@ -153,7 +163,20 @@ def build_summary(session, code, *, synthesis: bool = True) -> Summary:
             summary.synthesis = edited_themes.synthesis(stored, cards, total_tables=len(frames.groups))
         else:
             summary.synthesis = cross_table_themes(cards, total_tables=len(frames.groups))
+        localise_themes(summary)
     return summary
+
+
+def localise_themes(summary) -> None:
+    """The themes' provenance (and the automatic « Autres remarques » title) in the document's language."""
+    from reports.synthesis import OTHER_TITLE
+
+    words = summary.wording
+    total = len(summary.frames.groups)
+    for theme in summary.synthesis:
+        theme["provenance"] = words.provenance(len(theme["tables"]), total)
+        if theme["title"] == OTHER_TITLE and not theme.get("edited"):
+            theme["title"] = words("other_remarks")
 
 
 def aggregate_frames(frames: Frames) -> Summary:

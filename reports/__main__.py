@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from facilitator.config import Config
 from facilitator.database import make_engine
 from reports import UnknownWorkshop, build_summary, writers
+from reports.wording import LANGUAGES
 
 NO_SYNTHESIS = ("csv", "xlsx")  # formats without the cross-table themes: not computed for them
 
@@ -29,6 +30,12 @@ def main(argv=None) -> int:
     parser.add_argument("--output-dir", help="folder to write into, under the default file name (printed)")
     parser.add_argument("--database", help="database URL (default: DATABASE_URL or the app's SQLite file)")
     parser.add_argument(
+        "--language",
+        "-l",
+        choices=LANGUAGES,
+        help="the document's language (default: the workshop's, else fr)",
+    )
+    parser.add_argument(
         "--nice", type=int, default=0, help="lower this process's CPU priority by N (the server passes 10)"
     )
     args = parser.parse_args(argv)
@@ -39,7 +46,9 @@ def main(argv=None) -> int:
     engine = make_engine(args.database or Config().DATABASE_URL)
     try:
         with Session(engine) as session:
-            summary = build_summary(session, args.code, synthesis=args.format not in NO_SYNTHESIS)
+            summary = build_summary(
+                session, args.code, synthesis=args.format not in NO_SYNTHESIS, language=args.language
+            )
     except UnknownWorkshop:
         print(f"unknown workshop: {args.code}", file=sys.stderr)
         return 3

@@ -17,22 +17,18 @@ from facilitator.families import COLOURS
 
 HATCHES = ["", "//", "..", "xx", "\\\\", "++"]
 PARIS = ZoneInfo("Europe/Paris")
-NNBSP = "\u202f"  # before a French colon
-LABELS = {
-    "forces": "Forces",
-    "faiblesses": "Faiblesses",
-    "attentes": "Attentes",
-    "contributions": "Contributions",
-    "opportunites": "Opportunités",
-    "menaces": "Menaces",
-    "start": "Commencer",
-    "stop": "Arrêter",
-    "continue": "Continuer",
-}
 
 
-def label(family: str) -> str:
-    return LABELS.get(family, family.capitalize())
+def wording(summary):
+    """The summary's words (reports.wording); French for anything without a language."""
+    from reports.wording import words
+
+    return getattr(summary, "wording", None) or words()
+
+
+def label(family: str, summary=None) -> str:
+    """The family's label in the summary's language (French without a summary)."""
+    return wording(summary).family(family)
 
 
 def colour(family: str) -> str:
@@ -46,6 +42,7 @@ def _figure(width=8.0, height=4.5):
 
 
 def cards_per_table(summary) -> Figure:
+    t = wording(summary)
     figure = _figure()
     axes = figure.add_subplot()
     table = summary.by_group
@@ -54,39 +51,42 @@ def cards_per_table(summary) -> Figure:
     for i, family in enumerate(summary.families):
         values = list(table[family])
         axes.bar(positions, values, bottom=bottom, color=colour(family), hatch=HATCHES[i % len(HATCHES)],
-                 edgecolor="white", linewidth=0.5, label=label(family))  # fmt: skip
+                 edgecolor="white", linewidth=0.5, label=label(family, summary))  # fmt: skip
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
     if len(table) <= 12:
-        axes.set_xticks(list(positions), [f"Table {n}" for n in table.index])
+        axes.set_xticks(list(positions), [f"{t('c_table')} {n}" for n in table.index])
     else:  # numbers only, one in `step` beyond 30 tables: 100 names would be a black smudge
         step = max(1, -(-len(table) // 30))
         axes.set_xticks(list(positions)[::step], [str(n) for n in table.index[::step]])
-        axes.set_xlabel("Table")
-    axes.set_ylabel("Cartes")
+        axes.set_xlabel(t("c_table"))
+    axes.set_ylabel(t("c_cards"))
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
-    axes.set_title("Cartes par table et par famille")
+    axes.set_title(t("c_per_table"))
     axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     axes.spines[["top", "right"]].set_visible(False)
     return figure
 
 
 def heatmap(summary) -> Figure:
+    t = wording(summary)
     tables = len(summary.by_group)
     # At most a page high: 100 tables would make a 46-inch figure no page can hold.
     figure = _figure(7.0, min(9.5, max(2.5, 0.45 * tables + 1.2)))
     axes = figure.add_subplot()
     data = summary.by_group[summary.families].to_numpy()
     image = axes.imshow(data, cmap="cividis", aspect="auto")
-    axes.set_xticks(range(len(summary.families)), [label(f) for f in summary.families])
+    axes.set_xticks(range(len(summary.families)), [label(f, summary) for f in summary.families])
     step = max(1, -(-tables // 30))  # every table named up to 30, then one in `step`
-    axes.set_yticks(range(0, len(data), step), [f"Table {n}" for n in summary.by_group.index[::step]])
+    axes.set_yticks(
+        range(0, len(data), step), [f"{t('c_table')} {n}" for n in summary.by_group.index[::step]]
+    )
     top = data.max() if data.size else 0
     for (row, col), value in np.ndenumerate(data if tables <= 30 else np.empty((0, 0))):
         axes.text(
             col, row, str(value), ha="center", va="center", color="black" if value > top * 0.6 else "white"
         )
-    axes.set_title(f"Cartes{NNBSP}: tables × familles")
-    figure.colorbar(image, ax=axes, label="Cartes")
+    axes.set_title(t("c_heatmap"))
+    figure.colorbar(image, ax=axes, label=t("c_cards"))
     return figure
 
 
@@ -103,8 +103,8 @@ def top_essentials(summary, limit=10) -> Figure:
     axes.barh(range(len(best)), best["votes"], color=[colour(f) for f in best["family"]])
     axes.set_yticks(range(len(best)), names)
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))
-    axes.set_xlabel("Gommettes")
-    axes.set_title("Votes pour les essentiels")
+    axes.set_xlabel(wording(summary)("c_dots"))
+    axes.set_title(wording(summary)("c_essentials"))
     axes.spines[["top", "right"]].set_visible(False)
     return figure
 
@@ -144,14 +144,15 @@ def timeline(summary) -> Figure:
     for i, family in enumerate(summary.families):
         values = list(table[family])
         axes.bar(minutes, values, bottom=bottom, width=1 / 1440, align="edge", color=colour(family),
-                 hatch=HATCHES[i % len(HATCHES)], edgecolor="white", linewidth=0.3, label=label(family))  # fmt: skip
+                 hatch=HATCHES[i % len(HATCHES)], edgecolor="white", linewidth=0.3, label=label(family, summary))  # fmt: skip
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
     time_axis(axes, minutes[0], minutes[-1])
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
-    axes.set_xlabel("Heure (Paris)")
-    axes.set_ylabel("Cartes par minute")
-    axes.set_title(f"Déroulé{NNBSP}: cartes postées au fil de l’atelier")
+    t = wording(summary)
+    axes.set_xlabel(t("c_time"))
+    axes.set_ylabel(t("c_per_minute"))
+    axes.set_title(t("c_timeline"))
     axes.spines[["top", "right"]].set_visible(False)
     return figure
 

@@ -505,10 +505,11 @@ def themes(cards: list[dict], threshold: float = DISTANCE_THRESHOLD) -> list[dic
     return result
 
 
-def provenance(tables: int, total: int) -> str:
-    if tables <= 1:
-        return f"soulevé par 1 table sur {total}"
-    return f"soulevé par {tables} tables sur {total}"
+def provenance(tables: int, total: int, language: str = "fr") -> str:
+    """« soulevé par 6 tables sur 9 », "raised by 6 of 9 tables" (reports.wording)."""
+    from reports.wording import words
+
+    return words(language).provenance(max(1, tables), total)
 
 
 def cross_table_themes(counted, total_tables: int) -> list[dict]:

@@ -4,6 +4,7 @@ tests/test_synthesis.py)."""
 
 import csv
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -65,10 +66,10 @@ def known_summary(known_database):
     return summary
 
 
-def seed_known(session):
+def seed_known(session, language="fr"):
     """3 tables, 5 people (one table-3 person never posts), cards in every status, dots and essentials."""
     workshop, secrets = create_workshop(
-        session, title="Assises du thermalisme", question="Quelle cure ?", groups=3
+        session, title="Assises du thermalisme", question="Quelle cure ?", groups=3, language=language
     )
     g1, g2, g3 = workshop.groups
     people = []
@@ -561,3 +562,148 @@ def test_a_workshop_without_cards_builds_every_format_without_a_chart(session, t
     assert "Aucune carte n’a été postée dans cette famille." in text
     deck = pptx.Presentation(tmp_path / "r.pptx")
     assert not [s for slide in deck.slides for s in slide.shapes if s.shape_type == 13]  # no empty chart
+
+
+# --- The compte rendu in the workshop's language ---------------------------------------------------------
+
+FRENCH_WORDS = ["Compte rendu", "Atelier du", "Contexte et question", "Synthèse par famille",
+                "Thèmes communs", "Les essentiels de chaque table", "Engagements", "Déroulé", "Annexe",
+                "gommette", "soulevé par", "Graphique", "Cartes par table", "Forces", "Attentes"]  # fmt: skip
+ENGLISH_HEADINGS = ["Report — Assises du thermalisme", "Context and question",
+                    "Participation", "Summary by family", "Cross-table themes", "Each table's essentials",
+                    "Commitments", "Timeline", "Appendix: every card, table by table"]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def english_database(tmp_path_factory, migrated_database):
+    """The known workshop run in English (its `language` is "en"), in a database of its own."""
+    path = tmp_path_factory.mktemp("reports-en") / "known-en.db"
+    shutil.copyfile(migrated_database, path)
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    with Session(engine) as session:
+        workshop, _, _ = seed_known(session, language="en")
+        code = workshop.code
+    engine.dispose()
+    return url, code
+
+
+@pytest.fixture(scope="module")
+def english_summary(english_database):
+    url, code = english_database
+    engine = make_engine(url)
+    with Session(engine) as session:
+        summary = build_summary(session, code)
+    engine.dispose()
+    return summary
+
+
+def french_left(text: str) -> list[str]:
+    return [word for word in FRENCH_WORDS if word in text]
+
+
+def test_an_english_workshop_gets_its_compte_rendu_in_english(english_summary, known_summary, tmp_path):
+    import docx
+    import openpyxl
+    import pptx
+    import pypdf
+
+    from reports import charts
+
+    summary = english_summary
+    assert summary.workshop["language"] == "en"
+    writers.write(summary, "docx", tmp_path / "r.docx")
+    document = docx.Document(tmp_path / "r.docx")
+    text = "\n".join(p.text for p in document.paragraphs)
+    for heading in ENGLISH_HEADINGS:
+        assert heading in text, heading
+    assert re.search(r"^Workshop of [1-9][0-9]? [A-Z][a-z]+ 20[0-9]{2}$", text, re.M)  # no « 1er »
+    assert "Strengths (3 cards)" in text and "Des eaux thermales réputées — table 1, 3 dots" in text
+    assert "Participants: 5, in 3 tables" in text and "Posted at least one card: 4 people (80%)" in text
+    assert "Expectations: Une offre bien-être à l'année (0 dots)" in text  # no space before the colon
+    assert (
+        "\u201cQuelle cure ?\u201d" in text and "Cards per person: 1.2 on average" in text
+    )  # English quotes
+    assert "\u202f" not in text and "«" not in text
+    assert not french_left(text), french_left(text)
+    annex = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    assert annex[:3] == ["Family", "Card", "Dots"] and "Expectations" in annex
+    assert document.core_properties.language == "en-GB"
+    assert docx.Document(tmp_path / "r.docx").core_properties.title == "Report — Assises du thermalisme"
+
+    writers.write(summary, "pdf", tmp_path / "r.pdf")
+    pdf = "\n".join(page.extract_text() for page in pypdf.PdfReader(tmp_path / "r.pdf").pages)
+    assert "Cross-table themes" in pdf and "Each table's essentials" in pdf and "Appendix" in pdf
+    assert not french_left(pdf), french_left(pdf)
+
+    writers.write(summary, "pptx", tmp_path / "r.pptx")
+    deck = pptx.Presentation(tmp_path / "r.pptx")
+    slides = "\n".join(s.text_frame.text for slide in deck.slides for s in slide.shapes if s.has_text_frame)
+    assert "Strengths — most voted" in slides and "Conclusions of the workshop of " in slides
+    assert "Cards per table" in slides and "Workshop timeline" in slides
+    assert not french_left(slides), french_left(slides)
+    assert deck.core_properties.language == "en-GB"
+
+    writers.write(summary, "xlsx", tmp_path / "r.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "r.xlsx")
+    assert book.sheetnames == ["Summary", "Cards", "Table 1", "Table 2", "Table 3", "Essentials", "Dots"]
+    assert next(book["Cards"].iter_rows(values_only=True))[:4] == ("table", "table_name", "family", "text")
+    cells = [str(c) for sheet in book for row in sheet.iter_rows(values_only=True) for c in row if c]
+    assert "Most voted" in cells and "Strengths" in cells and "carte" not in cells and "thème" not in cells
+
+    writers.write(summary, "html", tmp_path / "r.html")
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in page and 'alt="Chart: cards posted minute by minute"' in page
+    assert "Each table&#x27;s essentials" in page and not french_left(page)
+
+    titles = [figure.axes[0].get_title() for figure in charts.figures(summary).values()]
+    assert titles == ["Cards per table and family", "Cards: tables × families", "Votes for the essentials",
+                      "Timeline: cards posted during the workshop"]  # fmt: skip
+    legend = [
+        t.get_text() for t in charts.figures(summary)["cartes-par-table"].axes[0].get_legend().get_texts()
+    ]
+    assert legend == ["Strengths", "Weaknesses", "Expectations", "Contributions"]
+
+    report = summary.to_report()
+    assert report.keys() == known_summary.to_report().keys()  # the contract's keys never change
+    assert report["themes"] and all(t["provenance"].startswith("raised by ") for t in report["themes"])
+    assert report["themes"][0]["provenance"].endswith(" of 3 tables")
+    assert all(t["provenance"].startswith("soulevé par ") for t in known_summary.to_report()["themes"])
+
+
+def test_language_option_overrides_the_workshops(known_database, english_database, tmp_path, capsys):
+    from reports.__main__ import main
+    from reports.synthesis import provenance
+
+    assert (
+        provenance(6, 9) == "soulevé par 6 tables sur 9"
+        and provenance(6, 9, "en") == "raised by 6 of 9 tables"
+    )
+    url, code = known_database  # a French workshop, asked in English
+    assert (
+        main([code, "-f", "html", "--output-dir", str(tmp_path), "--database", url, "--language", "en"]) == 0
+    )
+    written = Path(capsys.readouterr().out.strip().splitlines()[-1])
+    assert written.name.startswith("report-assises-du-thermalisme-")
+    page = written.read_text(encoding="utf-8")
+    assert '<html lang="en">' in page and "Cross-table themes" in page and "Strengths" in page
+    assert "Thèmes communs" not in page
+    url, code = english_database  # an English workshop, asked in French
+    out = tmp_path / "fr.csv"
+    assert main([code, "-f", "csv", "-o", str(out), "--database", url, "--language", "fr"]) == 0
+    assert out.read_text(encoding="utf-8-sig").splitlines()[0].startswith("table,nom_table,famille,texte")
+    with pytest.raises(SystemExit):
+        main([code, "-f", "csv", "-o", str(out), "--database", url, "--language", "de"])
+
+
+def test_report_route_takes_the_language(client, known):
+    workshop, secrets, _ = known
+    auth = {"Authorization": f"Bearer {secrets.facilitator_token}"}
+    url = f"/api/workshops/{workshop.code}/report.csv"
+    refused = client.get(f"{url}?lang=de", headers=auth)
+    assert refused.status_code == 400 and refused.get_json()["error"]["code"] == "invalid_payload"
+    answer = client.get(f"{url}?lang=en", headers=auth)
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    assert "report-assises-du-thermalisme-" in answer.headers["Content-Disposition"]
+    header = answer.get_data().decode("utf-8-sig").splitlines()[0]
+    assert header == "table,table_name,family,text,votes,author,organisation,source,status,merged,created_at"

@@ -34,7 +34,9 @@ def write(summary, fmt: str, path) -> None:
 
 
 def filename(summary, fmt: str) -> str:
-    """`compte-rendu-assises-du-thermalisme-2026-11-23.docx`: the title and the workshop's date."""
+    """`compte-rendu-assises-du-thermalisme-2026-11-23.docx` (`report-…` in English): the title and the
+    workshop's date."""
     title = unicodedata.normalize("NFKD", summary.workshop["title"]).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60] or "atelier"
-    return f"compte-rendu-{slug}-{summary.workshop['created_at'][:10]}.{fmt}"
+    prefix = summary.wording("file_prefix")  # "report-…" in English
+    return f"{prefix}-{slug}-{summary.workshop['created_at'][:10]}.{fmt}"

@@ -1,55 +1,37 @@
-"""What the document formats share: French dates, numbers and labels, the outline of the compte rendu."""
+"""What the document formats share: the outline's pieces in the summary's language (reports.wording:
+dates, numbers, typography, labels)."""
 
-from datetime import datetime
+from reports.wording import NNBSP, words
 
-from reports.charts import label
-
-MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-          "novembre", "décembre"]  # fmt: skip
-NNBSP = "\u202f"  # narrow no-break space: before « : ; ! ? % » and between thousands in French
-
-
-def fr_date(iso: str) -> str:
-    moment = datetime.fromisoformat(iso.replace("Z", "+00:00"))
-    day = "1er" if moment.day == 1 else str(moment.day)
-    return f"{day} {MONTHS[moment.month - 1]} {moment.year}"
-
-
-def fr_number(value) -> str:
-    return f"{int(value):,}".replace(",", NNBSP)
-
-
-def fr_percent(share: float) -> str:
-    return f"{round(share * 100)}{NNBSP}%"
-
-
-def quoted(text: str) -> str:
-    return f"«{NNBSP}{text}{NNBSP}»"
-
-
-def colon(label_text: str) -> str:
-    """`Participants :` with the narrow no-break space French puts before a colon."""
-    return f"{label_text}{NNBSP}:"
-
-
-def plural(n: int, one: str, many: str) -> str:
-    return f"{fr_number(n)} {one if n in (0, 1) else many}"
+__all__ = ["NNBSP"]
 
 
 def participation_lines(summary) -> list[str]:
+    w = summary.wording
     p = summary.participation
     return [
-        f"{colon('Participants')} {fr_number(p['participants'])}, répartis en {plural(len(summary.by_group), 'table', 'tables')}",
-        f"{colon('Cartes')} {fr_number(len(summary.cards))} ({fr_number(p['phone'])} au téléphone, "
-        f"{fr_number(p['paper'])} sur papier)",
-        f"{colon('Ont posté au moins une carte')} {plural(p['posted'], 'personne', 'personnes')} ({fr_percent(p['share_posted'])})",
-        f"{colon('Cartes par personne')} {str(p['cards_per_person']).replace('.', ',')} en moyenne",
-        f"{colon('Gommettes posées')} {fr_number(len(summary.frames.votes))}",
+        f"{w.colon(w('p_participants'))} "
+        + w(
+            "p_participants_value",
+            n=w.number(p["participants"]),
+            tables=w.plural(len(summary.by_group), "table"),
+        ),
+        f"{w.colon(w('p_cards'))} "
+        + w(
+            "p_cards_value",
+            n=w.number(len(summary.cards)),
+            phone=w.number(p["phone"]),
+            paper=w.number(p["paper"]),
+        ),
+        f"{w.colon(w('p_posted'))} {w.plural(p['posted'], 'person')} ({w.percent(p['share_posted'])})",
+        f"{w.colon(w('p_per_person'))} " + w("p_per_person_value", n=w.decimal(p["cards_per_person"])),
+        f"{w.colon(w('p_dots'))} {w.number(len(summary.frames.votes))}",
     ]
 
 
-def family_title(family: str) -> str:
-    return label(family)
+def family_title(family: str, summary=None) -> str:
+    """The family's label in the summary's language (French without a summary)."""
+    return (summary.wording if summary is not None else words()).family(family)
 
 
 THEMES_PER_FAMILY = 3  # cross-table themes named in a family's synthesis when it has no dots
@@ -67,15 +49,14 @@ def representative(cards: list[dict], limit: int = CARDS_PER_THEME) -> list[dict
     return (first + rest)[:limit]
 
 
-def more_cards(rest: int, where: str = "annexe") -> str:
-    return f"… et {plural(rest, 'autre carte', 'autres cartes')} ({where})"
+def more_cards(summary, rest: int, where: str = "appendix_short") -> str:
+    w = summary.wording
+    return w("more_cards", rest=w.plural(rest, "other_card"), where=w(where))
 
 
 def family_themes(summary, family: str, limit: int = THEMES_PER_FAMILY) -> list[dict]:
     """The cross-table themes that speak for a family: its cards in each theme, the tables they come
     from (`provenance` counts only this family's cards), most tables first."""
-    from reports.synthesis import provenance
-
     total = len(summary.by_group)
     found = []
     for theme in summary.synthesis:
@@ -87,7 +68,7 @@ def family_themes(summary, family: str, limit: int = THEMES_PER_FAMILY) -> list[
             {
                 "title": theme["title"],
                 "tables": tables,
-                "provenance": provenance(len(tables), total),
+                "provenance": summary.wording.provenance(len(tables), total),
                 "cards": mine,
             }
         )
@@ -112,6 +93,4 @@ def family_digest(summary, family: str, cards: int = THEMES_PER_FAMILY) -> tuple
 
 
 def no_dots_sentence(summary) -> str:
-    if len(summary.frames.votes):
-        return "Aucune gommette n’a été posée sur les cartes de cette famille."
-    return "Aucune gommette n’a été posée pendant l’atelier."
+    return summary.wording("no_dots_family" if len(summary.frames.votes) else "no_dots")

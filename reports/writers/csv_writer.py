@@ -6,9 +6,13 @@ import csv
 import pandas as pd
 
 from facilitator.textsafety import spreadsheet_safe
+from reports.wording import words
 
-HEADER = ["table", "nom_table", "famille", "texte", "votes", "auteur", "organisation", "source", "statut",
-          "fusionnees", "cree_le"]  # fmt: skip
+HEADER = list(words("fr")("csv_header"))  # French; `header(summary)` follows the document's language
+
+
+def header(summary) -> list[str]:
+    return list(summary.wording("csv_header"))
 
 
 def rows(summary) -> list[list]:
@@ -43,6 +47,6 @@ def rows(summary) -> list[list]:
 def write(summary, path) -> None:
     with open(path, "w", encoding="utf-8-sig", newline="") as out:
         writer = csv.writer(out)
-        writer.writerow(HEADER)
+        writer.writerow(header(summary))
         for row in rows(summary):
             writer.writerow([spreadsheet_safe(value) for value in row])

@@ -13,16 +13,10 @@ from docx.shared import Cm, Pt, RGBColor
 
 from reports.writers.common import (
     CARDS_PER_THEME,
-    NNBSP,
-    colon,
     family_digest,
-    family_title,
-    fr_date,
     more_cards,
     no_dots_sentence,
     participation_lines,
-    plural,
-    quoted,
     representative,
 )
 
@@ -41,93 +35,90 @@ def outline(summary):
 
 def _outline(summary, chart_png):
     w = summary.workshop
+    t = summary.wording  # every word in the document's language (reports.wording)
     blocks = [
-        ("title", f"Compte rendu — {w['title']}"),
-        ("subtitle", f"Atelier du {fr_date(w['created_at'])}"),
-        ("h1", "Contexte et question"),
-        ("p", quoted(w["question"]) if w["question"] else "Aucune question n’a été posée."),
-        ("h1", "Participation"),
+        ("title", t("report_title", title=w["title"])),
+        ("subtitle", t("workshop_of", date=t.date(w["created_at"]))),
+        ("h1", t("context")),
+        ("p", t.quoted(w["question"]) if w["question"] else t("no_question")),
+        ("h1", t("participation")),
         *[("bullet", line) for line in participation_lines(summary)],
     ]
     if "cartes-par-table" in chart_png:
         blocks.append(("chart", chart_png["cartes-par-table"]))
-    blocks.append(("h1", "Synthèse par famille"))
+    blocks.append(("h1", t("by_family")))
     for family in summary.families:
         n = int(summary.by_family[family])
-        blocks.append(("h2", f"{family_title(family)} ({plural(n, 'carte', 'cartes')})"))
+        blocks.append(("h2", f"{t.family(family)} ({t.plural(n, 'card')})"))
         top = summary.top[family]
         if len(top):
             for _, r in top.head(TOP_SHOWN).iterrows():
-                dots = plural(int(r["votes"]), "gommette", "gommettes")
-                blocks.append(("bullet", f"{r['text']} — table {int(r['group'])}, {dots}"))
+                dots = t.plural(int(r["votes"]), "dot")
+                blocks.append(("bullet", t("top_line", text=r["text"], group=int(r["group"]), dots=dots)))
             if len(top) > TOP_SHOWN:  # ties at the last place: hundreds of 1-dot cards in a large workshop
-                rest, dots = len(top) - TOP_SHOWN, plural(int(top["votes"].iloc[-1]), "gommette", "gommettes")
-                blocks.append(("after", f"… et {plural(rest, 'autre carte', 'autres cartes')} à égalité ({dots}){NNBSP}: "
-                                    "voir l’annexe."))  # fmt: skip
+                rest, dots = len(top) - TOP_SHOWN, t.plural(int(top["votes"].iloc[-1]), "dot")
+                blocks.append(("after", t("tied", rest=t.plural(rest, "other_card"), dots=dots)))
         elif n == 0:
-            blocks.append(("p", "Aucune carte n’a été postée dans cette famille."))
+            blocks.append(("p", t("family_empty")))
         else:  # nobody voted here: the family's themes and a few of its cards say what it holds
             themes, cards = family_digest(summary, family)
             if themes:
-                blocks.append(("p", colon("Principaux thèmes")))
-                blocks += [("bullet", f"{t['title']} — {t['provenance']}") for t in themes]
-            blocks.append(("p", colon("Cartes représentatives")))
-            blocks += [("bullet", f"Table {c['group']}{NNBSP}: {c['text']}") for c in cards]
+                blocks.append(("p", t.colon(t("main_themes"))))
+                blocks += [("bullet", f"{theme['title']} — {theme['provenance']}") for theme in themes]
+            blocks.append(("p", t.colon(t("representative"))))
+            blocks += [("bullet", t("table_card", group=c["group"], text=c["text"])) for c in cards]
             blocks.append(("after", no_dots_sentence(summary)))
-    cross = [t for t in summary.synthesis if len(t["tables"]) >= 2]
-    blocks.append(("h1", "Thèmes communs à plusieurs tables"))
+    cross = [theme for theme in summary.synthesis if len(theme["tables"]) >= 2]
+    blocks.append(("h1", t("cross")))
     if cross:
-        blocks.append(("p", f"Regroupements proposés automatiquement, à relire{NNBSP}: les cartes qui disent la "
-                            f"même chose à des tables différentes (au plus {CARDS_PER_THEME} par thème, toutes en annexe)."))  # fmt: skip
+        blocks.append(("p", t("cross_intro", limit=CARDS_PER_THEME)))
         for theme in cross:
             blocks.append(("h2", f"{theme['title']} — {theme['provenance']}"))
             shown = representative(theme["cards"], CARDS_PER_THEME)
             for card in shown:
-                blocks.append(
-                    (
-                        "bullet",
-                        f"Table {card['group']} ({family_title(card['family'])}){NNBSP}: {card['text']}",
-                    )
+                line = t(
+                    "theme_card", group=card["group"], family=t.family(card["family"]), text=card["text"]
                 )
+                blocks.append(("bullet", line))
             if len(theme["cards"]) > len(shown):
-                blocks.append(("after", more_cards(len(theme["cards"]) - len(shown)) + "."))
+                blocks.append(("after", more_cards(summary, len(theme["cards"]) - len(shown)) + "."))
     else:
-        blocks.append(("p", "Aucun thème n’a été soulevé par plusieurs tables."))
+        blocks.append(("p", t("no_cross")))
     if "tables-familles" in chart_png:
         blocks.append(("chart", chart_png["tables-familles"]))
-    blocks.append(("h1", "Les essentiels de chaque table"))
+    blocks.append(("h1", t("essentials")))
     ess = summary.essentials
     for number in summary.by_group.index:
         blocks.append(("h2", summary.group_name(number)))
         mine = ess[ess["group"] == number] if len(ess) else ess
         if not len(mine):
-            blocks.append(("p", "Cette table n’a pas retenu d’essentiel."))
+            blocks.append(("p", t("no_essential")))
         for _, e in mine.iterrows():
-            dots = plural(int(e["votes"]), "gommette", "gommettes")
-            what = (
-                f"thème {quoted(e['text'])}" if e["kind"] == "theme" else e["text"]
-            )  # a theme's dots are its own
-            blocks.append(("bullet", f"{family_title(e['family'])}{NNBSP}: {what} ({dots})"))
+            dots = t.plural(int(e["votes"]), "dot")
+            # a theme's dots are its own
+            what = t("essential_theme", title=t.quoted(e["text"])) if e["kind"] == "theme" else e["text"]
+            blocks.append(("bullet", t("essential_line", family=t.family(e["family"]), what=what, dots=dots)))
     if "votes-essentiels" in chart_png:
         blocks.append(("chart", chart_png["votes-essentiels"]))
-    blocks.append(("h1", "Engagements"))
+    blocks.append(("h1", t("commitments")))
     if len(summary.commitments):
         for _, c in summary.commitments.iterrows():
             who = ", ".join(str(x) for x in (c["author"], c["organisation"]) if isinstance(x, str) and x)
-            blocks.append(("bullet", f"{c['text']} — table {c['group']}" + (f" ({who})" if who else "")))
+            line = t("commitment_line", text=c["text"], group=c["group"])
+            blocks.append(("bullet", line + (f" ({who})" if who else "")))
     else:
-        blocks.append(("p", "Aucun engagement n’a été noté."))
-    blocks.append(("h1", "Déroulé"))
+        blocks.append(("p", t("no_commitment")))
+    blocks.append(("h1", t("timeline")))
     if "deroule" in chart_png:
         blocks.append(("chart", chart_png["deroule"]))
     else:
-        blocks.append(("p", "Aucune carte n’a été postée."))
-    blocks.append(("h1", f"Annexe{NNBSP}: toutes les cartes, table par table"))
+        blocks.append(("p", t("no_card")))
+    blocks.append(("h1", t("appendix")))
     family_order = summary.cards["family"].map({f: i for i, f in enumerate(summary.families)})
     ordered = summary.cards.assign(family_order=family_order).sort_values(
         ["group", "family_order", "seq"], kind="stable"
     )  # the workshop's family order, as everywhere else
-    titles = {family: family_title(family) for family in ordered["family"].unique()}
+    titles = {family: t.family(family) for family in ordered["family"].unique()}
     by_table = {number: [] for number in summary.by_group.index}
     for number, family, text, votes in zip(
         ordered["group"], ordered["family"], ordered["text"], ordered["votes"], strict=True
@@ -135,17 +126,17 @@ def _outline(summary, chart_png):
         by_table.setdefault(number, []).append([titles[family], text, str(int(votes))])
     names = summary.frames.groups.set_index("number")["name"]
     if not len(ordered):
-        blocks.append(("p", "Aucune carte n’a été postée."))
+        blocks.append(("p", t("no_card")))
         return blocks
     for number in summary.by_group.index:
         rows = by_table[number]
         name = str(names.get(number, f"Table {number}"))
         if not rows:  # a heading over nothing reads like a missing table
             blocks.append(("h2", name))
-            blocks.append(("p", "Aucune carte à cette table."))
+            blocks.append(("p", t("no_card_here")))
             continue
-        blocks.append(("h2", f"{name} — {plural(len(rows), 'carte', 'cartes')}"))
-        blocks.append(("table", (["Famille", "Carte", "Gommettes"], rows)))
+        blocks.append(("h2", f"{name} — {t.plural(len(rows), 'card')}"))
+        blocks.append(("table", (list(t("annex_header")), rows)))
     return blocks
 
 
@@ -250,8 +241,9 @@ def write(summary, path) -> None:
     base = document.styles["Normal"]
     base.font.name = "Calibri"
     base.font.size = Pt(11)
-    document.core_properties.title = f"Compte rendu — {summary.workshop['title']}"
-    document.core_properties.language = "fr-FR"
+    words = summary.wording
+    document.core_properties.title = words("report_title", title=summary.workshop["title"])
+    document.core_properties.language = words.core_language
     body = _Body(document)
     for kind, payload in outline(summary):
         if kind == "subtitle":
@@ -269,5 +261,5 @@ def write(summary, path) -> None:
             header, rows = payload
             if rows:
                 body.table(header, rows)
-    document.add_paragraph(colon("Document produit par Facilitator") + f" {summary.workshop['code']}")
+    document.add_paragraph(words.colon(words("produced_by")) + f" {summary.workshop['code']}")
     document.save(path)

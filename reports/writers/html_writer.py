@@ -6,12 +6,6 @@ from html import escape
 
 from reports.writers.docx_writer import outline
 
-CHART_NAMES = {  # the image's text for a screen reader
-    "cartes-par-table": "Graphique\u202f: cartes par table et par famille",
-    "tables-familles": "Graphique\u202f: cartes par table et par famille, en carte de chaleur",
-    "votes-essentiels": "Graphique\u202f: gommettes des essentiels les plus votés",
-    "deroule": "Graphique\u202f: cartes postées minute par minute",
-}
 STYLE = """
 body { font-family: "DejaVu Sans", Calibri, Arial, sans-serif; color: #1a1a1a; max-width: 48rem;
        margin: 2rem auto; padding: 0 1rem; line-height: 1.45; }
@@ -28,14 +22,16 @@ th { background: #e8eef8; } td.n { text-align: right; width: 6rem; }
 
 def render(summary) -> str:
     w = summary.workshop
+    words = summary.wording
     parts = [
         "<!DOCTYPE html>",
-        '<html lang="fr"><head><meta charset="utf-8">',
-        f"<title>Compte rendu — {escape(w['title'])}</title>",
+        f'<html lang="{words.language}"><head><meta charset="utf-8">',
+        f"<title>{escape(words('report_title', title=w['title']))}</title>",
         f"<style>{STYLE}</style></head><body>",
     ]
     in_list = False
-    names = {data: CHART_NAMES.get(name, "Graphique") for name, data in summary.chart_png().items()}
+    alts = words("chart_alt")  # the image's text for a screen reader
+    names = {data: alts.get(name, words("chart")) for name, data in summary.chart_png().items()}
     for kind, payload in outline(summary):
         if kind != "bullet" and in_list:
             parts.append("</ul>")
@@ -57,7 +53,7 @@ def render(summary) -> str:
             parts.append(f"<li>{escape(payload)}</li>")
         elif kind == "chart":
             data = base64.b64encode(payload).decode()
-            alt = escape(names.get(payload, "Graphique"), quote=True)
+            alt = escape(names.get(payload, words("chart")), quote=True)
             parts.append(f'<img alt="{alt}" src="data:image/png;base64,{data}">')
         elif kind == "table":
             header, rows = payload

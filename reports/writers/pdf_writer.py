@@ -150,17 +150,19 @@ def write(summary, path) -> None:
             if rows:
                 story.append(annex_table(header, rows, width))
     w = summary.workshop
+    words = summary.wording
+    heading = words("report_title", title=w["title"])
     document = SimpleDocTemplate(
         str(path), pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=18 * mm, bottomMargin=18 * mm,
-        title=f"Compte rendu — {w['title']}", author="Facilitator", lang="fr-FR",
+        title=heading, author="Facilitator", lang=words.core_language,
     )  # fmt: skip
 
     def footer(canvas, doc):
         canvas.saveState()
         canvas.setFont(REGULAR, 8)
         canvas.setFillColor(HexColor("#4a4a4a"))
-        canvas.drawString(18 * mm, 10 * mm, f"Compte rendu — {w['title']}")
-        canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, f"page {doc.page}")
+        canvas.drawString(18 * mm, 10 * mm, heading)
+        canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, words("page", n=doc.page))
         canvas.restoreState()
 
     document.build(story, onFirstPage=footer, onLaterPages=footer)

@@ -11,14 +11,9 @@ from pptx.util import Emu, Pt
 from reports.charts import colour
 from reports.writers.common import (
     CARDS_PER_THEME,
-    NNBSP,
     family_digest,
-    family_title,
-    fr_date,
     more_cards,
     participation_lines,
-    plural,
-    quoted,
     representative,
 )
 
@@ -70,54 +65,46 @@ def write(summary, path) -> None:
     deck = Presentation()
     deck.slide_width, deck.slide_height = WIDTH, HEIGHT
     w = summary.workshop
+    t = summary.wording  # the document's language (reports.wording)
     cover = _slide(deck, w["title"])
-    _lines(cover, [f"Conclusions de l’atelier du {fr_date(w['created_at'])}", w["question"]], size=26)
-    _lines(_slide(deck, "Participation"), [f"• {line}" for line in participation_lines(summary)], size=22)
+    _lines(cover, [t("slides_cover", date=t.date(w["created_at"])), w["question"]], size=26)
+    _lines(_slide(deck, t("participation")), [f"• {line}" for line in participation_lines(summary)], size=22)
     pictures = summary.chart_png()
     for family in summary.families:
         top = summary.top[family].head(6)
         n = int(summary.by_family[family])
         if len(top):
-            slide = _slide(deck, f"{family_title(family)} — les plus votées", band=colour(family))
-            lines = [f"{int(r['rank'])}. {_short(r['text'])} (table {int(r['group'])}, "
-                     f"{plural(int(r['votes']), 'gommette', 'gommettes')})" for _, r in top.iterrows()]  # fmt: skip
+            slide = _slide(deck, t("slide_top", family=t.family(family)), band=colour(family))
+            lines = [t("slide_top_line", rank=int(r["rank"]), text=_short(r["text"]), group=int(r["group"]),
+                       dots=t.plural(int(r["votes"]), "dot")) for _, r in top.iterrows()]  # fmt: skip
         else:  # no dots: the family's themes and a few of its cards
-            title = f"{family_title(family)} — ce qui ressort" if n else family_title(family)
+            title = t("slide_digest", family=t.family(family)) if n else t.family(family)
             slide = _slide(deck, title, band=colour(family))
             themes, cards = family_digest(summary, family)
-            lines = [f"• {t['title']} — {t['provenance']}" for t in themes]
-            lines += [f"{quoted(_short(c['text']))} — table {c['group']}" for c in cards]
-            lines.append(f"{plural(n, 'carte', 'cartes')}, aucune gommette." if n else "Aucune carte.")
+            lines = [f"• {theme['title']} — {theme['provenance']}" for theme in themes]
+            lines += [t("slide_card", text=t.quoted(_short(c["text"])), group=c["group"]) for c in cards]
+            lines.append(t("slide_no_dots", cards=t.plural(n, "card")) if n else t("slide_no_cards"))
         _lines(slide, lines, size=20 if len(lines) < 5 else 17)
     every = [t for t in summary.synthesis if len(t["tables"]) >= 2]
     cross = every[:8]
     lines = [
-        f"• {t['title']} — {t['provenance']} ({plural(len(t['cards']), 'carte', 'cartes')})" for t in cross
+        f"• {theme['title']} — {theme['provenance']} ({t.plural(len(theme['cards']), 'card')})"
+        for theme in cross
     ]
     if len(every) > len(cross):
-        lines.append(
-            f"… et {plural(len(every) - len(cross), 'autre thème', 'autres thèmes')} dans le compte rendu"
-        )
-    _lines(
-        _slide(deck, "Thèmes communs à plusieurs tables"),
-        lines or ["Aucun thème commun à plusieurs tables."],
-        18,
-    )
+        lines.append(t("slide_more_themes", rest=t.plural(len(every) - len(cross), "other_theme")))
+    _lines(_slide(deck, t("cross")), lines or [t("slide_no_cross")], 18)
     for theme in every[:THEME_SLIDES]:  # a slide a theme: its provenance and a few of its cards
         shown = representative(theme["cards"], CARDS_PER_THEME)
         lines = [theme["provenance"].capitalize()]
         lines += [
-            f"• Table {c['group']} ({family_title(c['family'])}){NNBSP}: {_short(c['text'])}" for c in shown
+            "• " + t("theme_card", group=c["group"], family=t.family(c["family"]), text=_short(c["text"]))
+            for c in shown
         ]
         if len(theme["cards"]) > len(shown):
-            lines.append(more_cards(len(theme["cards"]) - len(shown), "annexe du compte rendu"))
+            lines.append(more_cards(summary, len(theme["cards"]) - len(shown), "appendix_of_report"))
         _lines(_slide(deck, textwrap.shorten(theme["title"], 70, placeholder="…")), lines, 18)
-    titles = {
-        "cartes-par-table": "Cartes par table",
-        "tables-familles": "Tables × familles",
-        "votes-essentiels": "Votes pour les essentiels",
-        "deroule": "Déroulé de l’atelier",
-    }
+    titles = t("slide_chart")
     for name, data in pictures.items():
         slide = _slide(deck, titles[name])
         picture = slide.shapes.add_picture(io.BytesIO(data), 0, Emu(1150000), height=HEIGHT - Emu(1300000))
@@ -125,6 +112,6 @@ def write(summary, path) -> None:
             ratio = (WIDTH - Emu(400000)) / picture.width
             picture.width, picture.height = int(picture.width * ratio), int(picture.height * ratio)
         picture.left = int((WIDTH - picture.width) / 2)
-    deck.core_properties.title = f"Conclusions — {w['title']}"
-    deck.core_properties.language = "fr-FR"
+    deck.core_properties.title = t("slides_title", title=w["title"])
+    deck.core_properties.language = t.core_language
     deck.save(path)

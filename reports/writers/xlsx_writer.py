@@ -7,8 +7,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from facilitator.textsafety import spreadsheet_safe
-from reports.charts import colour, label
-from reports.writers.csv_writer import HEADER, rows
+from reports.charts import colour
+from reports.writers.csv_writer import header as csv_header
+from reports.writers.csv_writer import rows
 
 BOLD = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
@@ -51,19 +52,21 @@ class _Sheets:
 def write(summary, path) -> None:
     out = _Sheets()
     w = summary.workshop
+    t = summary.wording
+    label = t.family
     families = summary.families
-    s = out.sheet("Synthèse", [34, 16] + [14] * len(families))
+    s = out.sheet(t("x_summary"), [34, 16] + [14] * len(families))
 
     def row(values, font=None, fills=None):
         s.append([out.cell(s, v, font, (fills or {}).get(i), wrap=True) for i, v in enumerate(values)])
 
-    row(["Atelier", spreadsheet_safe(w["title"])], BOLD)
-    row(["Question", spreadsheet_safe(w["question"])])
-    row(["Participants", summary.participation["participants"]])
-    row(["Cartes", len(summary.cards)])
-    row(["Gommettes", len(summary.frames.votes)])
+    row([t("x_workshop"), spreadsheet_safe(w["title"])], BOLD)
+    row([t("x_question"), spreadsheet_safe(w["question"])])
+    row([t("x_participants"), summary.participation["participants"]])
+    row([t("x_cards"), len(summary.cards)])
+    row([t("x_dots"), len(summary.frames.votes)])
     row([])
-    header = ["Table", "Nom"] + [label(f) for f in families] + ["Total"]
+    header = [t("x_table"), t("x_name")] + [label(f) for f in families] + [t("x_total")]
     s.append(
         [
             out.cell(s, h, Font(bold=True, color="FFFFFF" if families[i - 2] != "contributions" else "000000"),
@@ -75,27 +78,28 @@ def write(summary, path) -> None:
     for number, counts in summary.by_group.iterrows():
         row([int(number), spreadsheet_safe(summary.group_name(number))] + [int(counts[f]) for f in families]
             + [int(counts["total"])])  # fmt: skip
-    row(["Total", ""] + [int(summary.by_family[f]) for f in families] + [len(summary.cards)], BOLD)
+    row([t("x_total"), ""] + [int(summary.by_family[f]) for f in families] + [len(summary.cards)], BOLD)
     row([])
-    row(["Les plus votées", "Famille", "Gommettes", "Table"], BOLD)
+    row([t("x_top"), t("x_family"), t("x_dots"), t("x_table")], BOLD)
     for family, top in summary.top.items():
         for text, votes, group in zip(top["text"], top["votes"], top["group"], strict=True):
             row([spreadsheet_safe(text), label(family), int(votes), int(group)])
 
     all_rows = rows(summary)
     widths = [7, 16, 14, 60, 8, 16, 14, 8, 8, 10, 22]
-    out.table("Cartes", HEADER, all_rows, widths)
+    header = csv_header(summary)
+    out.table(t("x_cards"), header, all_rows, widths)
     by_table = {}
     for line in all_rows:
         by_table.setdefault(line[0], []).append(line)
     for number in summary.by_group.index:
-        out.table(f"Table {number}", HEADER, by_table.get(int(number), []), widths)
+        out.table(f"{t('x_table')} {number}", header, by_table.get(int(number), []), widths)
     ess = summary.essentials
     out.table(
-        "Essentiels",
-        ["table", "famille", "ordre", "texte", "votes", "retenu_par", "sur"],
+        t("x_essentials"),
+        list(t("x_essentials_header")),
         [[int(e["group"]), e["family"], int(e["position"]) + 1, e["text"], int(e["votes"]), e["source"],
-          "thème" if e["kind"] == "theme" else "carte"]
+          t("x_on_theme") if e["kind"] == "theme" else t("x_on_card")]
          for _, e in ess.iterrows()] if len(ess) else [],
         [7, 14, 7, 60, 8, 12, 8],
     )  # fmt: skip
@@ -105,11 +109,11 @@ def write(summary, path) -> None:
     theme_text = votes["theme_id"].map(summary.frames.themes.set_index("id")["title"])
     lines = zip(
         votes["id"].astype(int).tolist(),
-        on_card.map({True: "carte", False: "thème"}).tolist(),
+        on_card.map({True: t("x_on_card"), False: t("x_on_theme")}).tolist(),
         card_text.where(on_card, theme_text).fillna("").tolist(),
         votes["stage"].tolist(),
         votes["created_at"].dt.strftime("%Y-%m-%dT%H:%M:%S.%f").str[:-3].add("Z").tolist(),
         strict=True,
     )
-    out.table("Votes", ["gommette", "sur", "texte", "etape", "posee_le"], lines, [10, 8, 60, 10, 22])
+    out.table(t("x_votes"), list(t("x_votes_header")), lines, [10, 8, 60, 10, 22])
     out.book.save(path)

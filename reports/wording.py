@@ -1,0 +1,356 @@
+"""The compte rendu's words in the workshop's language ("fr", the default, or "en"): one dict per
+language, with each language's typography (French: narrow no-break space before « : ; ! ? % »,
+« quotes », ’; English: "quotes", no space before a colon). No Flask: the report runs in a subprocess
+without an app (the UI's catalogs in facilitator/translations are for the pages).
+
+`words(language)` gives a `Wording`: `w("key", n=…)` for a sentence, `w.plural(n, "card")`,
+`w.date(iso)`, `w.number(n)`, `w.family(key)`, `w.provenance(tables, total)`…
+"""
+
+from datetime import datetime
+from functools import cache
+
+LANGUAGES = ("fr", "en")
+DEFAULT = "fr"
+NNBSP = "\u202f"  # narrow no-break space: before « : ; ! ? % » and between thousands in French
+CORE_LANGUAGE = {"fr": "fr-FR", "en": "en-GB"}  # documents' core properties
+
+MONTHS = {
+    "fr": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+           "novembre", "décembre"],
+    "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"],
+}  # fmt: skip
+
+FAMILIES = {  # the same labels as the pages (facilitator/i18n.py FAMILY_LABELS and its French catalog)
+    "fr": {
+        "forces": "Forces",
+        "faiblesses": "Faiblesses",
+        "attentes": "Attentes",
+        "contributions": "Contributions",
+        "opportunites": "Opportunités",
+        "menaces": "Menaces",
+        "start": "Commencer",
+        "stop": "Arrêter",
+        "continue": "Continuer",
+    },
+    "en": {
+        "forces": "Strengths",
+        "faiblesses": "Weaknesses",
+        "attentes": "Expectations",
+        "contributions": "Contributions",
+        "opportunites": "Opportunities",
+        "menaces": "Threats",
+        "start": "Start",
+        "stop": "Stop",
+        "continue": "Continue",
+    },
+}
+
+PLURALS = {  # noun → (one, many)
+    "fr": {
+        "card": ("carte", "cartes"),
+        "dot": ("gommette", "gommettes"),
+        "table": ("table", "tables"),
+        "person": ("personne", "personnes"),
+        "other_card": ("autre carte", "autres cartes"),
+        "other_theme": ("autre thème", "autres thèmes"),
+    },
+    "en": {
+        "card": ("card", "cards"),
+        "dot": ("dot", "dots"),
+        "table": ("table", "tables"),
+        "person": ("person", "people"),
+        "other_card": ("other card", "other cards"),
+        "other_theme": ("other theme", "other themes"),
+    },
+}
+
+_ = NNBSP
+TEXT = {
+    "fr": {
+        # outline (DOCX, PDF, HTML)
+        "report_title": "Compte rendu — {title}",
+        "workshop_of": "Atelier du {date}",
+        "context": "Contexte et question",
+        "no_question": "Aucune question n’a été posée.",
+        "participation": "Participation",
+        "by_family": "Synthèse par famille",
+        "top_line": "{text} — table {group}, {dots}",
+        "tied": f"… et {{rest}} à égalité ({{dots}}){_}: voir l’annexe.",
+        "family_empty": "Aucune carte n’a été postée dans cette famille.",
+        "main_themes": "Principaux thèmes",
+        "representative": "Cartes représentatives",
+        "table_card": f"Table {{group}}{_}: {{text}}",
+        "cross": "Thèmes communs à plusieurs tables",
+        "cross_intro": f"Regroupements proposés automatiquement, à relire{_}: les cartes qui disent la même "
+        "chose à des tables différentes (au plus {limit} par thème, toutes en annexe).",
+        "theme_card": f"Table {{group}} ({{family}}){_}: {{text}}",
+        "no_cross": "Aucun thème n’a été soulevé par plusieurs tables.",
+        "essentials": "Les essentiels de chaque table",
+        "no_essential": "Cette table n’a pas retenu d’essentiel.",
+        "essential_theme": "thème {title}",
+        "essential_line": f"{{family}}{_}: {{what}} ({{dots}})",
+        "commitments": "Engagements",
+        "commitment_line": "{text} — table {group}",
+        "no_commitment": "Aucun engagement n’a été noté.",
+        "timeline": "Déroulé",
+        "no_card": "Aucune carte n’a été postée.",
+        "appendix": f"Annexe{_}: toutes les cartes, table par table",
+        "no_card_here": "Aucune carte à cette table.",
+        "annex_header": ("Famille", "Carte", "Gommettes"),
+        "more_cards": "… et {rest} ({where})",
+        "appendix_short": "annexe",
+        "appendix_of_report": "annexe du compte rendu",
+        "no_dots_family": "Aucune gommette n’a été posée sur les cartes de cette famille.",
+        "no_dots": "Aucune gommette n’a été posée pendant l’atelier.",
+        "produced_by": "Document produit par Facilitator",
+        "page": "page {n}",
+        # participation
+        "p_participants": "Participants",
+        "p_participants_value": "{n}, répartis en {tables}",
+        "p_cards": "Cartes",
+        "p_cards_value": "{n} ({phone} au téléphone, {paper} sur papier)",
+        "p_posted": "Ont posté au moins une carte",
+        "p_per_person": "Cartes par personne",
+        "p_per_person_value": "{n} en moyenne",
+        "p_dots": "Gommettes posées",
+        # slides
+        "slides_cover": "Conclusions de l’atelier du {date}",
+        "slides_title": "Conclusions — {title}",
+        "slide_top": "{family} — les plus votées",
+        "slide_digest": "{family} — ce qui ressort",
+        "slide_top_line": "{rank}. {text} (table {group}, {dots})",
+        "slide_card": "{text} — table {group}",
+        "slide_no_dots": "{cards}, aucune gommette.",
+        "slide_no_cards": "Aucune carte.",
+        "slide_more_themes": "… et {rest} dans le compte rendu",
+        "slide_no_cross": "Aucun thème commun à plusieurs tables.",
+        # charts: titles on the slides, in the images, and their text for a screen reader
+        "slide_chart": {
+            "cartes-par-table": "Cartes par table",
+            "tables-familles": "Tables × familles",
+            "votes-essentiels": "Votes pour les essentiels",
+            "deroule": "Déroulé de l’atelier",
+        },
+        "chart_alt": {
+            "cartes-par-table": f"Graphique{_}: cartes par table et par famille",
+            "tables-familles": f"Graphique{_}: cartes par table et par famille, en carte de chaleur",
+            "votes-essentiels": f"Graphique{_}: gommettes des essentiels les plus votés",
+            "deroule": f"Graphique{_}: cartes postées minute par minute",
+        },
+        "chart": "Graphique",
+        "c_cards": "Cartes",
+        "c_table": "Table",
+        "c_per_table": "Cartes par table et par famille",
+        "c_heatmap": f"Cartes{_}: tables × familles",
+        "c_dots": "Gommettes",
+        "c_essentials": "Votes pour les essentiels",
+        "c_time": "Heure (Paris)",
+        "c_per_minute": "Cartes par minute",
+        "c_timeline": f"Déroulé{_}: cartes postées au fil de l’atelier",
+        # spreadsheets
+        "csv_header": (
+            "table",
+            "nom_table",
+            "famille",
+            "texte",
+            "votes",
+            "auteur",
+            "organisation",
+            "source",
+            "statut",
+            "fusionnees",
+            "cree_le",
+        ),  # fmt: skip
+        "x_summary": "Synthèse",
+        "x_workshop": "Atelier",
+        "x_question": "Question",
+        "x_participants": "Participants",
+        "x_cards": "Cartes",
+        "x_dots": "Gommettes",
+        "x_table": "Table",
+        "x_name": "Nom",
+        "x_total": "Total",
+        "x_top": "Les plus votées",
+        "x_family": "Famille",
+        "x_essentials": "Essentiels",
+        "x_essentials_header": ("table", "famille", "ordre", "texte", "votes", "retenu_par", "sur"),
+        "x_votes": "Votes",
+        "x_votes_header": ("gommette", "sur", "texte", "etape", "posee_le"),
+        "x_on_card": "carte",
+        "x_on_theme": "thème",
+        "file_prefix": "compte-rendu",
+        "other_remarks": "Autres remarques",
+    },
+    "en": {
+        "report_title": "Report — {title}",
+        "workshop_of": "Workshop of {date}",
+        "context": "Context and question",
+        "no_question": "No question was asked.",
+        "participation": "Participation",
+        "by_family": "Summary by family",
+        "top_line": "{text} — table {group}, {dots}",
+        "tied": "… and {rest} tied ({dots}): see the appendix.",
+        "family_empty": "No card was posted in this family.",
+        "main_themes": "Main themes",
+        "representative": "Representative cards",
+        "table_card": "Table {group}: {text}",
+        "cross": "Cross-table themes",
+        "cross_intro": "Groupings proposed automatically, to be reviewed: the cards that say the same thing "
+        "at different tables (at most {limit} per theme, all in the appendix).",
+        "theme_card": "Table {group} ({family}): {text}",
+        "no_cross": "No theme was raised by several tables.",
+        "essentials": "Each table's essentials",
+        "no_essential": "This table chose no essential.",
+        "essential_theme": "theme {title}",
+        "essential_line": "{family}: {what} ({dots})",
+        "commitments": "Commitments",
+        "commitment_line": "{text} — table {group}",
+        "no_commitment": "No commitment was noted.",
+        "timeline": "Timeline",
+        "no_card": "No card was posted.",
+        "appendix": "Appendix: every card, table by table",
+        "no_card_here": "No card at this table.",
+        "annex_header": ("Family", "Card", "Dots"),
+        "more_cards": "… and {rest} ({where})",
+        "appendix_short": "appendix",
+        "appendix_of_report": "the report's appendix",
+        "no_dots_family": "No dot was placed on this family's cards.",
+        "no_dots": "No dot was placed during the workshop.",
+        "produced_by": "Document produced by Facilitator",
+        "page": "page {n}",
+        "p_participants": "Participants",
+        "p_participants_value": "{n}, in {tables}",
+        "p_cards": "Cards",
+        "p_cards_value": "{n} ({phone} by phone, {paper} on paper)",
+        "p_posted": "Posted at least one card",
+        "p_per_person": "Cards per person",
+        "p_per_person_value": "{n} on average",
+        "p_dots": "Dots placed",
+        "slides_cover": "Conclusions of the workshop of {date}",
+        "slides_title": "Conclusions — {title}",
+        "slide_top": "{family} — most voted",
+        "slide_digest": "{family} — what stands out",
+        "slide_top_line": "{rank}. {text} (table {group}, {dots})",
+        "slide_card": "{text} — table {group}",
+        "slide_no_dots": "{cards}, no dots.",
+        "slide_no_cards": "No cards.",
+        "slide_more_themes": "… and {rest} in the report",
+        "slide_no_cross": "No theme shared by several tables.",
+        "slide_chart": {
+            "cartes-par-table": "Cards per table",
+            "tables-familles": "Tables × families",
+            "votes-essentiels": "Votes for the essentials",
+            "deroule": "Workshop timeline",
+        },
+        "chart_alt": {
+            "cartes-par-table": "Chart: cards per table and family",
+            "tables-familles": "Chart: cards per table and family, as a heat map",
+            "votes-essentiels": "Chart: dots on the most voted essentials",
+            "deroule": "Chart: cards posted minute by minute",
+        },
+        "chart": "Chart",
+        "c_cards": "Cards",
+        "c_table": "Table",
+        "c_per_table": "Cards per table and family",
+        "c_heatmap": "Cards: tables × families",
+        "c_dots": "Dots",
+        "c_essentials": "Votes for the essentials",
+        "c_time": "Time (Paris)",
+        "c_per_minute": "Cards per minute",
+        "c_timeline": "Timeline: cards posted during the workshop",
+        "csv_header": (
+            "table",
+            "table_name",
+            "family",
+            "text",
+            "votes",
+            "author",
+            "organisation",
+            "source",
+            "status",
+            "merged",
+            "created_at",
+        ),  # fmt: skip
+        "x_summary": "Summary",
+        "x_workshop": "Workshop",
+        "x_question": "Question",
+        "x_participants": "Participants",
+        "x_cards": "Cards",
+        "x_dots": "Dots",
+        "x_table": "Table",
+        "x_name": "Name",
+        "x_total": "Total",
+        "x_top": "Most voted",
+        "x_family": "Family",
+        "x_essentials": "Essentials",
+        "x_essentials_header": ("table", "family", "order", "text", "votes", "chosen_by", "on"),
+        "x_votes": "Dots",
+        "x_votes_header": ("dot", "on", "text", "step", "placed_at"),
+        "x_on_card": "card",
+        "x_on_theme": "theme",
+        "file_prefix": "report",
+        "other_remarks": "Other remarks",
+    },
+}
+del _
+
+
+def normalise(language) -> str:
+    """ "en", "en-GB", "EN" → "en"; anything unknown or empty → French."""
+    code = str(language or "").strip().lower().replace("_", "-").split("-")[0]
+    return code if code in LANGUAGES else DEFAULT
+
+
+class Wording:
+    def __init__(self, language):
+        self.language = normalise(language)
+        self.text = TEXT[self.language]
+        self.core_language = CORE_LANGUAGE[self.language]
+
+    def __call__(self, key: str, **values):
+        text = self.text[key]
+        return text.format(**values) if values else text
+
+    def date(self, iso: str) -> str:
+        """« 1er novembre 2026 » / "1 November 2026"."""
+        moment = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+        day = "1er" if moment.day == 1 and self.language == "fr" else str(moment.day)
+        return f"{day} {MONTHS[self.language][moment.month - 1]} {moment.year}"
+
+    def number(self, value) -> str:
+        text = f"{int(value):,}"
+        return text.replace(",", NNBSP) if self.language == "fr" else text
+
+    def decimal(self, value) -> str:
+        return str(value).replace(".", ",") if self.language == "fr" else str(value)
+
+    def percent(self, share: float) -> str:
+        return f"{round(share * 100)}{NNBSP if self.language == 'fr' else ''}%"
+
+    def quoted(self, text: str) -> str:
+        return f"«{NNBSP}{text}{NNBSP}»" if self.language == "fr" else f"\u201c{text}\u201d"
+
+    def colon(self, label: str) -> str:
+        """`Participants :` with French's narrow no-break space; `Participants:` in English."""
+        return f"{label}{NNBSP}:" if self.language == "fr" else f"{label}:"
+
+    def plural(self, n: int, noun: str) -> str:
+        one, many = PLURALS[self.language][noun]
+        singular = n in (0, 1) if self.language == "fr" else n == 1
+        return f"{self.number(n)} {one if singular else many}"
+
+    def family(self, family: str) -> str:
+        return FAMILIES[self.language].get(family, family.capitalize())
+
+    def provenance(self, tables: int, total: int) -> str:
+        """« soulevé par 6 tables sur 9 » / "raised by 6 of 9 tables"."""
+        if self.language == "en":
+            return f"raised by {tables} of {total} table{'' if total == 1 else 's'}"
+        return f"soulevé par {tables} table{'s' if tables > 1 else ''} sur {total}"
+
+
+@cache
+def words(language=DEFAULT) -> Wording:
+    return Wording(language)
