@@ -607,6 +607,7 @@ def test_an_english_workshop_gets_its_compte_rendu_in_english(english_summary, k
     import openpyxl
     import pptx
     import pypdf
+    from docx.oxml.ns import qn
 
     from reports import charts
 
@@ -629,6 +630,7 @@ def test_an_english_workshop_gets_its_compte_rendu_in_english(english_summary, k
     annex = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
     assert annex[:3] == ["Family", "Card", "Dots"] and "Expectations" in annex
     assert document.core_properties.language == "en-GB"
+    assert {lang.get(qn("w:val")) for lang in document.styles.element.iter(qn("w:lang"))} == {"en-GB"}
     assert docx.Document(tmp_path / "r.docx").core_properties.title == "Report — Assises du thermalisme"
 
     writers.write(summary, "pdf", tmp_path / "r.pdf")

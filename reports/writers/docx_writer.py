@@ -244,6 +244,8 @@ def write(summary, path) -> None:
     words = summary.wording
     document.core_properties.title = words("report_title", title=summary.workshop["title"])
     document.core_properties.language = words.core_language
+    for lang in document.styles.element.iter(qn("w:lang")):  # the proofing language (Word's template: en-US)
+        lang.set(qn("w:val"), words.core_language)
     body = _Body(document)
     for kind, payload in outline(summary):
         if kind == "subtitle":
