@@ -709,3 +709,22 @@ def test_report_route_takes_the_language(client, known):
     assert "report-assises-du-thermalisme-" in answer.headers["Content-Disposition"]
     header = answer.get_data().decode("utf-8-sig").splitlines()[0]
     assert header == "table,table_name,family,text,votes,author,organisation,source,status,merged,created_at"
+
+
+def test_automatic_theme_words_follow_the_language():
+    from types import SimpleNamespace
+
+    from reports import localise_themes
+    from reports.synthesis import OTHER_TITLE
+    from reports.wording import words
+
+    themes = [
+        {"title": OTHER_TITLE, "tables": [1, 2], "provenance": "soulevé par 2 tables sur 3"},
+        {"title": OTHER_TITLE, "tables": [3], "provenance": "", "edited": True},  # an organiser's title stays
+    ]
+    summary = SimpleNamespace(wording=words("en"), frames=SimpleNamespace(groups=[1, 2, 3]), synthesis=themes)
+    localise_themes(summary)
+    assert [(t["title"], t["provenance"]) for t in themes] == [
+        ("Other remarks", "raised by 2 of 3 tables"),
+        (OTHER_TITLE, "raised by 1 of 3 tables"),
+    ]
