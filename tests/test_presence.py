@@ -1,7 +1,7 @@
 """Presence without Redis: the connected participants per table, counted from this process's index
 (facilitator/realtime/presence.py). The two-process path through Redis is in tests/e2e/test_scale_out.py."""
 
-from conftest import received
+from tests.conftest import received
 
 from facilitator.access import Viewer
 from facilitator.realtime import presence
