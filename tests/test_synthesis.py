@@ -22,14 +22,19 @@ DATA = Path(__file__).resolve().parent / "data"
 SAMPLE = ROOT / "facilitator" / "demo_data" / "thermalisme.json"  # the shared sample's copy
 
 # Measured V-measure (docs/reports.md) minus a small margin: a regression fails, noise does not.
-# oenotourisme is the set the parameters were chosen on; the others were only measured.
+# oenotourisme is the set the parameters were chosen on; memoire and littoral are the sets the
+# second round's lexicon additions were checked on; sobriete was held out until that choice was made.
 FLOORS = {
     SAMPLE: 0.71,  # measured 0.740
     DATA / "oenotourisme.json": 0.77,  # measured 0.791
     DATA / "velo.json": 0.68,  # measured 0.701
-    DATA / "affaires.json": 0.63,  # measured 0.655
-    DATA / "montagne.json": 0.61,  # measured 0.639: a domain the subjects lexicon covers badly
+    DATA / "affaires.json": 0.63,  # measured 0.661
+    DATA / "montagne.json": 0.62,  # measured 0.649: a domain the subjects lexicon covers badly
+    DATA / "memoire.json": 0.56,  # measured 0.590 (0.540 before the second round)
+    DATA / "littoral.json": 0.53,  # measured 0.562 (0.494 before)
+    DATA / "sobriete.json": 0.54,  # measured 0.569 (0.545 before)
 }
+SETS = ("oenotourisme", "velo", "affaires", "montagne", "memoire", "littoral", "sobriete")
 
 
 def load(path: Path) -> list[dict]:
@@ -55,7 +60,7 @@ def test_quality_against_human_themes(path):
 
 def test_labelled_sets_look_like_workshops():
     """Our sets: 9 tables, the four families, 6–9 themes, 50–80 cards, short and long cards."""
-    for name in ("oenotourisme", "velo", "affaires", "montagne"):
+    for name in SETS:
         cards = load(DATA / f"{name}.json")
         assert 50 <= len(cards) <= 80
         assert {c["table"] for c in cards} == set(range(1, 10))
@@ -107,6 +112,24 @@ def test_cards_that_say_the_same_thing_differently_meet():
     ]
     found = {tuple(t["cards"]) for t in themes(cards)}
     assert found == {(0, 1, 5), (2, 3, 4)}
+
+
+def test_general_subjects_beyond_the_first_lexicon():
+    """Accessibility, digital tools, off-season: subjects of any tourism workshop, with their phrases."""
+    assert lemmas(["Ouvrir hors saison", "Visites en langue des signes"]) == [
+        ["ouvrir", "hors-saison"],
+        ["visite", "langue-des-signe"],  # the key is folded; its subject is found from the surface
+    ]
+    assert synthesis.concept_of("langue-des-signes") == "accessibilite"
+    assert synthesis.concept_of("hors-saison") == synthesis.concept_of("desaisonnaliser") == "saisonnalite"
+    assert synthesis.concept_of("collection") is None  # « collecti* » took the museum's collections
+    cards = [
+        {"table": 1, "family": "faiblesses", "text": "Des rampes pour les fauteuils roulants"},
+        {"table": 2, "family": "attentes", "text": "Accueillir les personnes en situation de handicap"},
+        {"table": 3, "family": "attentes", "text": "Wifi gratuit dans le centre-ville"},
+        {"table": 4, "family": "contributions", "text": "Une visite virtuelle sur tablette"},
+    ]
+    assert {tuple(t["cards"]) for t in themes(cards)} == {(0, 1), (2, 3)}
 
 
 def test_transports_en_commun_is_not_about_sharing():

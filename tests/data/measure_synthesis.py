@@ -25,6 +25,9 @@ SETS = {
     "velo": HERE / "velo.json",
     "affaires": HERE / "affaires.json",
     "montagne (written last, measured once)": HERE / "montagne.json",
+    "memoire (round 2, validation)": HERE / "memoire.json",
+    "littoral (round 2, validation)": HERE / "littoral.json",
+    "sobriete (round 2, held out)": HERE / "sobriete.json",
     "thermalisme (shared sample)": ROOT.parent / "shared" / "samples" / "thermalisme.json",
     "thermalisme (demo copy)": ROOT / "facilitator" / "demo_data" / "thermalisme.json",
 }
@@ -43,7 +46,7 @@ def quality(path: Path) -> tuple[float, int, int]:
 def generated(count: int, seed: int = 7) -> list[dict]:
     rng = random.Random(seed)
     texts = []
-    for path in list(SETS.values())[:5]:
+    for path in [p for name, p in SETS.items() if "demo copy" not in name]:
         texts += [c["text"] for c in json.loads(path.read_text(encoding="utf-8"))["cards"]]
     families = ["forces", "faiblesses", "attentes", "contributions"]
     cards = []
