@@ -1,10 +1,9 @@
 """Presence without Redis: the connected participants per table, counted from this process's index
 (facilitator/realtime/presence.py). The two-process path through Redis is in tests/e2e/test_scale_out.py."""
 
-from tests.conftest import received
-
 from facilitator.access import Viewer
 from facilitator.realtime import presence
+from tests.conftest import received
 
 
 def last_count(client, group):
