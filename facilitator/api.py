@@ -19,6 +19,7 @@ from facilitator.schemas import (
     KitPayload,
     SynthesisMergePayload,
     SynthesisMovePayload,
+    SynthesisProjectionPayload,
     SynthesisProposePayload,
     SynthesisRenamePayload,
     SynthesisSplitPayload,
@@ -332,3 +333,14 @@ def synthesis_move(code):
     editor = synthesis_editor(workshop)
     payload = synthesis_payload(SynthesisMovePayload)
     return _synthesis_reply(crossthemes.move_card(db.session, workshop, editor, payload.card, payload.theme))
+
+
+@bp.post("/workshops/<code>/synthesis/projection")
+def synthesis_projection(code):
+    """Show the synthesis on the boards (`{"projected": true}`) or stop (`false`)."""
+    from facilitator import livesynthesis
+
+    workshop = find_workshop(db.session, code)
+    editor = synthesis_editor(workshop)
+    payload = synthesis_payload(SynthesisProjectionPayload)
+    return _synthesis_reply(livesynthesis.project(db.session, workshop, editor, payload.projected))

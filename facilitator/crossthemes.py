@@ -7,8 +7,9 @@ organiser (key) asks for a proposal, then renames, merges, splits and moves card
 
 Computing a proposal is CPU work (spaCy, scikit-learn): it runs in a `python -m reports.synthesis`
 subprocess, never in the server process (which never imports reports/). Every refusal raises a
-DomainError before anything is changed. These edits are report preparation, not live workshop state:
-they record no event and are not broadcast (docs/decisions.md, "Synthèse: organisers edit the themes").
+DomainError before anything is changed. Every change records one `synthesis:changed` event in the same
+transaction (livesynthesis.py): the facilitator's screens follow it live, the boards while it is projected
+(docs/decisions.md, "Live synthesis"). Every answer is the whole synthesis with `projected`.
 """
 
 import json
@@ -22,8 +23,10 @@ from pathlib import Path
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from facilitator import livesynthesis
 from facilitator.access import Viewer
 from facilitator.errors import DomainError
+from facilitator.events import commit_and_publish
 from facilitator.models import Card, Group, ReportTheme, ReportThemeCard, Workshop
 
 ORGANISER = "organiser"  # the editor holding the organiser key (no Viewer: the HTTP API)
@@ -132,9 +135,16 @@ def listing(session, workshop: Workshop) -> dict:
     }
 
 
+def answer(session, workshop: Workshop, state: dict | None = None) -> dict:
+    """The whole synthesis (`listing`), whether the boards show it and the workshop's `seq` (a page ignores
+    the `synthesis:changed` it has already seen)."""
+    state = state if state is not None else listing(session, workshop)
+    return {**state, "projected": livesynthesis.is_projected(session, workshop), "seq": workshop.seq}
+
+
 def show(session, workshop: Workshop, editor) -> dict:
     check_editor(workshop, editor)
-    return listing(session, workshop)
+    return answer(session, workshop)
 
 
 # --- Proposal ------------------------------------------------------------------------------------------
@@ -225,8 +235,7 @@ def store_proposal(
         session.flush()
         session.add_all(ReportThemeCard(workshop_id=workshop.id, theme_id=row.id, card_id=i) for i in ids)
         taken.update(ids)
-    _commit(session)
-    return listing(session, workshop)
+    return _commit(session, workshop, "propose")
 
 
 def propose(session, workshop: Workshop, editor, replace_edited: bool = False, runner=synthesise) -> dict:
@@ -241,12 +250,18 @@ def propose(session, workshop: Workshop, editor, replace_edited: bool = False, r
     return store_proposal(session, workshop, editor, cards, proposal, replace_edited)
 
 
-def _commit(session) -> None:
+def _commit(session, workshop: Workshop, change: str) -> dict:
+    """Record the change (`synthesis:changed`), commit, publish; return the whole synthesis."""
     try:
-        session.commit()
+        session.flush()
+        state = listing(session, workshop)
+        event = livesynthesis.record_change(session, workshop, change, state)
+        projected, seq = event.payload["projected"], event.seq
+        commit_and_publish(session, [event])
     except IntegrityError as exc:  # two proposals or moves at once: the unique (workshop, card) held
         session.rollback()
         raise DomainError("synthesis_busy", status=409) from exc
+    return {**state, "projected": projected, "seq": seq}
 
 
 # --- Edits ---------------------------------------------------------------------------------------------
@@ -277,10 +292,12 @@ def _theme_card_ids(session, theme: ReportTheme) -> list[int]:
 def rename(session, workshop: Workshop, editor, theme_id, title) -> dict:
     check_editor(workshop, editor)
     theme = find_theme(session, workshop, theme_id)
-    theme.title = clean_title(title)
+    new_title = clean_title(title)
+    if theme.title == new_title and theme.edited:
+        return answer(session, workshop)  # the same title: nothing changes, nothing is recorded
+    theme.title = new_title
     theme.edited = True
-    _commit(session)
-    return listing(session, workshop)
+    return _commit(session, workshop, "rename")
 
 
 def merge(session, workshop: Workshop, editor, into_id, from_id, title=None) -> dict:
@@ -299,8 +316,7 @@ def merge(session, workshop: Workshop, editor, into_id, from_id, title=None) -> 
     if new_title:
         into.title = new_title
     into.edited = True
-    _commit(session)
-    return listing(session, workshop)
+    return _commit(session, workshop, "merge")
 
 
 def split(session, workshop: Workshop, editor, theme_id, card_ids, title) -> dict:
@@ -330,8 +346,7 @@ def split(session, workshop: Workshop, editor, theme_id, card_ids, title) -> dic
         .values(theme_id=row.id)
     )
     theme.edited = True
-    _commit(session)
-    return listing(session, workshop)
+    return _commit(session, workshop, "split")
 
 
 def move_card(session, workshop: Workshop, editor, card_id, theme_id) -> dict:
@@ -348,7 +363,7 @@ def move_card(session, workshop: Workshop, editor, card_id, theme_id) -> dict:
         )
     )
     if row is not None and row.theme_id == target.id:
-        return listing(session, workshop)  # already there: nothing to change
+        return answer(session, workshop)  # already there: nothing to change
     previous = None
     if row is None:
         session.add(ReportThemeCard(workshop_id=workshop.id, theme_id=target.id, card_id=card.id))
@@ -362,5 +377,4 @@ def move_card(session, workshop: Workshop, editor, card_id, theme_id) -> dict:
         if not _theme_card_ids(session, previous):
             session.execute(delete(ReportThemeCard).where(ReportThemeCard.theme_id == previous.id))
             session.delete(previous)
-    _commit(session)
-    return listing(session, workshop)
+    return _commit(session, workshop, "move")

@@ -76,6 +76,7 @@ MESSAGES = {
     "split_all_cards": _l("Leave at least one card in the theme: to change its title, rename it."),
     "synthesis_failed": _l("The themes could not be computed. Try again in a moment."),
     "synthesis_busy": _l("The themes were being changed at the same time. Reload the page, then try again."),
+    "synthesis_empty": _l("There is no theme to show yet: propose the themes first."),
 }
 
 

@@ -29,6 +29,8 @@ class Audience:
     group_id: int | None = None
     participant_id: int | None = None  # set: only that participant's connections (a sealed card)
     authors: tuple[int, ...] = ()
+    # The facilitator's screens only (`SCREEN_EVENTS`): the facilitator whole, the boards `screen_view`.
+    screens: bool = False
 
 
 # --- What the phones of a table may read --------------------------------------------------------------
@@ -82,6 +84,43 @@ def table_view(message: dict, own=frozenset(), now=None) -> dict:
     if "merged" in message:
         view["merged"] = reduced[1:]
     return view
+
+
+# --- What the boards may read of the live synthesis (livesynthesis.py) ---------------------------------
+
+SYNTHESIS_CHANGED = "synthesis:changed"
+# Events for the facilitator and the boards only: never a phone's or a référent's, live or replayed.
+SCREEN_EVENTS = frozenset({SYNTHESIS_CHANGED})
+
+
+def screen_synthesis(synthesis: dict, now=None) -> dict:
+    """The synthesis as a board shows it: themes (title, tables, count, examples), no card ids, no cards
+    outside themes. `now` ({card id: status} of cards no longer visible) drops an example hidden since."""
+    themes = []
+    for theme in synthesis.get("themes") or []:
+        examples = [e for e in theme.get("examples") or [] if not (now and e.get("id") in now)]
+        themes.append({key: theme[key] for key in ("id", "title", "tables", "count") if key in theme})
+        themes[-1]["examples"] = examples
+    return {
+        "proposed": synthesis.get("proposed", False),
+        "total_tables": synthesis.get("total_tables"),
+        "themes": themes,
+    }
+
+
+def screen_view(message: dict, now=None) -> dict:
+    """A `synthesis:changed` as the boards receive it: the synthesis only while it is projected."""
+    view = {key: message[key] for key in ("type", "seq", "change", "projected") if key in message}
+    if message.get("projected") and isinstance(message.get("synthesis"), dict):
+        view["synthesis"] = screen_synthesis(message["synthesis"], now)
+    return view
+
+
+def _example_ids(message: dict) -> list:
+    synthesis = message.get("synthesis") if message.get("type") in SCREEN_EVENTS else None
+    if not isinstance(synthesis, dict):
+        return []
+    return [e.get("id") for t in synthesis.get("themes") or [] for e in t.get("examples") or []]
 
 
 def card_states(session, card_ids, participant_id) -> tuple[frozenset, dict]:
@@ -177,7 +216,9 @@ def commit_and_publish(session, events: list[Event], announcements=()):
     session.commit()
     for event in events:
         authors = getattr(event, "authors", ())
-        _publisher(event.payload, Audience(event.workshop_id, event.group_id, event.participant_id, authors))
+        screens = event.type in SCREEN_EVENTS
+        audience = Audience(event.workshop_id, event.group_id, event.participant_id, authors, screens)
+        _publisher(event.payload, audience)
     for message, audience in announcements:
         _publisher(message, audience)
 
@@ -202,6 +243,7 @@ def events_since(
     query = select(Event).where(Event.workshop_id == workshop.id, Event.seq > since).order_by(Event.seq)
     if group_id is not None:
         query = query.where((Event.group_id.is_(None)) | (Event.group_id == group_id))
+        query = query.where(Event.type.not_in(SCREEN_EVENTS))  # the synthesis is for the screens only
     if participant_id is None:
         query = query.where(Event.participant_id.is_(None))
     else:
@@ -210,5 +252,11 @@ def events_since(
     if not (reduce if reduce is not None else participant_id is not None):
         return messages
     # A phone reads each card as it is now: a card hidden since its message stays hidden in the replay.
-    own, now = card_states(session, (c.get("id") for m in messages for c in _cards_in(m)), participant_id)
-    return [table_view(message, own, now) for message in messages]
+    ids = [c.get("id") for m in messages for c in _cards_in(m)] + [
+        i for m in messages for i in _example_ids(m)
+    ]
+    own, now = card_states(session, ids, participant_id)
+    return [
+        screen_view(message, now) if message.get("type") in SCREEN_EVENTS else table_view(message, own, now)
+        for message in messages
+    ]

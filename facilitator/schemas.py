@@ -234,3 +234,7 @@ class SynthesisSplitPayload(Payload):
 class SynthesisMovePayload(Payload):
     card: Id
     theme: Id
+
+
+class SynthesisProjectionPayload(Payload):
+    projected: StrictBool

@@ -10,6 +10,7 @@ table's cards; neither they nor the boards receive the text of a card hidden by 
 handlers of one feature when it is imported here.
 """
 
+from facilitator import livesynthesis  # noqa: F401  (synthesis:changed, the `synthesis` snapshot part)
 from facilitator.realtime import (
     agenda,  # noqa: F401  (agenda, timer, reveal, lock)
     moderation,  # noqa: F401  (card:edit|hide|restore|move|merge|delete, theme:*, group:ready)

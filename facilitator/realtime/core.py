@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from facilitator.access import Viewer
 from facilitator.errors import DomainError, error_body, from_exception
-from facilitator.events import Audience, card_states, events_since, table_card, table_view
+from facilitator.events import Audience, card_states, events_since, screen_view, table_card, table_view
 from facilitator.extensions import db, socketio
 from facilitator.i18n import family_labels
 from facilitator.models import Group, Workshop, isoformat, utcnow
@@ -75,7 +75,8 @@ def rooms_for(viewer: Viewer) -> list[str]:
 
 
 def publish(message: dict, audience: Audience):
-    """Deliver a committed event: to the whole workshop, the boards and one table, or one participant.
+    """Deliver a committed event: to the whole workshop, the boards and one table, or one participant
+    (or, `audience.screens`, the facilitator and the boards: `events.screen_view` for the boards).
 
     For a table, its phones and the boards get `table_view(message)`: when that differs (a card hidden
     by moderation, merged or deleted), the staff (facilitator, the table's référent) get the whole
@@ -87,6 +88,10 @@ def publish(message: dict, audience: Audience):
     if audience.participant_id is not None:
         to = [participant_room(workshop_id, audience.participant_id)]
         batching.emit(message, to, workshop_id, private=True)
+        return
+    if audience.screens:  # the live synthesis: the facilitator whole, the boards what they may show
+        batching.emit(message, [facilitator_room(workshop_id)], workshop_id)
+        batching.emit(screen_view(message), [board_room(workshop_id)], workshop_id)
         return
     if audience.group_id is None:
         batching.emit(message, [workshop_room(workshop_id)], workshop_id)

@@ -28,7 +28,7 @@
     var info = (data.workshop.family_labels || {})[key];
     labels[key] = info ? info.label : key;
   });
-  var views = ["all", "table", "plenary", "present"];
+  var views = ["all", "table", "plenary", "present", "synthesis"];  /* synthesis: board_synthesis.js draws it */
 
   function fill(text, values) {
     return text.replace(/\{(\w+)\}/g, function (all, name) { return values[name] !== undefined ? values[name] : all; });
@@ -313,12 +313,14 @@
       else if (event.key === "Escape") { setView(before); event.preventDefault(); }
       return;
     }
-    var index = ["1", "2", "3", "4"].indexOf(event.key);
+    var index = ["1", "2", "3", "4", "5"].indexOf(event.key);
     if (index >= 0) { setView(views[index]); event.preventDefault(); }
   });
 
   var asked = (window.location.search.match(/[?&]view=(\w+)/) || [])[1];
   setView(views.indexOf(asked) >= 0 ? asked : "all");
+  /* For feature views drawn by other scripts (board_synthesis.js): switch, and read the current view. */
+  Live.board = { setView: setView, view: function () { return view; }, asked: asked };
 
   function applyVoting(agenda, fromStepChange) {
     var next = (agenda && agenda.voting) || "off";

@@ -1,6 +1,9 @@
 /* The synthesis editor (/f/<code>/synthese): the report's cross-table themes, read and edited through
    /api/workshops/<code>/synthesis with the facilitator token kept by the console (never in a URL).
-   Every answer carries the whole synthesis: the page redraws from it. Text goes in with textContent. */
+   Every answer carries the whole synthesis: the page redraws from it. Text goes in with textContent.
+   Live: the page joins as the facilitator; a `synthesis:changed` it did not cause (a higher `seq` than
+   its last answer) makes it read the synthesis again and redraw, keeping what is being typed, ticked
+   and focused. "Show on the board" projects it (POST …/synthesis/projection). */
 document.addEventListener("DOMContentLoaded", function () {
   "use strict";
   if (!window.fetch || !window.Live) { return; }
@@ -17,8 +20,13 @@ document.addEventListener("DOMContentLoaded", function () {
   var mergeFrom = document.getElementById("merge-from");
   var proposeButton = document.getElementById("synth-propose");
   var replaceBox = document.getElementById("synth-replace");
+  var projectButton = document.getElementById("synth-project");
+  var projectedNote = document.getElementById("synth-projected");
+  var remoteNode = document.getElementById("synth-remote");
   var state = null;
   var busy = false;
+  var seen = 0;       /* the seq of the last answer: our own changes are not news */
+  var pending = 0;    /* a change by someone else arrived during our own call */
 
   function fill(template, values) {
     return String(template).replace(/\{(\w+)\}/g, function (all, name) {
@@ -36,12 +44,14 @@ document.addEventListener("DOMContentLoaded", function () {
     Array.prototype.forEach.call(document.querySelectorAll(".synth button, .synth select, .synth input"), function (node) {
       if (node.id !== "synth-back") { node.disabled = on; }
     });
+    if (!on && state) { renderProjection(); }
   }
 
   /* One call to the API; `after(listing)` runs on success, once the page is redrawn. */
   function call(method, path, body, message, after) {
     if (busy) { return; }
     errorNode.textContent = "";
+    remoteNode.textContent = "";
     say(message || t.saving);
     setBusy(true);
     var options = {
@@ -62,18 +72,100 @@ document.addEventListener("DOMContentLoaded", function () {
         setBusy(false);
         if (response.ok && reply.ok) {
           state = reply;
+          if (reply.seq > seen) { seen = reply.seq; }
           render();
           if (after) { after(reply); }
         } else {
           say("");
           fail(reply && reply.error ? reply.error.message : String(response.status));
         }
-      }, function () { setBusy(false); say(""); fail(String(response.status)); });
+        catchUp();
+      }, function () { setBusy(false); say(""); fail(String(response.status)); catchUp(); });
     }, function () {
       setBusy(false);
       say("");
       fail(t.network);
+      catchUp();
     });
+  }
+
+  /* ---- Live: someone else's change (another organiser, the console's projection button) ---- */
+  function catchUp() {
+    if (pending > seen) { pending = 0; refresh(); }
+  }
+
+  /* Read the synthesis again without disabling anything (the organiser may be typing). */
+  function refresh() {
+    window.fetch("/api/workshops/" + encodeURIComponent(data.code) + "/synthesis", {
+      credentials: "omit",
+      cache: "no-store",
+      headers: { "Authorization": "Bearer " + (token || ""), "Accept-Language": document.documentElement.lang || "fr" }
+    }).then(function (response) { return response.json(); }).then(function (reply) {
+      if (!reply || !reply.ok) { return; }
+      if (busy) { pending = Math.max(pending, reply.seq || 0); return; }  /* our own answer is on its way */
+      state = reply;
+      if (reply.seq > seen) { seen = reply.seq; }
+      renderKeeping();
+      remoteNode.textContent = t.remote;
+    }, function () { /* offline: the next change or rejoin tries again */ });
+  }
+
+  function changed(message) {
+    if (!(message.seq > seen)) { return; }
+    if (busy || !state) { pending = Math.max(pending, message.seq); return; }
+    refresh();
+  }
+
+  /* Redraw and give back what the organiser was doing: typed titles, ticked cards, a chosen theme, focus. */
+  function renderKeeping() {
+    var typed = {};
+    var ticked = {};
+    var chosen = {};
+    Array.prototype.forEach.call(document.querySelectorAll(".synth-themes input[type=text], .synth-unassigned input[type=text]"), function (input) {
+      if (input.value !== input.defaultValue) { typed[input.id] = input.value; }
+    });
+    Array.prototype.forEach.call(document.querySelectorAll(".synth input[type=checkbox]:checked"), function (box) {
+      if (box.id) { ticked[box.id] = true; }
+    });
+    Array.prototype.forEach.call(document.querySelectorAll(".synth-move select"), function (select) {
+      if (select.value) { chosen[select.id] = select.value; }
+    });
+    var active = document.activeElement;
+    var focusId = active && active.id && list.parentNode.contains(active) ? active.id : null;
+    var selection = null;
+    if (focusId && active.tagName === "INPUT" && active.type === "text") {
+      selection = [active.selectionStart, active.selectionEnd];
+    }
+    render();
+    Object.keys(typed).forEach(function (id) {
+      var input = document.getElementById(id);
+      if (input) { input.value = typed[id]; }
+    });
+    Object.keys(ticked).forEach(function (id) {
+      var box = document.getElementById(id);
+      if (box) { box.checked = true; }
+    });
+    Object.keys(chosen).forEach(function (id) {
+      var select = document.getElementById(id);
+      if (!select) { return; }
+      select.dispatchEvent(new Event("focus"));  /* lists its themes */
+      select.value = chosen[id];
+    });
+    if (focusId) {
+      var node = document.getElementById(focusId);
+      if (node) {
+        node.focus();
+        if (selection && node.setSelectionRange) { node.setSelectionRange(selection[0], selection[1]); }
+      }
+    }
+  }
+
+  function renderProjection() {
+    var on = !!state.projected;
+    projectButton.textContent = projectButton.getAttribute(on ? "data-stop" : "data-start");
+    projectButton.classList.toggle("is-on", on);
+    projectButton.disabled = busy || (!on && !state.themes.length);
+    projectedNote.hidden = !on;
   }
 
   function provenance(theme) {
@@ -155,6 +247,7 @@ document.addEventListener("DOMContentLoaded", function () {
     input.id = inputId;
     input.type = "text";
     input.maxLength = 200;
+    input.defaultValue = value || "";  /* what the server says: a different value is being typed */
     input.value = value || "";
     label.htmlFor = input.id;
     var row = el("div", "synth-inline");
@@ -251,7 +344,22 @@ document.addEventListener("DOMContentLoaded", function () {
     fillSelect(mergeFrom, from);
     if (state.themes.length > 1 && mergeFrom.value === mergeInto.value) { mergeFrom.selectedIndex = 1; }
     mergeForm.hidden = state.themes.length < 2;
+    renderProjection();
   }
+
+  projectButton.addEventListener("click", function () {
+    var wanted = !state.projected;
+    call("POST", "/projection", { projected: wanted }, null, function () {
+      say(wanted ? t.on_board : t.off_board);
+    });
+  });
+
+  Live.subscribe("synthesis:changed", changed);
+  Live.connect({
+    payload: function () { return { code: data.code, role: "facilitator", token: token }; },
+    /* A (re)join with a fresh snapshot may have missed changes: read the synthesis again. */
+    onJoined: function (reply) { if (state && reply.snapshot && reply.snapshot.seq > seen) { changed({ seq: reply.snapshot.seq }); } }
+  });
 
   mergeForm.addEventListener("submit", function (event) {
     event.preventDefault();

@@ -1,0 +1,152 @@
+"""The live synthesis: every change of the cross-table themes (crossthemes.py) is one logged event,
+`synthesis:changed`, for the facilitator's screens (console, Synthèse pages) and, while the facilitator
+projects it, for the boards.
+
+The event carries a summary, not the cards: each theme's id, title, tables, card count, card ids and at
+most `EXAMPLES` representative card texts, taken only among the visible cards that are not sealed (a
+board may read them; see docs/decisions.md, "Live synthesis"). The boards get `events.screen_view` of it:
+no card ids, no cards outside themes, and nothing but `{"projected": false}` while it is not projected.
+Phones and référents never get it (`events.SCREEN_EVENTS`).
+
+Whether the synthesis is projected is not a column: it is the `projected` of the workshop's last
+`synthesis:changed` event (the log already orders every change), read only when the workshop has report
+themes.
+"""
+
+from sqlalchemy import exists, select
+
+from facilitator.errors import DomainError
+from facilitator.events import SYNTHESIS_CHANGED, commit_and_publish, record_event, screen_synthesis
+from facilitator.models import Card, Event, ReportTheme, Workshop
+from facilitator.workshops import snapshot_part
+
+EXAMPLES = 3  # representative card texts per theme on the board
+EXAMPLE_LIMIT = 180  # characters of an example shown on the board (the card keeps its whole text)
+CHANGES = ("propose", "rename", "merge", "split", "move", "project", "unproject")
+
+
+def has_themes(session, workshop: Workshop) -> bool:
+    return bool(session.scalar(select(exists().where(ReportTheme.workshop_id == workshop.id))))
+
+
+def last_change(session, workshop: Workshop) -> dict | None:
+    """The payload of the workshop's last `synthesis:changed` event, or None."""
+    return session.scalar(
+        select(Event.payload)
+        .where(Event.workshop_id == workshop.id, Event.type == SYNTHESIS_CHANGED)
+        .order_by(Event.seq.desc())
+        .limit(1)
+    )
+
+
+def is_projected(session, workshop: Workshop) -> bool:
+    if not has_themes(session, workshop):
+        return False
+    last = last_change(session, workshop)
+    return bool(last and last.get("projected"))
+
+
+def _example(card: dict) -> dict:
+    text = card["text"]
+    if len(text) > EXAMPLE_LIMIT:
+        text = text[: EXAMPLE_LIMIT - 1].rstrip() + "…"
+    return {"id": card["id"], "group": card["group"], "family": card["family"], "text": text}
+
+
+def examples(cards: list[dict], readable: set[int]) -> list[dict]:
+    """Up to EXAMPLES cards a board may show, one per table first (the earliest of each), then the next
+    earliest. `readable`: the ids of the visible, unsealed cards."""
+    candidates = [card for card in cards if card["id"] in readable]
+    chosen, tables = [], set()
+    for card in candidates:
+        if card["group"] not in tables:
+            chosen.append(card)
+            tables.add(card["group"])
+    for card in candidates:
+        if card not in chosen:
+            chosen.append(card)
+    chosen = sorted(chosen[:EXAMPLES], key=candidates.index)
+    return [_example(card) for card in chosen]
+
+
+def summary(session, workshop: Workshop, listing: dict) -> dict:
+    """What the live event carries about the synthesis (crossthemes.listing → no card texts but examples)."""
+    ids = [c["id"] for t in listing["themes"] for c in t["cards"]]
+    readable = set()
+    if ids:
+        readable = set(
+            session.scalars(
+                select(Card.id).where(
+                    Card.workshop_id == workshop.id,
+                    Card.status == "visible",
+                    Card.sealed.is_(False),
+                    Card.id.in_(ids),
+                )
+            )
+        )
+    return {
+        "proposed": listing["proposed"],
+        "total_tables": listing["total_tables"],
+        "themes": [
+            {
+                "id": theme["id"],
+                "title": theme["title"],
+                "edited": theme["edited"],
+                "tables": theme["tables"],
+                "count": len(theme["cards"]),
+                "cards": [c["id"] for c in theme["cards"]],
+                "examples": examples(theme["cards"], readable),
+            }
+            for theme in listing["themes"]
+        ],
+        "unassigned": [c["id"] for c in listing["unassigned"]],
+    }
+
+
+def record_change(session, workshop: Workshop, change: str, listing: dict, projected: bool | None = None):
+    """Record one `synthesis:changed` (not committed): the change, the summary and whether it is projected
+    (unchanged unless given)."""
+    if change not in CHANGES:
+        raise ValueError(change)
+    if projected is None:
+        last = last_change(session, workshop)
+        projected = bool(last and last.get("projected"))
+    payload = {"change": change, "projected": projected, "synthesis": summary(session, workshop, listing)}
+    return record_event(session, workshop, SYNTHESIS_CHANGED, payload)
+
+
+def project(session, workshop: Workshop, editor, projected: bool) -> dict:
+    """Show the synthesis on the boards (or stop). Projecting needs at least one theme
+    (`synthesis_empty`); asking for the current state changes nothing and records nothing."""
+    from facilitator import crossthemes  # crossthemes records its changes through this module
+
+    crossthemes.check_editor(workshop, editor)
+    listing = crossthemes.listing(session, workshop)
+    if projected and not listing["themes"]:
+        raise DomainError("synthesis_empty", status=409)
+    if projected == is_projected(session, workshop):
+        return {**listing, "projected": projected, "seq": workshop.seq}
+    event = record_change(session, workshop, "project" if projected else "unproject", listing, projected)
+    seq = event.seq
+    commit_and_publish(session, [event])
+    return {**listing, "projected": projected, "seq": seq}
+
+
+@snapshot_part
+def synthesis_snapshot(session, workshop: Workshop, group, viewer) -> dict:
+    """Snapshot part: `synthesis` for the facilitator (the summary and `projected`) and the boards (the
+    projected synthesis as `screen_view` leaves it, or `{"projected": false}`); nothing for a table."""
+    role = getattr(viewer, "role", None)
+    if group is not None or role not in ("facilitator", "board"):
+        return {}
+    if not has_themes(session, workshop):
+        return {"synthesis": {"projected": False, "proposed": False, "themes": []}}
+    from facilitator import crossthemes
+
+    projected = is_projected(session, workshop)
+    if role == "board" and not projected:
+        return {"synthesis": {"projected": False}}
+    state = summary(session, workshop, crossthemes.listing(session, workshop))
+    if role == "board":
+        state = screen_synthesis(state)
+    return {"synthesis": {"projected": projected, **state}}
