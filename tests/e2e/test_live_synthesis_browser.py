@@ -145,6 +145,13 @@ def test_two_organisers_stay_in_sync_and_the_board_shows_the_projected_synthesis
     staff.join(code=created["code"], role="facilitator", token=created["facilitator_token"])
     assert staff.call("card:hide", {"card_id": created["posted"][shown[0]]})["ok"]
     expect(water.locator(".synthesis-example-text", has_text=shown[0])).to_have_count(0)
+    edited = staff.call(
+        "card:edit", {"card_id": created["posted"][shown[1]], "text": "Des eaux thermales de qualité"}
+    )
+    assert edited["ok"], edited
+    expect(water.locator(".synthesis-example-text", has_text="Des eaux thermales de qualité")).to_have_count(
+        1
+    )
     board.reload()  # a late board: the snapshot has the projected synthesis, without the hidden card
     expect(board.locator("body")).to_have_attribute("data-view", "synthesis")
     expect(board.locator(".synthesis-tile")).to_have_count(count)

@@ -103,16 +103,25 @@
 
   Live.subscribe("synthesis:changed", function (message) { apply(message, true); });
 
-  /* A card hidden (or merged, deleted) since: its text leaves the tiles at once. */
+  /* A card hidden (or merged, deleted) since: its text leaves the tiles at once; an edited one shows its
+     new text (shortened as the server does). */
+  var LIMIT = 180;
   Live.subscribe("card:updated", function (message) {
-    var cards = [message.card].concat(message.merged || []);
-    var gone = cards.filter(function (card) { return card && card.status !== "visible"; })
-      .map(function (card) { return card.id; });
-    if (!gone.length || !synthesis) { return; }
+    if (!synthesis) { return; }
+    var byId = {};
+    [message.card].concat(message.merged || []).forEach(function (card) { if (card) { byId[card.id] = card; } });
     var changed = false;
     (synthesis.themes || []).forEach(function (theme) {
-      var kept = (theme.examples || []).filter(function (example) { return gone.indexOf(example.id) < 0; });
-      if (kept.length !== (theme.examples || []).length) { theme.examples = kept; changed = true; }
+      var kept = [];
+      (theme.examples || []).forEach(function (example) {
+        var card = byId[example.id];
+        if (!card) { kept.push(example); return; }
+        changed = true;
+        if (card.status !== "visible" || typeof card.text !== "string") { return; }
+        var text = card.text.length > LIMIT ? card.text.slice(0, LIMIT - 1).trim() + "…" : card.text;
+        kept.push({ id: example.id, group: example.group, family: card.family || example.family, text: text });
+      });
+      theme.examples = kept;
     });
     if (changed) { render(); }
   });
