@@ -169,9 +169,10 @@ def proposal_input(session, workshop: Workshop, editor, replace_edited: bool = F
     ]
 
 
-def synthesise(cards: list[dict], timeout: float = 300) -> list[dict]:
+def synthesise(cards: list[dict], timeout: float = 300, language: str = "fr") -> list[dict]:
     """Cluster the cards in a `python -m reports.synthesis -` subprocess (spaCy and scikit-learn never
-    run in the server process); return its [{"title", "cards": [indexes], "tables"}]."""
+    run in the server process); return its [{"title", "cards": [indexes], "tables"}]. `language`: the
+    cards' (the workshop's)."""
     if not cards:
         return []
     env = dict(
@@ -179,7 +180,7 @@ def synthesise(cards: list[dict], timeout: float = 300) -> list[dict]:
         PYTHONPATH=os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")])),
     )
     payload = json.dumps([{"table": c["table"], "family": c["family"], "text": c["text"]} for c in cards])
-    command = [sys.executable, "-m", "reports.synthesis", "-"]
+    command = [sys.executable, "-m", "reports.synthesis", "-", "--language", language]
     if shutil.which("nice"):  # a lower CPU priority: the live workshop keeps the cores (as the report)
         command = [shutil.which("nice"), "-n", str(NICENESS), *command]
     try:
@@ -238,10 +239,17 @@ def store_proposal(
     return _commit(session, workshop, "propose")
 
 
-def propose(session, workshop: Workshop, editor, replace_edited: bool = False, runner=synthesise) -> dict:
-    """Compute a proposal from the workshop's current cards (in a subprocess) and store it."""
+def propose(session, workshop: Workshop, editor, replace_edited: bool = False, runner=None) -> dict:
+    """Compute a proposal from the workshop's current cards (in a subprocess) and store it.
+    `runner(cards)`: the clustering (default: `synthesise` in the workshop's language)."""
     cards = proposal_input(session, workshop, editor, replace_edited)
     workshop_id = workshop.id
+    if runner is None:
+        language = "en" if workshop.language == "en" else "fr"
+
+        def runner(cards):
+            return synthesise(cards, language=language)
+
     session.close()  # release the connection while the subprocess clusters (seconds)
     proposal = runner(cards)
     workshop = session.get(Workshop, workshop_id)

@@ -294,7 +294,7 @@ def test_the_clustering_subprocess_yields_the_cpu(monkeypatch):
     monkeypatch.setattr(crossthemes.subprocess, "run", run)
     assert crossthemes.synthesise([{"id": 1, "table": 1, "family": "forces", "text": "Eau"}]) == []
     assert Path(seen[0][0]).name == "nice" and seen[0][1:3] == ["-n", "10"]
-    assert seen[0][-3:] == ["-m", "reports.synthesis", "-"]
+    assert seen[0][-5:] == ["-m", "reports.synthesis", "-", "--language", "fr"]
     monkeypatch.setattr(
         crossthemes.subprocess,
         "run",
@@ -400,3 +400,19 @@ def test_the_console_offers_every_report_format_and_the_synthesis_page(client, w
     html = page.get_data(as_text=True)
     assert "Proposer les thèmes" in html and "js/synthesis.js" in html
     assert client.get("/f/NOPE99/synthese").status_code == 404
+
+
+def test_an_english_workshop_is_clustered_as_english(session, workshop, monkeypatch):
+    """The proposal reads the cards in the workshop's language (reports.synthesis --language)."""
+    seen = []
+
+    def run(command, **options):
+        seen.append(command)
+        return subprocess.CompletedProcess(command, 0, stdout="[]", stderr="")
+
+    monkeypatch.setattr(crossthemes.subprocess, "run", run)
+    crossthemes.propose(session, workshop, editor(workshop))
+    workshop.language = "en"
+    session.commit()
+    crossthemes.propose(session, workshop, editor(workshop))
+    assert [command[-2:] for command in seen] == [["--language", "fr"], ["--language", "en"]]
