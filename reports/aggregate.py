@@ -90,9 +90,13 @@ def by_step(counted: pd.DataFrame, steps: pd.DataFrame) -> pd.DataFrame:
 
 
 def participation(cards: pd.DataFrame, participants: pd.DataFrame) -> dict:
+    """Who posted and how much. A duplicate merged into another card was still posted by its author: the
+    people who posted and their cards per person count it (deleted cards were taken back, they do not);
+    `phone` and `paper` are the counted cards, as in every total."""
     counted = counted_cards(cards)
     phone = counted[counted["source"] != "paper"]
-    per_person = phone["participant_id"].dropna().astype(int).value_counts()
+    posted = cards[(cards["source"] != "paper") & cards["status"].isin(COUNTED + ("merged",))]
+    per_person = posted["participant_id"].dropna().astype(int).value_counts()
     people = len(participants)
     posters = int(per_person.size)
     return {

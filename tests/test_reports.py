@@ -187,6 +187,31 @@ def test_report_json_matches_the_database(known_database, known_summary):
     assert len(themed) == 7 and len(set(themed)) == 7  # each counted card in one cross-table theme
 
 
+def test_people_who_posted_include_the_authors_of_merged_duplicates():
+    """Found by tests/e2e/test_report_replay.py: a phone whose only card was merged into a neighbour's
+    identical card had not « posté au moins une carte » (81 people posted, the report said 79)."""
+    import pandas as pd
+
+    from reports.aggregate import participation
+
+    cards = pd.DataFrame(
+        {
+            "id": [1, 2, 3, 4, 5],
+            "participant_id": [10, 11, 12, 10, None],
+            "source": ["phone", "phone", "phone", "phone", "paper"],
+            "status": ["visible", "merged", "deleted", "hidden", "visible"],
+            "merged_into_id": [None, 1, None, None, None],
+        }
+    )
+    people = pd.DataFrame({"id": [10, 11, 12, 13]})
+    part = participation(cards, people)
+    # 10 posted two cards, 11 a duplicate merged into 10's, 12 took theirs back, 13 never posted.
+    assert (part["posted"], part["share_posted"]) == (2, 0.5)
+    assert (part["cards_per_poster_max"], part["cards_per_poster_median"]) == (2, 1.5)
+    # The cards themselves are counted once: the merged one is folded into the card it joined.
+    assert (part["phone"], part["paper"], part["cards_per_person"]) == (2, 1, 0.5)
+
+
 def test_unknown_workshop(session):
     from reports import UnknownWorkshop
 
