@@ -10,9 +10,11 @@ recorded exactly as in a real session. A few cards are typed by the table's réf
 are. Then the workshop is played to its end, as a finished one looks in the compte rendu: two
 duplicates posted and merged by their référent (`moderation.merge_cards`), two tables group cards
 under a theme (`themes.create_theme`), every participant casts their dots within the budget
-(`votes.cast_vote`, always the same choices) and each référent keeps the table's essentials from the
-vote (`essentials.essentials_from_votes`). Each run creates a new workshop; the links printed are the
-only way to its board.
+(`votes.cast_vote`, always the same choices), each référent keeps the table's essentials from the
+vote (`essentials.essentials_from_votes`), and the facilitator runs the agenda to the plenary vote
+(`agenda.start`, `agenda.goto`), where the whole room spends its dots again on every table's essentials;
+the agenda is left paused on that step, so the board opens on the plenary view with the room's dots.
+Each run creates a new workshop; the links printed are the only way to its board.
 
 No Flask here: the module works with a plain SQLAlchemy session.
 """
@@ -22,6 +24,7 @@ import random
 from itertools import cycle
 from pathlib import Path
 
+from facilitator import agenda
 from facilitator.access import admit
 from facilitator.cards import post_card
 from facilitator.essentials import essentials_from_votes
@@ -54,6 +57,7 @@ THEMES = [
     (3, "Former les équipes sur place", [2, 26, 32]),
 ]
 VOTE_SEED = 2026  # the same dots at every run
+PLENARY_SEED = 2027
 
 
 def load_sample(path: Path = DEMO_FILE) -> dict:
@@ -118,12 +122,14 @@ def create_demo(session, base_url: str, path: Path = DEMO_FILE) -> dict:
             family=card["family"],
             text=card["text"],
         )
-    finish_demo(session, workshop, data["cards"], authors, referents)
+    facilitator = admit(session, workshop, "facilitator", token=secrets.facilitator_token).viewer
+    finish_demo(session, workshop, data["cards"], authors, referents, facilitator)
     return workshop_links(base_url, workshop, secrets)
 
 
-def finish_demo(session, workshop, sample_cards, authors, referents) -> None:
-    """Play the rest of the workshop through the domain functions: merges, themes, dots, essentials."""
+def finish_demo(session, workshop, sample_cards, authors, referents, facilitator) -> None:
+    """Play the rest of the workshop through the domain functions: merges, themes, dots, essentials,
+    then the plenary vote."""
     from sqlalchemy import select
 
     from facilitator.models import Card
@@ -165,6 +171,34 @@ def finish_demo(session, workshop, sample_cards, authors, referents) -> None:
                 client_id = f"demo-vote-{viewer.participant_id}-{dot}"
                 cast_vote(session, workshop, viewer, **target, delta=1, client_id=client_id)
         essentials_from_votes(session, workshop, referents[group.number])
+    plenary_vote(session, workshop, authors, facilitator)
+
+
+def plenary_vote(session, workshop, authors, facilitator) -> None:
+    """The facilitator starts the agenda and goes to its plenary step; everyone spends the budget again
+    on the tables' essentials (seeded: a few of them win the room); the clock is then paused there."""
+    from sqlalchemy import select
+
+    from facilitator.models import Essential
+
+    agenda.start(session, workshop, facilitator)
+    step = next(s for s in workshop.steps if s.voting == "plenary")
+    agenda.goto(session, workshop, facilitator, step.position)
+    kept = session.scalars(
+        select(Essential)
+        .where(Essential.workshop_id == workshop.id)
+        .order_by(Essential.group_id, Essential.family, Essential.position)
+    ).all()
+    targets = [{"card_id": e.card_id} if e.card_id is not None else {"theme_id": e.theme_id} for e in kept]
+    chance = random.Random(PLENARY_SEED)
+    weights = [chance.choice((1, 1, 2, 3, 8)) for _ in targets]
+    for table in sorted(authors):
+        for viewer in authors[table]:
+            for dot in range(workshop.vote_budget):
+                target = chance.choices(targets, weights)[0]
+                client_id = f"demo-plenary-{viewer.participant_id}-{dot}"
+                cast_vote(session, workshop, viewer, **target, delta=1, client_id=client_id)
+    agenda.pause(session, workshop, facilitator)
 
 
 def describe(links: dict, title: str = "") -> str:

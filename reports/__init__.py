@@ -45,6 +45,17 @@ class Summary:
         return self._charts[dpi]
 
     @property
+    def plenary(self) -> pd.DataFrame:
+        """The room's priorities: the essentials ranked by their plenary dots (aggregate.plenary); empty
+        when nobody cast a plenary dot."""
+        return aggregate.plenary(self.essentials)
+
+    @property
+    def plenary_dots(self) -> int:
+        """How many dots were cast in plenary (0: the documents have no « Priorités de la plénière »)."""
+        return int((self.frames.votes["stage"] == aggregate.PLENARY).sum())
+
+    @property
     def workshop(self) -> dict:
         return self.frames.workshop
 
@@ -79,6 +90,8 @@ class Summary:
                             "text": e["text"],
                             "votes": int(e["votes"]),
                             "source": e["source"],
+                            "votes_table": int(e["votes_table"]),
+                            "votes_plenary": int(e["votes_plenary"]),
                         }
                         for _, e in (ess.iterrows() if len(ess) else [])
                     ],
@@ -101,6 +114,8 @@ class Summary:
                 "merged": int((self.frames.cards["status"] == "merged").sum()),
                 "hidden": int((self.cards["status"] == "hidden").sum()),
                 "deleted": int((self.frames.cards["status"] == "deleted").sum()),
+                "votes_table": int(len(self.frames.votes)) - self.plenary_dots,
+                "votes_plenary": self.plenary_dots,
             },
             "by_family": {f: int(n) for f, n in self.by_family.items()},
             "by_group": by_group,
@@ -112,6 +127,8 @@ class Summary:
                         "group": int(r["group"]),
                         "rank": int(r["rank"]),
                         "id": int(r["id"]),
+                        "votes_table": int(r["votes_table"]),
+                        "votes_plenary": int(r["votes_plenary"]),
                     }
                     for _, r in frame.iterrows()
                 ]
@@ -123,8 +140,25 @@ class Summary:
                     "votes": int(r["votes"]),
                     "group": int(r["group"]),
                     "rank": int(r["rank"]),
+                    "votes_table": int(r["votes_table"]),
+                    "votes_plenary": int(r["votes_plenary"]),
                 }
                 for _, r in self.top_themes.iterrows()
+            ],
+            "plenary": [
+                {
+                    "rank": int(r["rank"]),
+                    "tie": bool(r["tie"]),
+                    "kind": r["kind"],
+                    "id": int(r["card_id"] if r["kind"] == "card" else r["theme_id"]),
+                    "text": r["text"],
+                    "group": int(r["group"]),
+                    "family": r["family"],
+                    "votes_plenary": int(r["votes_plenary"]),
+                    "votes_table": int(r["votes_table"]),
+                    "votes": int(r["votes"]),
+                }
+                for _, r in self.plenary.iterrows()
             ],
             "participation": self.participation,
             "by_organisation": {

@@ -36,21 +36,38 @@ def counted_cards(cards: pd.DataFrame) -> pd.DataFrame:
     return counted.reset_index(drop=True)
 
 
-def card_votes(cards: pd.DataFrame, votes: pd.DataFrame) -> pd.Series:
-    """Dots per card id, dots on merged cards moved to the kept card."""
-    on_cards = votes.dropna(subset=["card_id"])
+PLENARY = "plenary"
+STAGES = ("table", PLENARY)  # report columns `votes_table`, `votes_plenary`; `votes` is both
+
+
+def at_stage(votes: pd.DataFrame, stage: str | None) -> pd.DataFrame:
+    """The dots of one stage ("table" or "plenary"), or every dot (None). A dot whose stage is not
+    "plenary" was cast at the table (the column's default)."""
+    if stage is None:
+        return votes
+    plenary = votes["stage"] == PLENARY
+    return votes[plenary if stage == PLENARY else ~plenary]
+
+
+def card_votes(cards: pd.DataFrame, votes: pd.DataFrame, stage: str | None = None) -> pd.Series:
+    """Dots per card id (of one stage, or both), dots on merged cards moved to the kept card."""
+    on_cards = at_stage(votes, stage).dropna(subset=["card_id"])
     kept = kept_id(cards)
     ids = on_cards["card_id"].astype(int).map(lambda i: kept.get(i, i))
     return ids.value_counts()
 
 
-def theme_votes(votes: pd.DataFrame) -> pd.Series:
-    return votes.dropna(subset=["theme_id"])["theme_id"].astype(int).value_counts()
+def theme_votes(votes: pd.DataFrame, stage: str | None = None) -> pd.Series:
+    return at_stage(votes, stage).dropna(subset=["theme_id"])["theme_id"].astype(int).value_counts()
 
 
 def with_votes(cards: pd.DataFrame, votes: pd.DataFrame) -> pd.DataFrame:
+    """The counted cards with `votes` (every dot) and `votes_table` / `votes_plenary` (each stage's)."""
     counted = counted_cards(cards)
-    counted["votes"] = counted["id"].map(card_votes(cards, votes)).fillna(0).astype(int)
+    for stage in STAGES:
+        dots = card_votes(cards, votes, stage)
+        counted[f"votes_{stage}"] = counted["id"].map(dots).fillna(0).astype(int)
+    counted["votes"] = counted["votes_table"] + counted["votes_plenary"]
     return counted
 
 
@@ -133,7 +150,9 @@ def top_themes(
     themes: pd.DataFrame, cards: pd.DataFrame, votes: pd.DataFrame, limit: int = 5
 ) -> pd.DataFrame:
     frame = themes.copy()
-    frame["votes"] = frame["id"].map(theme_votes(votes)).fillna(0).astype(int)
+    for stage in STAGES:
+        frame[f"votes_{stage}"] = frame["id"].map(theme_votes(votes, stage)).fillna(0).astype(int)
+    frame["votes"] = frame["votes_table"] + frame["votes_plenary"]
     counted = counted_cards(cards)
     frame["cards"] = frame["id"].map(counted["theme_id"].value_counts()).fillna(0).astype(int)
     frame["seq"] = frame["id"]
@@ -141,29 +160,54 @@ def top_themes(
 
 
 def essentials(frames) -> pd.DataFrame:
-    """Each table's essentials in order, with their text (card text or theme title) and dots."""
+    """Each table's essentials in order, with their text (card text or theme title), their dots
+    (`votes`: both stages, `votes_table`, `votes_plenary`) and `seq` (the card's, a theme's earliest
+    card's: the order among equal dots, as everywhere)."""
     ess = frames.essentials.copy()
     cards = frames.cards.set_index("id")
     themes = frames.themes.set_index("id")
-    cv = card_votes(frames.cards, frames.votes)
-    tv = theme_votes(frames.votes)
+    dots = {
+        stage: (card_votes(frames.cards, frames.votes, stage), theme_votes(frames.votes, stage))
+        for stage in STAGES
+    }
+    theme_seq = frames.cards[frames.cards["status"].isin(COUNTED)].groupby("theme_id")["seq"].min()
 
     def describe(row):
         if pd.notna(row["card_id"]):
             cid = int(row["card_id"])
-            text = cards["text"].get(cid, "")
-            return "card", text, int(cv.get(cid, 0))
+            per_stage = [int(dots[stage][0].get(cid, 0)) for stage in STAGES]
+            return "card", cards["text"].get(cid, ""), *per_stage, cards["seq"].get(cid, float("inf"))
         tid = int(row["theme_id"]) if pd.notna(row["theme_id"]) else None
-        return "theme", themes["title"].get(tid, ""), int(tv.get(tid, 0)) if tid is not None else 0
+        if tid is None:
+            return "theme", "", 0, 0, float("inf")
+        per_stage = [int(dots[stage][1].get(tid, 0)) for stage in STAGES]
+        return "theme", themes["title"].get(tid, ""), *per_stage, theme_seq.get(tid, float("inf"))
 
+    columns = ["kind", "text", "votes_table", "votes_plenary", "seq"]
     described = ess.apply(describe, axis=1, result_type="expand") if len(ess) else None
     if described is None:
-        return ess.assign(kind=[], text=[], votes=[])
-    ess[["kind", "text", "votes"]] = described
+        return ess.assign(**{name: [] for name in [*columns, "votes"]})
+    ess[columns] = described
+    for name in ("votes_table", "votes_plenary"):
+        ess[name] = ess[name].astype(int)
+    ess["votes"] = ess["votes_table"] + ess["votes_plenary"]
     order = {family: i for i, family in enumerate(frames.workshop["families"])}
     ess["family_order"] = ess["family"].map(order).fillna(len(order))
     ess = ess.sort_values(["group", "family_order", "position"], kind="stable").drop(columns="family_order")
     return ess.reset_index(drop=True)
+
+
+def plenary(ess: pd.DataFrame) -> pd.DataFrame:
+    """The room's priorities: the essentials with at least one plenary dot, most plenary dots first (then
+    the earlier card, as every ranking), `rank` the competition rank (1, 2, 2, 4) and `tie` when it is
+    shared (« ex æquo »). Empty when nobody cast a plenary dot."""
+    if not len(ess):
+        return ess.assign(rank=[], tie=[])
+    voted = ess[ess["votes_plenary"] > 0]
+    ordered = voted.sort_values(["votes_plenary", "seq"], ascending=[False, True], kind="stable")
+    ranks = ordered["votes_plenary"].rank(method="min", ascending=False).astype(int)
+    shared = ordered["votes_plenary"].map(ordered["votes_plenary"].value_counts()) > 1
+    return ordered.assign(rank=ranks, tie=shared).reset_index(drop=True)
 
 
 def timeline(counted: pd.DataFrame, families: list, freq: str = "1min") -> pd.DataFrame:

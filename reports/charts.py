@@ -109,6 +109,36 @@ def top_essentials(summary, limit=10) -> Figure:
     return figure
 
 
+# The two stages of the vote: told apart by lightness and a hatch as well as by hue (colour-blind
+# readers, grey print), and no family's colour, so no bar reads as a family.
+PLENARY_COLOUR, TABLE_COLOUR = "#1F4E9C", "#C4C4C4"
+
+
+def plenary_priorities(summary, limit=10) -> Figure:
+    """The plenary's ranking of the essentials (its first `limit`): each bar the essential's plenary dots,
+    then its table dots stacked after them, so the bars compare on the plenary's dots."""
+    t = wording(summary)
+    best = summary.plenary.head(limit).iloc[::-1]
+    figure = _figure(8.0, max(3.0, 0.42 * len(best) + 1.6))
+    axes = figure.add_subplot()
+    names = [
+        textwrap.shorten(f"{r}. T{g} · {x}", 55, placeholder="…")
+        for r, g, x in zip(best["rank"], best["group"], best["text"], strict=True)
+    ]
+    positions = range(len(best))
+    plenary = axes.barh(positions, best["votes_plenary"], color=PLENARY_COLOUR, label=t("c_in_plenary"))
+    axes.barh(positions, best["votes_table"], left=best["votes_plenary"], color=TABLE_COLOUR, hatch="//",
+              edgecolor="white", linewidth=0.5, label=t("c_at_table"))  # fmt: skip
+    axes.bar_label(plenary, label_type="center", color="white", fontweight="bold")
+    axes.set_yticks(list(positions), names)
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.set_xlabel(t("c_dots"))
+    axes.set_title(t("c_plenary"))
+    axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)  # never over a bar
+    axes.spines[["top", "right"]].set_visible(False)
+    return figure
+
+
 TICK_STEPS = (1, 2, 5, 10, 15, 20, 30, 60, 120, 180, 240, 360)  # minutes between two labelled ticks
 MAX_TICKS = 8
 
@@ -161,6 +191,7 @@ CHARTS = {
     "cartes-par-table": cards_per_table,
     "tables-familles": heatmap,
     "votes-essentiels": top_essentials,
+    "priorites-pleniere": plenary_priorities,
     "deroule": timeline,
 }
 
@@ -173,13 +204,16 @@ def png(figure: Figure, dpi=150) -> bytes:
 
 def drawn(summary) -> list[str]:
     """The charts that have something to show: no cards, no chart of cards; no dot on an essential,
-    no chart of the essentials' dots (an empty 0–1 axes tells a reader nothing)."""
+    no chart of the essentials' dots (an empty 0–1 axes tells a reader nothing); no plenary dot on an
+    essential, no chart of the plenary's priorities."""
     names = []
     if len(summary.cards):
         names += ["cartes-par-table", "tables-familles"]
     ess = summary.essentials
     if len(ess) and int(ess["votes"].sum()) > 0:
         names.append("votes-essentiels")
+    if len(ess) and len(summary.plenary):  # no plenary dot: no « Priorités de la plénière »
+        names.append("priorites-pleniere")
     if len(summary.timeline):
         names.append("deroule")
     return names

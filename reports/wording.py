@@ -55,6 +55,7 @@ PLURALS = {  # noun → (one, many)
         "person": ("personne", "personnes"),
         "other_card": ("autre carte", "autres cartes"),
         "other_theme": ("autre thème", "autres thèmes"),
+        "other_essential": ("autre essentiel", "autres essentiels"),
     },
     "en": {
         "card": ("card", "cards"),
@@ -63,6 +64,7 @@ PLURALS = {  # noun → (one, many)
         "person": ("person", "people"),
         "other_card": ("other card", "other cards"),
         "other_theme": ("other theme", "other themes"),
+        "other_essential": ("other essential", "other essentials"),
     },
 }
 
@@ -91,6 +93,15 @@ TEXT = {
         "no_essential": "Cette table n’a pas retenu d’essentiel.",
         "essential_theme": "thème {title}",
         "essential_line": f"{{family}}{_}: {{what}} ({{dots}})",
+        # the plenary vote: the whole room's dots on every table's essentials
+        "dots_split": "{dots} ({table} à la table, {plenary} en plénière)",
+        "dots_of_which": "{dots}, dont {plenary} en plénière",
+        "dots_all_plenary": "{dots}, en plénière",
+        "plenary": "Priorités de la plénière",
+        "plenary_intro": f"Le vote de toute la salle sur les essentiels des tables{_}: {{dots}}, {{people}}.",
+        "plenary_line": "{rank}. {what} — table {group} ({family}), {dots}{tie}",
+        "tie": ", ex æquo",
+        "plenary_more": f"… et {{rest}}{_}: voir les essentiels de chaque table.",
         "commitments": "Engagements",
         "commitment_line": "{text} — table {group}",
         "no_commitment": "Aucun engagement n’a été noté.",
@@ -99,6 +110,7 @@ TEXT = {
         "appendix": f"Annexe{_}: toutes les cartes, table par table",
         "no_card_here": "Aucune carte à cette table.",
         "annex_header": ("Famille", "Carte", "Gommettes"),
+        "annex_plenary": "Dont en plénière",
         "more_cards": "… et {rest} ({where})",
         "appendix_short": "annexe",
         "appendix_of_report": "annexe du compte rendu",
@@ -115,6 +127,7 @@ TEXT = {
         "p_per_person": "Cartes par personne",
         "p_per_person_value": "{n} en moyenne",
         "p_dots": "Gommettes posées",
+        "p_dots_split": "{n} ({table} à la table, {plenary} en plénière)",
         # slides
         "slides_cover": "Conclusions de l’atelier du {date}",
         "slides_title": "Conclusions — {title}",
@@ -126,17 +139,21 @@ TEXT = {
         "slide_no_cards": "Aucune carte.",
         "slide_more_themes": "… et {rest} dans le compte rendu",
         "slide_no_cross": "Aucun thème commun à plusieurs tables.",
+        "slide_plenary_line": "{rank}. {text} (table {group}, {dots}){tie}",
         # charts: titles on the slides, in the images, and their text for a screen reader
         "slide_chart": {
             "cartes-par-table": "Cartes par table",
             "tables-familles": "Tables × familles",
             "votes-essentiels": "Votes pour les essentiels",
+            "priorites-pleniere": "Priorités de la plénière",
             "deroule": "Déroulé de l’atelier",
         },
         "chart_alt": {
             "cartes-par-table": f"Graphique{_}: cartes par table et par famille",
             "tables-familles": f"Graphique{_}: cartes par table et par famille, en carte de chaleur",
             "votes-essentiels": f"Graphique{_}: gommettes des essentiels les plus votés",
+            "priorites-pleniere": f"Graphique{_}: les essentiels classés par les gommettes de la plénière, "
+            "avec celles de la table",
             "deroule": f"Graphique{_}: cartes postées minute par minute",
         },
         "chart": "Graphique",
@@ -146,6 +163,9 @@ TEXT = {
         "c_heatmap": f"Cartes{_}: tables × familles",
         "c_dots": "Gommettes",
         "c_essentials": "Votes pour les essentiels",
+        "c_plenary": "Priorités de la plénière",
+        "c_in_plenary": "En plénière",
+        "c_at_table": "À la table",
         "c_time": "Heure (Paris)",
         "c_per_minute": "Cartes par minute",
         "c_timeline": f"Déroulé{_}: cartes postées au fil de l’atelier",
@@ -162,6 +182,8 @@ TEXT = {
             "statut",
             "fusionnees",
             "cree_le",
+            "votes_table",
+            "votes_pleniere",
         ),  # fmt: skip
         "x_summary": "Synthèse",
         "x_workshop": "Atelier",
@@ -169,13 +191,39 @@ TEXT = {
         "x_participants": "Participants",
         "x_cards": "Cartes",
         "x_dots": "Gommettes",
+        "x_dots_table": "Gommettes à la table",
+        "x_dots_plenary": "Gommettes en plénière",
+        "x_at_table": "À la table",
+        "x_in_plenary": "En plénière",
         "x_table": "Table",
         "x_name": "Nom",
         "x_total": "Total",
         "x_top": "Les plus votées",
         "x_family": "Famille",
         "x_essentials": "Essentiels",
-        "x_essentials_header": ("table", "famille", "ordre", "texte", "votes", "retenu_par", "sur"),
+        "x_essentials_header": (
+            "table",
+            "famille",
+            "ordre",
+            "texte",
+            "votes",
+            "retenu_par",
+            "sur",
+            "votes_table",
+            "votes_pleniere",
+        ),  # fmt: skip
+        "x_plenary": "Plénière",
+        "x_plenary_header": (
+            "rang",
+            "ex_aequo",
+            "texte",
+            "table",
+            "famille",
+            "votes_pleniere",
+            "votes_table",
+            "votes",
+            "sur",
+        ),  # fmt: skip
         "x_votes": "Votes",
         "x_votes_header": ("gommette", "sur", "texte", "etape", "posee_le"),
         "x_on_card": "carte",
@@ -205,6 +253,14 @@ TEXT = {
         "no_essential": "This table chose no essential.",
         "essential_theme": "theme {title}",
         "essential_line": "{family}: {what} ({dots})",
+        "dots_split": "{dots} ({table} at the table, {plenary} in plenary)",
+        "dots_of_which": "{dots}, {plenary} of them in plenary",
+        "dots_all_plenary": "{dots}, all in plenary",
+        "plenary": "Plenary priorities",
+        "plenary_intro": "The whole room's vote on the tables' essentials: {dots}, {people}.",
+        "plenary_line": "{rank}. {what} — table {group} ({family}), {dots}{tie}",
+        "tie": ", tied",
+        "plenary_more": "… and {rest}: see each table's essentials.",
         "commitments": "Commitments",
         "commitment_line": "{text} — table {group}",
         "no_commitment": "No commitment was noted.",
@@ -213,6 +269,7 @@ TEXT = {
         "appendix": "Appendix: every card, table by table",
         "no_card_here": "No card at this table.",
         "annex_header": ("Family", "Card", "Dots"),
+        "annex_plenary": "Of which in plenary",
         "more_cards": "… and {rest} ({where})",
         "appendix_short": "appendix",
         "appendix_of_report": "the report's appendix",
@@ -228,6 +285,7 @@ TEXT = {
         "p_per_person": "Cards per person",
         "p_per_person_value": "{n} on average",
         "p_dots": "Dots placed",
+        "p_dots_split": "{n} ({table} at the table, {plenary} in plenary)",
         "slides_cover": "Conclusions of the workshop of {date}",
         "slides_title": "Conclusions — {title}",
         "slide_top": "{family} — most voted",
@@ -238,16 +296,19 @@ TEXT = {
         "slide_no_cards": "No cards.",
         "slide_more_themes": "… and {rest} in the report",
         "slide_no_cross": "No theme shared by several tables.",
+        "slide_plenary_line": "{rank}. {text} (table {group}, {dots}){tie}",
         "slide_chart": {
             "cartes-par-table": "Cards per table",
             "tables-familles": "Tables × families",
             "votes-essentiels": "Votes for the essentials",
+            "priorites-pleniere": "Plenary priorities",
             "deroule": "Workshop timeline",
         },
         "chart_alt": {
             "cartes-par-table": "Chart: cards per table and family",
             "tables-familles": "Chart: cards per table and family, as a heat map",
             "votes-essentiels": "Chart: dots on the most voted essentials",
+            "priorites-pleniere": "Chart: the essentials ranked by the plenary's dots, with the table's",
             "deroule": "Chart: cards posted minute by minute",
         },
         "chart": "Chart",
@@ -257,6 +318,9 @@ TEXT = {
         "c_heatmap": "Cards: tables × families",
         "c_dots": "Dots",
         "c_essentials": "Votes for the essentials",
+        "c_plenary": "Plenary priorities",
+        "c_in_plenary": "In plenary",
+        "c_at_table": "At the table",
         "c_time": "Time (Paris)",
         "c_per_minute": "Cards per minute",
         "c_timeline": "Timeline: cards posted during the workshop",
@@ -272,6 +336,8 @@ TEXT = {
             "status",
             "merged",
             "created_at",
+            "votes_table",
+            "votes_plenary",
         ),  # fmt: skip
         "x_summary": "Summary",
         "x_workshop": "Workshop",
@@ -279,13 +345,39 @@ TEXT = {
         "x_participants": "Participants",
         "x_cards": "Cards",
         "x_dots": "Dots",
+        "x_dots_table": "Dots at the table",
+        "x_dots_plenary": "Dots in plenary",
+        "x_at_table": "At the table",
+        "x_in_plenary": "In plenary",
         "x_table": "Table",
         "x_name": "Name",
         "x_total": "Total",
         "x_top": "Most voted",
         "x_family": "Family",
         "x_essentials": "Essentials",
-        "x_essentials_header": ("table", "family", "order", "text", "votes", "chosen_by", "on"),
+        "x_essentials_header": (
+            "table",
+            "family",
+            "order",
+            "text",
+            "votes",
+            "chosen_by",
+            "on",
+            "votes_table",
+            "votes_plenary",
+        ),  # fmt: skip
+        "x_plenary": "Plenary",
+        "x_plenary_header": (
+            "rank",
+            "tied",
+            "text",
+            "table",
+            "family",
+            "votes_plenary",
+            "votes_table",
+            "votes",
+            "on",
+        ),  # fmt: skip
         "x_votes": "Dots",
         "x_votes_header": ("dot", "on", "text", "step", "placed_at"),
         "x_on_card": "card",
@@ -340,6 +432,19 @@ class Wording:
         one, many = PLURALS[self.language][noun]
         singular = n in (0, 1) if self.language == "fr" else n == 1
         return f"{self.number(n)} {one if singular else many}"
+
+    def dots(self, total: int, table: int = 0, plenary: int = 0, within: bool = False) -> str:
+        """A card's dots, with the split when some were cast in plenary: « 22 gommettes (7 à la table, 15
+        en plénière) »; `within` a parenthesis already: « 22 gommettes, dont 15 en plénière »; all in
+        plenary: « 3 gommettes, en plénière »; without plenary dots: « 7 gommettes »."""
+        dots = self.plural(total, "dot")
+        if not plenary:
+            return dots
+        if plenary == total:  # « 3 gommettes, en plénière » rather than « (0 à la table, 3 en plénière) »
+            return self("dots_all_plenary", dots=dots)
+        if within:
+            return self("dots_of_which", dots=dots, plenary=self.number(plenary))
+        return self("dots_split", dots=dots, table=self.number(table), plenary=self.number(plenary))
 
     def family(self, family: str) -> str:
         return FAMILIES[self.language].get(family, family.capitalize())

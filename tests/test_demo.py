@@ -109,13 +109,29 @@ def test_demo_is_a_finished_workshop_in_its_report(session, demo_links):
     from reports import build_summary
 
     workshop = find_workshop(session, demo_links["code"])
-    dots = Counter(session.scalars(select(Vote.participant_id).where(Vote.workshop_id == workshop.id)))
     people = session.scalars(select(Participant.id).where(Participant.workshop_id == workshop.id)).all()
-    assert dots == dict.fromkeys(people, workshop.vote_budget)  # within the budget, all of it spent
+    for stage in ("table", "plenary"):  # the budget at each stage, all of it spent
+        dots = Counter(
+            session.scalars(
+                select(Vote.participant_id).where(Vote.workshop_id == workshop.id, Vote.stage == stage)
+            )
+        )
+        assert dots == dict.fromkeys(people, workshop.vote_budget), stage
 
     summary = build_summary(session, demo_links["code"], synthesis=False)
     report = summary.to_report()
-    assert report["totals"]["votes"] == len(people) * workshop.vote_budget
+    assert report["totals"]["votes"] == 2 * len(people) * workshop.vote_budget
+    assert report["totals"]["votes_plenary"] == len(people) * workshop.vote_budget
+    # The room's priorities: every plenary dot on a table's essential, ranked, ties shared.
+    ranking = report["plenary"]
+    assert sum(p["votes_plenary"] for p in ranking) == report["totals"]["votes_plenary"]
+    assert [p["votes_plenary"] for p in ranking] == sorted(
+        (p["votes_plenary"] for p in ranking), reverse=True
+    )
+    assert ranking[0]["rank"] == 1 and any(p["tie"] for p in ranking)
+    kept = {(t["number"], e["text"]) for t in report["by_group"] for e in t["essentials"]}
+    assert {(p["group"], p["text"]) for p in ranking} <= kept
+    assert workshop.step_status == "paused" and workshop.steps[workshop.step_position].voting == "plenary"
     assert report["totals"]["cards"] == len(SAMPLE["cards"]) and report["totals"]["merged"] == 2
     assert all(report["top"][family] for family in workshop.families)  # a podium in every family
     for table in report["by_group"]:
@@ -129,7 +145,9 @@ def test_demo_is_a_finished_workshop_in_its_report(session, demo_links):
 
     bullets = [text for kind, text in outline(summary) if kind == "bullet"]
     assert any(f"thème «\u202f{kept_themes[0]}\u202f» (" in text for text in bullets)  # named as a theme
-    assert sum(kind == "chart" for kind, _ in outline(summary)) == 4  # the essentials' dots too
+    # the essentials' dots and the plenary's priorities too
+    assert sum(kind == "chart" for kind, _ in outline(summary)) == 5
+    assert ("h1", "Priorités de la plénière") in outline(summary)
     assert len(report["commitments"]) == sum(1 for c in SAMPLE["cards"] if c["family"] == "contributions")
     assert report["participation"]["paper"] > 0
 
@@ -141,7 +159,10 @@ def test_demo_is_the_same_at_every_run(session, demo_links):
 
     def essentials(code):
         report = build_summary(session, code, synthesis=False).to_report()
-        return [(t["number"], [(e["text"], e["votes"]) for e in t["essentials"]]) for t in report["by_group"]]
+        return [
+            (t["number"], [(e["text"], e["votes_table"], e["votes_plenary"]) for e in t["essentials"]])
+            for t in report["by_group"]
+        ]
 
     assert essentials(again["code"]) == essentials(demo_links["code"])
 

@@ -3,6 +3,7 @@ deleted cards, the CSV, the offline CLI and that reports/ never imports Flask (t
 tests/test_synthesis.py)."""
 
 import csv
+import html
 import json
 import re
 import shutil
@@ -66,8 +67,10 @@ def known_summary(known_database):
     return summary
 
 
-def seed_known(session, language="fr"):
-    """3 tables, 5 people (one table-3 person never posts), cards in every status, dots and essentials."""
+def seed_known(session, language="fr", plenary=True):
+    """3 tables, 5 people (one table-3 person never posts), cards in every status, dots and essentials;
+    then (`plenary`) the room's 8 plenary dots on four essentials: e 3 (none at its table), a 2 and b 2
+    (ex æquo, a first: posted first), the theme « L'eau » 1."""
     workshop, secrets = create_workshop(
         session, title="Assises du thermalisme", question="Quelle cure ?", groups=3, language=language
     )
@@ -138,8 +141,20 @@ def seed_known(session, language="fr"):
             Essential(workshop_id=workshop.id, group_id=g1.id, family="forces", card_id=b.id, position=1),
             Essential(workshop_id=workshop.id, group_id=g1.id, family="forces", card_id=a.id, position=0),
             Essential(workshop_id=workshop.id, group_id=g3.id, family="attentes", card_id=e.id, position=0),
+            Essential(
+                workshop_id=workshop.id, group_id=g1.id, family="forces", theme_id=theme.id, position=2
+            ),
         ]
     )
+    if plenary:  # the whole room votes on every table's essentials
+        dots(e, 2, people[1], "plenary")
+        dots(e, 1, people[2], "plenary")
+        dots(a, 2, people[3], "plenary")
+        dots(b, 1, people[4], "plenary")
+        dots(b, 1, people[2], "plenary")
+        session.add(
+            Vote(workshop_id=workshop.id, participant_id=people[4].id, theme_id=theme.id, stage="plenary")
+        )
     session.commit()
     return workshop, secrets, {"a": a, "b": b, "c": c, "d": d, "e": e, "f": f, "gone": gone}
 
@@ -152,7 +167,8 @@ def test_report_json_matches_the_database(known_database, known_summary):
         "title": "Assises du thermalisme",
     }
     # 7 cards count: 6 visible + 1 hidden; the merged one is folded, the deleted one is gone.
-    assert report["totals"] == report["totals"] | {"participants": 5, "cards": 7, "votes": 15}
+    assert report["totals"] == report["totals"] | {"participants": 5, "cards": 7, "votes": 23}
+    assert (report["totals"]["votes_table"], report["totals"]["votes_plenary"]) == (15, 8)
     assert report["by_family"] == {"forces": 3, "faiblesses": 1, "attentes": 2, "contributions": 1}
     groups = {g["number"]: g for g in report["by_group"]}
     assert [g["number"] for g in report["by_group"]] == [1, 2, 3]
@@ -163,19 +179,31 @@ def test_report_json_matches_the_database(known_database, known_summary):
     assert [e["text"] for e in groups[1]["essentials"]] == [
         "Des eaux thermales réputées",
         "Un cadre naturel exceptionnel",
+        "L'eau",
     ]
-    assert groups[1]["essentials"][0]["votes"] == 3
+    assert [(e["votes"], e["votes_table"], e["votes_plenary"]) for e in groups[1]["essentials"]] == [
+        (5, 3, 2),
+        (5, 3, 2),
+        (3, 2, 1),
+    ]
     assert groups[3]["essentials"][0]["text"] == "Une offre bien-être à l'année"
     assert groups[2]["essentials"] == []
     top = report["top"]["forces"]
-    assert [(t["text"], t["votes"], t["group"], t["rank"]) for t in top] == [
-        ("Des eaux thermales réputées", 3, 1, 1),
-        ("Un cadre naturel exceptionnel", 3, 1, 1),
-        ("Les stations coopèrent déjà", 1, 2, 3),
+    assert [
+        (t["text"], t["votes"], t["group"], t["rank"], t["votes_table"], t["votes_plenary"]) for t in top
+    ] == [
+        ("Des eaux thermales réputées", 5, 1, 1, 3, 2),
+        ("Un cadre naturel exceptionnel", 5, 1, 1, 3, 2),
+        ("Les stations coopèrent déjà", 1, 2, 3, 1, 0),
     ]
-    assert [t["text"] for t in report["top"]["attentes"]] == []  # the hidden card's 4 dots stay off
+    # The hidden card's 4 dots keep it off; the essential of table 3 is there with its plenary dots.
+    assert [(t["text"], t["votes"], t["votes_plenary"]) for t in report["top"]["attentes"]] == [
+        ("Une offre bien-être à l'année", 3, 3)
+    ]
     assert report["top"]["faiblesses"][0]["votes"] == 2
-    assert report["top_themes"] == [{"title": "L'eau", "votes": 2, "group": 1, "rank": 1}]
+    assert report["top_themes"] == [
+        {"title": "L'eau", "votes": 3, "group": 1, "rank": 1, "votes_table": 2, "votes_plenary": 1}
+    ]
     part = report["participation"]
     assert (part["participants"], part["posted"], part["paper"], part["phone"]) == (5, 4, 1, 6)
     assert part["share_posted"] == 0.8
@@ -259,27 +287,27 @@ def test_xlsx_and_docx_carry_the_numbers_accents_and_charts(known_summary, tmp_p
     )
     assert (
         book["Cartes"].max_row == 1 + 7
-        and book["Votes"].max_row == 1 + 15
+        and book["Votes"].max_row == 1 + 23
         and book["Table 1"].max_row == 1 + 3
     )
     cells = [c.value for row in book["Synthèse"].iter_rows() for c in row]
     assert "'=Recrutement difficile" in [c.value for row in book["Cartes"].iter_rows() for c in row]
     assert "Des eaux thermales réputées" in cells
-    assert [row[-1] for row in book["Essentiels"].iter_rows(min_row=1, values_only=True)] == ["sur"] + [
-        "carte"
-    ] * 3
+    assert [row[6] for row in book["Essentiels"].iter_rows(min_row=1, values_only=True)] == [
+        "sur", "carte", "carte", "thème", "carte"
+    ]  # fmt: skip
     path = tmp_path / "r.docx"
     writers.write(summary, "docx", path)
     document = docx.Document(path)
     text = "\n".join(p.text for p in document.paragraphs)
     assert "Compte rendu — Assises du thermalisme" in text
-    assert "Des eaux thermales réputées — table 1, 3 gommettes" in text
+    assert "Des eaux thermales réputées — table 1, 5 gommettes (3 à la table, 2 en plénière)" in text
     assert text.index("Des eaux thermales réputées — table 1") < text.index(
         "Un cadre naturel exceptionnel — table 1"
     )
     assert "Je m’engage" in text or "Je m'engage à former les saisonniers" in text
     assert "Participants\u202f: 5" in text
-    assert len(document.inline_shapes) == 4  # the four charts
+    assert len(document.inline_shapes) == 5  # the five charts (the plenary's priorities too)
     annex = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
     assert "Une offre bien-être à l'année" in annex and "Hors sujet" in annex and "Supprimée" not in annex
 
@@ -313,26 +341,242 @@ def test_pdf_pptx_html_carry_the_numbers_accents_and_charts(known_summary, tmp_p
     reader = pypdf.PdfReader(pdf)
     text = "\n".join(page.extract_text() for page in reader.pages)
     assert "Assises du thermalisme" in text and "Une offre bien-être à l'année" in text
-    assert "Des eaux thermales réputées — table 1, 3 gommettes" in text
-    assert sum(len(page.images) for page in reader.pages) == 4
+    assert "Des eaux thermales réputées — table 1, 5 gommettes (3 à la table, 2 en plénière)" in text
+    assert sum(len(page.images) for page in reader.pages) == 5
     deck_path = tmp_path / "r.pptx"
     writers.write(summary, "pptx", deck_path)
     deck = pptx.Presentation(deck_path)
     slides = ["\n".join(s.text_frame.text for s in slide.shapes if s.has_text_frame) for slide in deck.slides]
     forces = next(s for s in slides if s.startswith("Forces — les plus votées"))
     assert (
-        forces.index("1. Des eaux thermales réputées (table 1, 3 gommettes)")
-        < forces.index("1. Un cadre naturel exceptionnel (table 1, 3 gommettes)")
+        forces.index("1. Des eaux thermales réputées (table 1, 5 gommettes, dont 2 en plénière)")
+        < forces.index("1. Un cadre naturel exceptionnel (table 1, 5 gommettes, dont 2 en plénière)")
         < forces.index("3. Les stations coopèrent déjà")
     )
     pictures = [s for slide in deck.slides for s in slide.shapes if s.shape_type == 13]
-    assert len(pictures) == 4
+    assert len(pictures) == 5
     html = tmp_path / "r.html"
     writers.write(summary, "html", html)
     page = html.read_text(encoding="utf-8")
-    assert '<html lang="fr">' in page and "bien-être à l&#x27;année" in page and page.count("<img") == 4
+    assert '<html lang="fr">' in page and "bien-être à l&#x27;année" in page and page.count("<img") == 5
     assert 'alt="Graphique\u202f: cartes postées minute par minute"' in page  # each chart named
     assert "=Recrutement difficile" in page  # HTML keeps the text as typed (escaped, not spreadsheet-quoted)
+
+
+# --- The plenary vote: the room's priorities, and each card's dots split by stage ----------------------
+
+NNBSP = "\u202f"
+PLENARY_INTRO = f"Le vote de toute la salle sur les essentiels des tables{NNBSP}: 8 gommettes, 4 personnes."
+PLENARY_LINES = [
+    "1. Une offre bien-être à l'année — table 3 (Attentes), 3 gommettes",
+    "2. Des eaux thermales réputées — table 1 (Forces), 2 gommettes, ex æquo",
+    "2. Un cadre naturel exceptionnel — table 1 (Forces), 2 gommettes, ex æquo",
+    f"4. thème «{NNBSP}L'eau{NNBSP}» — table 1 (Forces), 1 gommette",
+]
+
+
+def test_report_json_ranks_the_essentials_by_the_plenarys_dots(known_summary):
+    report = known_summary.to_report()
+    ranking = [
+        (p["rank"], p["tie"], p["kind"], p["text"], p["group"], p["family"], p["votes_plenary"],
+         p["votes_table"], p["votes"])
+        for p in report["plenary"]
+    ]  # fmt: skip
+    assert ranking == [
+        (1, False, "card", "Une offre bien-être à l'année", 3, "attentes", 3, 0, 3),
+        (2, True, "card", "Des eaux thermales réputées", 1, "forces", 2, 3, 5),  # posted first
+        (2, True, "card", "Un cadre naturel exceptionnel", 1, "forces", 2, 3, 5),
+        (4, False, "theme", "L'eau", 1, "forces", 1, 2, 3),
+    ]
+    ids = {t["text"]: t["id"] for family in report["top"].values() for t in family}
+    assert [p["id"] for p in report["plenary"][:3]] == [
+        ids["Une offre bien-être à l'année"],
+        ids["Des eaux thermales réputées"],
+        ids["Un cadre naturel exceptionnel"],
+    ]
+    # Every dot is in one stage: `votes` stays the sum everywhere it was.
+    for family in report["top"].values():
+        assert all(t["votes"] == t["votes_table"] + t["votes_plenary"] for t in family)
+    essentials = [e for g in report["by_group"] for e in g["essentials"]]
+    assert sum(e["votes_plenary"] for e in essentials) == report["totals"]["votes_plenary"] == 8
+
+
+def test_every_format_shows_the_plenarys_priorities_and_the_split(known_summary, tmp_path):
+    import docx
+    import openpyxl
+    import pptx
+    import pypdf
+
+    from reports import charts
+    from reports.writers.docx_writer import outline
+
+    summary = known_summary
+    blocks = outline(summary)
+    start = blocks.index(("h1", "Priorités de la plénière"))
+    assert (
+        blocks.index(("h1", "Les essentiels de chaque table")) < start < blocks.index(("h1", "Engagements"))
+    )
+    assert blocks[start + 1 : start + 7] == [
+        ("p", PLENARY_INTRO),
+        *[("bullet", line) for line in PLENARY_LINES],
+        ("chart", summary.chart_png()["priorites-pleniere"]),  # its chart right after the ranking
+    ]
+
+    writers.write(summary, "docx", tmp_path / "r.docx")
+    document = docx.Document(tmp_path / "r.docx")
+    lines = [p.text for p in document.paragraphs if p.text.strip()]
+    at = lines.index("Priorités de la plénière")
+    assert lines[at + 1 : at + 6] == [PLENARY_INTRO, *PLENARY_LINES]
+    assert f"Gommettes posées{NNBSP}: 23 (15 à la table, 8 en plénière)" in lines
+    essentials = lines[lines.index("Les essentiels de chaque table") : at]
+    assert f"Forces{NNBSP}: Des eaux thermales réputées (5 gommettes, dont 2 en plénière)" in essentials
+    assert f"Forces{NNBSP}: thème «{NNBSP}L'eau{NNBSP}» (3 gommettes, dont 1 en plénière)" in essentials
+    assert f"Attentes{NNBSP}: Une offre bien-être à l'année (3 gommettes, en plénière)" in essentials
+    annex = [[cell.text for cell in row.cells] for row in document.tables[0].rows]
+    assert annex[0] == ["Famille", "Carte", "Gommettes", "Dont en plénière"]
+    assert ["Forces", "Des eaux thermales réputées", "5", "2"] in annex and [
+        "Attentes",
+        "Hors sujet",
+        "4",
+        "–",
+    ] in annex
+
+    writers.write(summary, "pdf", tmp_path / "r.pdf")
+    pdf = re.sub(r"\s+", "", "".join(p.extract_text() for p in pypdf.PdfReader(tmp_path / "r.pdf").pages))
+    at = pdf.index("Prioritésdelaplénière")
+    assert pdf.index("Lesessentielsdechaquetable") < at < pdf.index("Engagements")
+    for line in [PLENARY_INTRO, *PLENARY_LINES]:
+        found = pdf.find(re.sub(r"\s+", "", line), at)
+        assert found > at, line
+        at = found
+    assert "Dontenplénière" in pdf
+
+    writers.write(summary, "html", tmp_path / "r.html")
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    section = page[page.index("<h2>Priorités de la plénière</h2>") : page.index("<h2>Engagements</h2>")]
+    items = re.findall(r"<li>(.*?)</li>", section)
+    assert [html.unescape(item) for item in items] == PLENARY_LINES
+    assert f"<p>{PLENARY_INTRO.replace(chr(39), '&#x27;')}</p>" in section
+    assert 'alt="Graphique\u202f: les essentiels classés par les gommettes de la plénière' in section
+    assert "<th>Dont en plénière</th>" in page and '<td class="n">–</td>' in page
+
+    writers.write(summary, "pptx", tmp_path / "r.pptx")
+    deck = pptx.Presentation(tmp_path / "r.pptx")
+    slides = [[p.text for s in slide.shapes if s.has_text_frame for p in s.text_frame.paragraphs]
+              for slide in deck.slides]  # fmt: skip
+    ranked = next(s for s in slides if s[0] == "Priorités de la plénière" and len(s) > 1)
+    assert ranked[1:] == [
+        "1. Une offre bien-être à l'année (table 3, 3 gommettes)",
+        "2. Des eaux thermales réputées (table 1, 2 gommettes), ex æquo",
+        "2. Un cadre naturel exceptionnel (table 1, 2 gommettes), ex æquo",
+        f"4. thème «{NNBSP}L'eau{NNBSP}» (table 1, 1 gommette)",
+    ]
+    forces = next(s for s in slides if s[0] == "Forces — les plus votées")
+    assert "1. Des eaux thermales réputées (table 1, 5 gommettes, dont 2 en plénière)" in forces
+    chart_slide = next(
+        slide
+        for slide, texts in zip(deck.slides, slides, strict=True)
+        if texts == ["Priorités de la plénière"]
+    )
+    assert [s.shape_type for s in chart_slide.shapes].count(13) == 1  # the chart, a picture
+
+    writers.write(summary, "xlsx", tmp_path / "r.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "r.xlsx")
+    assert book.sheetnames[-2:] == ["Plénière", "Votes"]
+    assert [row for row in book["Plénière"].iter_rows(values_only=True)] == [
+        ("rang", "ex_aequo", "texte", "table", "famille", "votes_pleniere", "votes_table", "votes", "sur"),
+        (1, False, "Une offre bien-être à l'année", 3, "attentes", 3, 0, 3, "carte"),
+        (2, True, "Des eaux thermales réputées", 1, "forces", 2, 3, 5, "carte"),
+        (2, True, "Un cadre naturel exceptionnel", 1, "forces", 2, 3, 5, "carte"),
+        (4, False, "L'eau", 1, "forces", 1, 2, 3, "thème"),
+    ]
+    synthese = [row for row in book["Synthèse"].iter_rows(values_only=True)]
+    cells = {row[0]: row[1] for row in synthese if row and row[0]}
+    assert (cells["Gommettes"], cells["Gommettes à la table"], cells["Gommettes en plénière"]) == (23, 15, 8)
+    top = synthese.index(next(r for r in synthese if r[0] == "Les plus votées"))
+    assert synthese[top][:6] == (
+        "Les plus votées",
+        "Famille",
+        "Gommettes",
+        "Table",
+        "À la table",
+        "En plénière",
+    )
+    assert synthese[top + 1][:6] == ("Des eaux thermales réputées", "Forces", 5, 1, 3, 2)
+    essentials = [row for row in book["Essentiels"].iter_rows(values_only=True)]
+    assert essentials[0][-2:] == ("votes_table", "votes_pleniere")
+    assert [row[4:5] + row[-2:] for row in essentials[1:]] == [(5, 3, 2), (5, 3, 2), (3, 2, 1), (3, 0, 3)]
+    cards = [row for row in book["Cartes"].iter_rows(values_only=True)]
+    assert cards[0][-3:] == ("cree_le", "votes_table", "votes_pleniere")
+    assert sum(row[-1] for row in cards[1:]) == 7  # on cards (the theme's plenary dot is on the theme)
+
+    writers.write(summary, "csv", tmp_path / "r.csv")
+    rows = list(csv.DictReader((tmp_path / "r.csv").open(encoding="utf-8-sig")))
+    assert list(rows[0])[:11] == list(writers.csv_writer.HEADER)[:11]  # the original columns first
+    split = {r["texte"]: (int(r["votes"]), int(r["votes_table"]), int(r["votes_pleniere"])) for r in rows}
+    assert split["Des eaux thermales réputées"] == (5, 3, 2)
+    assert split["Une offre bien-être à l'année"] == (3, 0, 3) and split["Hors sujet"] == (4, 4, 0)
+    assert all(total == table + plenary for total, table, plenary in split.values())
+
+    figure = charts.figures(summary)["priorites-pleniere"]
+    axes = figure.axes[0]
+    assert axes.get_title() == "Priorités de la plénière"
+    assert [t.get_text() for t in axes.get_yticklabels()] == [
+        "4. T1 · L'eau",
+        "2. T1 · Un cadre naturel exceptionnel",
+        "2. T1 · Des eaux thermales réputées",
+        "1. T3 · Une offre bien-être à l'année",
+    ]  # the first at the top
+    plenary, table = axes.containers[:2]
+    assert [bar.get_width() for bar in plenary] == [1, 2, 2, 3]
+    assert [(bar.get_x(), bar.get_width()) for bar in table] == [(1, 2), (2, 3), (2, 3), (3, 0)]
+    assert {bar.get_hatch() for bar in table} == {"//"} and not plenary[0].get_hatch()
+    assert [t.get_text() for t in axes.get_legend().get_texts()] == ["En plénière", "À la table"]
+
+
+def test_without_a_plenary_dot_no_plenary_section_chart_or_split(session, tmp_path):
+    import openpyxl
+    import pptx
+    from docx import Document
+
+    from reports.writers.docx_writer import outline
+
+    workshop, _, _ = seed_known(session, plenary=False)
+    summary = build_summary(session, workshop.code, synthesis=False)
+    report = summary.to_report()
+    assert report["plenary"] == []
+    assert (report["totals"]["votes"], report["totals"]["votes_table"], report["totals"]["votes_plenary"]) == (
+        15, 15, 0
+    )  # fmt: skip
+    assert (
+        report["top"]["forces"][0] | {"votes": 3, "votes_table": 3, "votes_plenary": 0}
+        == report["top"]["forces"][0]
+    )
+    assert set(summary.chart_png()) == {"cartes-par-table", "tables-familles", "votes-essentiels", "deroule"}
+    blocks = outline(summary)
+    texts = [text for kind, text in blocks if kind not in ("chart", "table")]
+    assert not [text for text in texts if "plénière" in text], "no plenary section, no split"
+    assert "Des eaux thermales réputées — table 1, 3 gommettes" in texts
+    assert f"Forces{NNBSP}: Des eaux thermales réputées (3 gommettes)" in texts
+    assert f"Gommettes posées{NNBSP}: 15" in texts
+    annex = next(payload for kind, payload in blocks if kind == "table")
+    assert annex[0] == ["Famille", "Carte", "Gommettes"] and len(annex[1][0]) == 3
+    writers.write(summary, "docx", tmp_path / "r.docx")
+    assert len(Document(tmp_path / "r.docx").inline_shapes) == 4
+    writers.write(summary, "pptx", tmp_path / "r.pptx")
+    titles = [
+        next(s.text_frame.text for s in slide.shapes if s.has_text_frame)
+        for slide in pptx.Presentation(tmp_path / "r.pptx").slides
+    ]
+    assert "Priorités de la plénière" not in titles and "Votes pour les essentiels" in titles
+    writers.write(summary, "html", tmp_path / "r.html")
+    assert "plénière" not in (tmp_path / "r.html").read_text(encoding="utf-8")
+    writers.write(summary, "xlsx", tmp_path / "r.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "r.xlsx")
+    assert book["Plénière"].max_row == 1  # the sheet is always there: its header, no row
+    writers.write(summary, "csv", tmp_path / "r.csv")
+    rows = list(csv.DictReader((tmp_path / "r.csv").open(encoding="utf-8-sig")))
+    assert {r["votes_pleniere"] for r in rows} == {"0"} and all(r["votes"] == r["votes_table"] for r in rows)
 
 
 def test_hostile_card_text_stays_text_in_every_document(session, tmp_path):
@@ -644,16 +888,23 @@ def test_an_english_workshop_gets_its_compte_rendu_in_english(english_summary, k
     for heading in ENGLISH_HEADINGS:
         assert heading in text, heading
     assert re.search(r"^Workshop of [1-9][0-9]? [A-Z][a-z]+ 20[0-9]{2}$", text, re.M)  # no « 1er »
-    assert "Strengths (3 cards)" in text and "Des eaux thermales réputées — table 1, 3 dots" in text
+    assert "Strengths (3 cards)" in text
+    assert "Des eaux thermales réputées — table 1, 5 dots (3 at the table, 2 in plenary)" in text
     assert "Participants: 5, in 3 tables" in text and "Posted at least one card: 4 people (80%)" in text
-    assert "Expectations: Une offre bien-être à l'année (0 dots)" in text  # no space before the colon
+    assert "Expectations: Une offre bien-être à l'année (3 dots, all in plenary)" in text  # no space before :
+    assert "Strengths: Un cadre naturel exceptionnel (5 dots, 2 of them in plenary)" in text
+    plenary = text[text.index("\nPlenary priorities\n") :]
+    assert plenary.index(
+        "The whole room's vote on the tables' essentials: 8 dots, 4 people."
+    ) < plenary.index("2. Des eaux thermales réputées — table 1 (Strengths), 2 dots, tied")
+    assert "Dots placed: 23 (15 at the table, 8 in plenary)" in text
     assert (
         "\u201cQuelle cure ?\u201d" in text and "Cards per person: 1.2 on average" in text
     )  # English quotes
     assert "\u202f" not in text and "«" not in text
     assert not french_left(text), french_left(text)
     annex = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
-    assert annex[:3] == ["Family", "Card", "Dots"] and "Expectations" in annex
+    assert annex[:4] == ["Family", "Card", "Dots", "Of which in plenary"] and "Expectations" in annex
     assert document.core_properties.language == "en-GB"
     assert {lang.get(qn("w:val")) for lang in document.styles.element.iter(qn("w:lang"))} == {"en-GB"}
     assert docx.Document(tmp_path / "r.docx").core_properties.title == "Report — Assises du thermalisme"
@@ -667,13 +918,24 @@ def test_an_english_workshop_gets_its_compte_rendu_in_english(english_summary, k
     deck = pptx.Presentation(tmp_path / "r.pptx")
     slides = "\n".join(s.text_frame.text for slide in deck.slides for s in slide.shapes if s.has_text_frame)
     assert "Strengths — most voted" in slides and "Conclusions of the workshop of " in slides
+    assert "4. theme “L'eau” (table 1, 1 dot)" in slides and "Plenary priorities" in slides
     assert "Cards per table" in slides and "Workshop timeline" in slides
     assert not french_left(slides), french_left(slides)
     assert deck.core_properties.language == "en-GB"
 
     writers.write(summary, "xlsx", tmp_path / "r.xlsx")
     book = openpyxl.load_workbook(tmp_path / "r.xlsx")
-    assert book.sheetnames == ["Summary", "Cards", "Table 1", "Table 2", "Table 3", "Essentials", "Dots"]
+    assert book.sheetnames == [
+        "Summary",
+        "Cards",
+        "Table 1",
+        "Table 2",
+        "Table 3",
+        "Essentials",
+        "Plenary",
+        "Dots",
+    ]
+    assert next(book["Plenary"].iter_rows(values_only=True))[:3] == ("rank", "tied", "text")
     assert next(book["Cards"].iter_rows(values_only=True))[:4] == ("table", "table_name", "family", "text")
     cells = [str(c) for sheet in book for row in sheet.iter_rows(values_only=True) for c in row if c]
     assert "Most voted" in cells and "Strengths" in cells and "carte" not in cells and "thème" not in cells
@@ -685,7 +947,7 @@ def test_an_english_workshop_gets_its_compte_rendu_in_english(english_summary, k
 
     titles = [figure.axes[0].get_title() for figure in charts.figures(summary).values()]
     assert titles == ["Cards per table and family", "Cards: tables × families", "Votes for the essentials",
-                      "Timeline: cards posted during the workshop"]  # fmt: skip
+                      "Plenary priorities", "Timeline: cards posted during the workshop"]  # fmt: skip
     legend = [
         t.get_text() for t in charts.figures(summary)["cartes-par-table"].axes[0].get_legend().get_texts()
     ]
@@ -733,7 +995,10 @@ def test_report_route_takes_the_language(client, known):
     assert answer.status_code == 200, answer.get_data(as_text=True)
     assert "report-assises-du-thermalisme-" in answer.headers["Content-Disposition"]
     header = answer.get_data().decode("utf-8-sig").splitlines()[0]
-    assert header == "table,table_name,family,text,votes,author,organisation,source,status,merged,created_at"
+    assert header == (
+        "table,table_name,family,text,votes,author,organisation,source,status,merged,created_at,"
+        "votes_table,votes_plenary"
+    )  # the original columns first, in their order
 
 
 def test_automatic_theme_words_follow_the_language():

@@ -25,8 +25,17 @@ def participation_lines(summary) -> list[str]:
         ),
         f"{w.colon(w('p_posted'))} {w.plural(p['posted'], 'person')} ({w.percent(p['share_posted'])})",
         f"{w.colon(w('p_per_person'))} " + w("p_per_person_value", n=w.decimal(p["cards_per_person"])),
-        f"{w.colon(w('p_dots'))} {w.number(len(summary.frames.votes))}",
+        f"{w.colon(w('p_dots'))} {dots_cast(summary)}",
     ]
+
+
+def dots_cast(summary) -> str:
+    """« 23 » or, with a plenary vote, « 23 (15 à la table, 8 en plénière) »."""
+    w = summary.wording
+    total, plenary = len(summary.frames.votes), summary.plenary_dots
+    if not plenary:
+        return w.number(total)
+    return w("p_dots_split", n=w.number(total), table=w.number(total - plenary), plenary=w.number(plenary))
 
 
 def family_title(family: str, summary=None) -> str:
@@ -94,3 +103,18 @@ def family_digest(summary, family: str, cards: int = THEMES_PER_FAMILY) -> tuple
 
 def no_dots_sentence(summary) -> str:
     return summary.wording("no_dots_family" if len(summary.frames.votes) else "no_dots")
+
+
+def essential_name(summary, essential) -> str:
+    """An essential as the documents name it: its card's text, or « thème « … » » (a theme's dots are its
+    own: its cards show none in the annex)."""
+    w = summary.wording
+    if essential["kind"] == "theme":
+        return w("essential_theme", title=w.quoted(essential["text"]))
+    return essential["text"]
+
+
+def plenary_people(summary) -> int:
+    """How many people cast at least one plenary dot."""
+    votes = summary.frames.votes
+    return int(votes[votes["stage"] == "plenary"]["participant_id"].nunique())

@@ -38,6 +38,9 @@ def rows(summary) -> list[list]:
             "status": cards["status"],
             "merged": cards["merged"].astype(int),
             "created_at": cards["created_at"].dt.strftime("%Y-%m-%dT%H:%M:%S.%f").str[:-3] + "Z",
+            # after the original columns (never reordered): `votes` is both stages, these split it
+            "votes_table": cards["votes_table"].astype(int),
+            "votes_plenary": cards["votes_plenary"].astype(int),
         }
     )
     return [[v.item() if hasattr(v, "item") else v for v in row]

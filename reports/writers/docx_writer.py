@@ -13,10 +13,12 @@ from docx.shared import Cm, Pt, RGBColor
 
 from reports.writers.common import (
     CARDS_PER_THEME,
+    essential_name,
     family_digest,
     more_cards,
     no_dots_sentence,
     participation_lines,
+    plenary_people,
     representative,
 )
 
@@ -53,7 +55,7 @@ def _outline(summary, chart_png):
         top = summary.top[family]
         if len(top):
             for _, r in top.head(TOP_SHOWN).iterrows():
-                dots = t.plural(int(r["votes"]), "dot")
+                dots = t.dots(int(r["votes"]), int(r["votes_table"]), int(r["votes_plenary"]))
                 blocks.append(("bullet", t("top_line", text=r["text"], group=int(r["group"]), dots=dots)))
             if len(top) > TOP_SHOWN:  # ties at the last place: hundreds of 1-dot cards in a large workshop
                 rest, dots = len(top) - TOP_SHOWN, t.plural(int(top["votes"].iloc[-1]), "dot")
@@ -94,12 +96,21 @@ def _outline(summary, chart_png):
         if not len(mine):
             blocks.append(("p", t("no_essential")))
         for _, e in mine.iterrows():
-            dots = t.plural(int(e["votes"]), "dot")
-            # a theme's dots are its own
-            what = t("essential_theme", title=t.quoted(e["text"])) if e["kind"] == "theme" else e["text"]
-            blocks.append(("bullet", t("essential_line", family=t.family(e["family"]), what=what, dots=dots)))
+            dots = t.dots(int(e["votes"]), int(e["votes_table"]), int(e["votes_plenary"]), within=True)
+            blocks.append(
+                (
+                    "bullet",
+                    t(
+                        "essential_line",
+                        family=t.family(e["family"]),
+                        what=essential_name(summary, e),
+                        dots=dots,
+                    ),
+                )
+            )
     if "votes-essentiels" in chart_png:
         blocks.append(("chart", chart_png["votes-essentiels"]))
+    blocks += _plenary(summary, chart_png)
     blocks.append(("h1", t("commitments")))
     if len(summary.commitments):
         for _, c in summary.commitments.iterrows():
@@ -120,10 +131,17 @@ def _outline(summary, chart_png):
     )  # the workshop's family order, as everywhere else
     titles = {family: t.family(family) for family in ordered["family"].unique()}
     by_table = {number: [] for number in summary.by_group.index}
-    for number, family, text, votes in zip(
-        ordered["group"], ordered["family"], ordered["text"], ordered["votes"], strict=True
-    ):  # one pass over the cards (not a filter and iterrows per table: 100 tables × 10,000 cards)
-        by_table.setdefault(number, []).append([titles[family], text, str(int(votes))])
+    header = list(t("annex_header"))
+    columns = [ordered["group"], ordered["family"], ordered["text"], ordered["votes"]]
+    if summary.plenary_dots:  # a column for the plenary's share of each card's dots ("–": none)
+        header.append(t("annex_plenary"))
+        columns.append(ordered["votes_plenary"])
+    # One pass over the cards (not a filter and iterrows per table: 100 tables × 10,000 cards).
+    for number, family, text, votes, *plenary in zip(*columns, strict=True):
+        row = [titles[family], text, str(int(votes))]
+        if plenary:
+            row.append(str(int(plenary[0])) if plenary[0] else NONE)
+        by_table.setdefault(number, []).append(row)
     names = summary.frames.groups.set_index("number")["name"]
     if not len(ordered):
         blocks.append(("p", t("no_card")))
@@ -136,7 +154,41 @@ def _outline(summary, chart_png):
             blocks.append(("p", t("no_card_here")))
             continue
         blocks.append(("h2", f"{name} — {t.plural(len(rows), 'card')}"))
-        blocks.append(("table", (list(t("annex_header")), rows)))
+        blocks.append(("table", (header, rows)))
+    return blocks
+
+
+NONE = "–"  # an annex cell with no plenary dot
+PLENARY_SHOWN = 15  # essentials listed in « Priorités de la plénière » (each table's list has them all)
+
+
+def _plenary(summary, chart_png) -> list:
+    """« Priorités de la plénière »: the essentials of every table ranked by the room's dots (ties « ex
+    æquo »), then its chart; nothing when nobody cast a plenary dot."""
+    ranking = summary.plenary
+    if not summary.plenary_dots or not len(ranking):
+        return []
+    t = summary.wording
+    people = plenary_people(summary)
+    blocks = [
+        ("h1", t("plenary")),
+        (
+            "p",
+            t("plenary_intro", dots=t.plural(summary.plenary_dots, "dot"), people=t.plural(people, "person")),
+        ),
+    ]
+    for _, e in ranking.head(PLENARY_SHOWN).iterrows():
+        line = t(
+            "plenary_line", rank=int(e["rank"]), what=essential_name(summary, e), group=int(e["group"]),
+            family=t.family(e["family"]), dots=t.plural(int(e["votes_plenary"]), "dot"),
+            tie=t("tie") if e["tie"] else "",
+        )  # fmt: skip
+        blocks.append(("bullet", line))
+    if len(ranking) > PLENARY_SHOWN:
+        rest = t.plural(len(ranking) - PLENARY_SHOWN, "other_essential")
+        blocks.append(("after", t("plenary_more", rest=rest)))
+    if "priorites-pleniere" in chart_png:
+        blocks.append(("chart", chart_png["priorites-pleniere"]))
     return blocks
 
 
@@ -151,6 +203,7 @@ STYLES = {
     "bullet": "List Bullet",
 }
 ANNEX_WIDTHS = (Cm(3.0), Cm(11.5), Cm(2.5))
+ANNEX_WIDTHS_PLENARY = (Cm(3.0), Cm(8.6), Cm(2.7), Cm(2.7))  # with « Dont en plénière »
 ANNEX_SIZE = Pt(9)
 TOP_SHOWN = 10  # most voted cards listed per family (report.json keeps every tie)
 
@@ -198,11 +251,12 @@ class _Body:
     def table(self, header, rows):
         """One table, header row repeated at the top of each page, rows never split across pages."""
         rows = [[_NOT_XML.sub("", cell) for cell in row] for row in rows]
+        widths = ANNEX_WIDTHS if len(header) == len(ANNEX_WIDTHS) else ANNEX_WIDTHS_PLENARY
         table = self.document.add_table(rows=2, cols=len(header))
         table.autofit = False
         table.style = "Light Grid Accent 1"
         for cells, texts in ((table.rows[0].cells, header), (table.rows[1].cells, rows[0])):
-            for cell, text, width in zip(cells, texts, ANNEX_WIDTHS, strict=True):
+            for cell, text, width in zip(cells, texts, widths, strict=True):
                 cell.text = text
                 cell.width = width
                 cell.paragraphs[0].runs[0].font.size = ANNEX_SIZE
@@ -210,7 +264,7 @@ class _Body:
         if look is not None:  # the style's bold first column would break « Contributions » in two
             look.set(qn("w:firstColumn"), "0")
             look.set(qn("w:val"), "0420")
-        for column, width in zip(table.columns, ANNEX_WIDTHS, strict=True):
+        for column, width in zip(table.columns, widths, strict=True):
             column.width = width
         head, first = table.rows[0]._tr, table.rows[1]._tr
         head.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
@@ -220,7 +274,7 @@ class _Body:
         for row in rows[1:]:
             if not simple or any(not cell or "\n" in cell or "\t" in cell for cell in row):
                 cells = table.add_row().cells  # rare: python-docx writes breaks and empty cells
-                for cell, text, width in zip(cells, row, ANNEX_WIDTHS, strict=True):
+                for cell, text, width in zip(cells, row, widths, strict=True):
                     cell.text = text
                     cell.width = width
                     for run in cell.paragraphs[0].runs:

@@ -65,11 +65,8 @@ def render(summary) -> str:
                 + "</tr></thead><tbody>"
             )
             for row in rows:
-                cells = [
-                    f"<td>{escape(row[0])}</td>",
-                    f"<td>{escape(row[1])}</td>",
-                    f'<td class="n">{escape(row[2])}</td>',
-                ]
+                cells = [f"<td>{escape(row[0])}</td>", f"<td>{escape(row[1])}</td>"]
+                cells += [f'<td class="n">{escape(number)}</td>' for number in row[2:]]
                 parts.append("<tr>" + "".join(cells) + "</tr>")
             parts.append("</tbody></table>")
     if in_list:

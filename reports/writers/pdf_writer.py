@@ -87,6 +87,8 @@ def annex_table(header, rows, width) -> Table:
     Cells are plain text wrapped here once, with their row heights given, so reportlab never lays a
     Paragraph out again each time it splits the table at a page end (10,000 cards: 18 s before)."""
     widths = [30 * mm, width - 55 * mm, 25 * mm]
+    if len(header) == 4:  # « Dont en plénière »: the plenary's share of the dots
+        widths = [30 * mm, width - 80 * mm, 25 * mm, 25 * mm]
     inner = [w - 2 * PADDING - 1 for w in widths]
     data, heights = [], []
     for r, row in enumerate([header, *rows]):
@@ -107,7 +109,7 @@ def annex_table(header, rows, width) -> Table:
                 ("BOTTOMPADDING", (0, 0), (-1, -1), PADDING),
                 ("LEFTPADDING", (0, 0), (-1, -1), PADDING),
                 ("RIGHTPADDING", (0, 0), (-1, -1), PADDING),
-                ("ALIGN", (2, 0), (2, -1), "RIGHT"),
+                ("ALIGN", (2, 0), (-1, -1), "RIGHT"),
             ]
         )
     )

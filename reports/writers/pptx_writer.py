@@ -11,6 +11,7 @@ from pptx.util import Emu, Pt
 from reports.charts import colour
 from reports.writers.common import (
     CARDS_PER_THEME,
+    essential_name,
     family_digest,
     more_cards,
     participation_lines,
@@ -19,6 +20,7 @@ from reports.writers.common import (
 
 WIDTH, HEIGHT = Emu(12192000), Emu(6858000)  # 16:9
 INK = RGBColor(0x1A, 0x1A, 0x1A)
+PLENARY_LINES = 8  # the plenary's first essentials on its slide (the compte rendu lists more)
 THEME_SLIDES = 6  # cross-table themes with a slide of their own (the others: on the overview slide)
 SLIDE_TEXT = 150  # characters of a card shown on a slide (the compte rendu has them whole)
 
@@ -76,7 +78,8 @@ def write(summary, path) -> None:
         if len(top):
             slide = _slide(deck, t("slide_top", family=t.family(family)), band=colour(family))
             lines = [t("slide_top_line", rank=int(r["rank"]), text=_short(r["text"]), group=int(r["group"]),
-                       dots=t.plural(int(r["votes"]), "dot")) for _, r in top.iterrows()]  # fmt: skip
+                       dots=t.dots(int(r["votes"]), int(r["votes_table"]), int(r["votes_plenary"]), within=True))
+                     for _, r in top.iterrows()]  # fmt: skip
         else:  # no dots: the family's themes and a few of its cards
             title = t("slide_digest", family=t.family(family)) if n else t.family(family)
             slide = _slide(deck, title, band=colour(family))
@@ -85,6 +88,19 @@ def write(summary, path) -> None:
             lines += [t("slide_card", text=t.quoted(_short(c["text"])), group=c["group"]) for c in cards]
             lines.append(t("slide_no_dots", cards=t.plural(n, "card")) if n else t("slide_no_cards"))
         _lines(slide, lines, size=20 if len(lines) < 5 else 17)
+    ranking = summary.plenary
+    if len(ranking):  # the room's priorities: the plenary's ranking of every table's essentials
+        lines = [
+            t("slide_plenary_line", rank=int(e["rank"]),  # shortened before « … » (shorten eats U+202F)
+              text=essential_name(summary, {"kind": e["kind"], "text": _short(e["text"])}),
+              group=int(e["group"]), dots=t.plural(int(e["votes_plenary"]), "dot"), tie=t("tie") if e["tie"] else "")
+            for _, e in ranking.head(PLENARY_LINES).iterrows()
+        ]  # fmt: skip
+        if len(ranking) > PLENARY_LINES:
+            lines.append(
+                t("slide_more_themes", rest=t.plural(len(ranking) - PLENARY_LINES, "other_essential"))
+            )
+        _lines(_slide(deck, t("plenary")), lines, size=20 if len(lines) < 6 else 17)
     every = [t for t in summary.synthesis if len(t["tables"]) >= 2]
     cross = every[:8]
     lines = [

@@ -65,6 +65,8 @@ def write(summary, path) -> None:
     row([t("x_participants"), summary.participation["participants"]])
     row([t("x_cards"), len(summary.cards)])
     row([t("x_dots"), len(summary.frames.votes)])
+    row([t("x_dots_table"), len(summary.frames.votes) - summary.plenary_dots])
+    row([t("x_dots_plenary"), summary.plenary_dots])
     row([])
     header = [t("x_table"), t("x_name")] + [label(f) for f in families] + [t("x_total")]
     s.append(
@@ -80,13 +82,16 @@ def write(summary, path) -> None:
             + [int(counts["total"])])  # fmt: skip
     row([t("x_total"), ""] + [int(summary.by_family[f]) for f in families] + [len(summary.cards)], BOLD)
     row([])
-    row([t("x_top"), t("x_family"), t("x_dots"), t("x_table")], BOLD)
+    row([t("x_top"), t("x_family"), t("x_dots"), t("x_table"), t("x_at_table"), t("x_in_plenary")], BOLD)
     for family, top in summary.top.items():
-        for text, votes, group in zip(top["text"], top["votes"], top["group"], strict=True):
-            row([spreadsheet_safe(text), label(family), int(votes), int(group)])
+        for text, votes, group, table, plenary in zip(
+            top["text"], top["votes"], top["group"], top["votes_table"], top["votes_plenary"], strict=True
+        ):
+            row([spreadsheet_safe(text), label(family), int(votes), int(group), int(table), int(plenary)])
+    ranking = summary.plenary  # on its own sheet, « Plénière »
 
     all_rows = rows(summary)
-    widths = [7, 16, 14, 60, 8, 16, 14, 8, 8, 10, 22]
+    widths = [7, 16, 14, 60, 8, 16, 14, 8, 8, 10, 22, 11, 13]
     header = csv_header(summary)
     out.table(t("x_cards"), header, all_rows, widths)
     by_table = {}
@@ -99,9 +104,18 @@ def write(summary, path) -> None:
         t("x_essentials"),
         list(t("x_essentials_header")),
         [[int(e["group"]), e["family"], int(e["position"]) + 1, e["text"], int(e["votes"]), e["source"],
-          t("x_on_theme") if e["kind"] == "theme" else t("x_on_card")]
+          t("x_on_theme") if e["kind"] == "theme" else t("x_on_card"), int(e["votes_table"]),
+          int(e["votes_plenary"])]
          for _, e in ess.iterrows()] if len(ess) else [],
-        [7, 14, 7, 60, 8, 12, 8],
+        [7, 14, 7, 60, 8, 12, 8, 11, 13],
+    )  # fmt: skip
+    out.table(
+        t("x_plenary"),
+        list(t("x_plenary_header")),
+        [[int(e["rank"]), bool(e["tie"]), e["text"], int(e["group"]), e["family"], int(e["votes_plenary"]),
+          int(e["votes_table"]), int(e["votes"]), t("x_on_theme") if e["kind"] == "theme" else t("x_on_card")]
+         for _, e in ranking.iterrows()],
+        [6, 9, 60, 7, 14, 14, 11, 8, 8],
     )  # fmt: skip
     votes = summary.frames.votes
     on_card = votes["card_id"].notna()
