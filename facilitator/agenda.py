@@ -214,6 +214,22 @@ def voting_state(workshop: Workshop) -> str:
     return step.voting if step is not None else "off"
 
 
+def run_over(workshop: Workshop) -> bool:
+    """Whether the run is over: ended, or at its conclusion (a step of kind "conclusion", or the last
+    step when it opens no family and no vote). Phones then thank people with the essentials."""
+    if workshop.step_status == "ended":
+        return True
+    if workshop.step_status == "free":
+        return False
+    step = current_step(workshop)
+    if step is None:
+        return False
+    if step.kind == "conclusion":
+        return True
+    last = max((s.position for s in workshop.steps), default=-1)
+    return step.position == last and not step.open_families and step.voting == "off"
+
+
 def sealing_step(workshop: Workshop) -> Step | None:
     """The step whose new cards are sealed (hidden until reveal), or None."""
     step = current_step(workshop)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, select
 
-from facilitator.agenda import voting_state
+from facilitator.agenda import run_over, voting_state
 from facilitator.errors import DomainError
 from facilitator.events import commit_and_publish, record_event
 from facilitator.models import Card, Essential, Group, Theme, Workshop
@@ -198,12 +198,13 @@ def essentials_from_votes(
 def plenary_essentials(session, workshop: Workshop, viewer: Viewer) -> dict:
     """Every table's essentials with the plenary counts: for phones once the plenary vote opens.
 
-    Boards and the facilitator may ask at any time; others only while the plenary vote is open (before
-    it, a phone sees its own table only).
+    Boards and the facilitator may ask at any time; others while the plenary vote is open and once the
+    run is over (`agenda.run_over`: the phone's thank-you shows the plenary's result); before the
+    plenary, a phone sees its own table only.
     """
     if viewer is None or viewer.workshop_id != workshop.id:
         raise DomainError("forbidden", status=403)
-    if not viewer.sees_every_table and voting_state(workshop) != "plenary":
+    if not viewer.sees_every_table and voting_state(workshop) != "plenary" and not run_over(workshop):
         raise DomainError("voting_closed", status=409)
     return {
         "essentials": essentials_by_table(session, workshop, list(workshop.groups)),

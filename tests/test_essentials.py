@@ -261,3 +261,21 @@ def test_phones_list_every_tables_essentials_once_the_plenary_vote_opens(live, j
     assert vote["ok"] and vote["stage"] == "plenary"
     counts = received(live["lea"], "vote:counts")
     assert counts[-1]["stage"] == "plenary" and counts[-1]["votes"] == 1, "everyone hears plenary counts"
+
+
+def test_phones_list_every_tables_essentials_once_the_run_is_over(live, joined):
+    """The phone's thank-you shows the plenary's result: after the plenary, at the conclusion and once
+    ended, a phone may list every table's essentials again; before the plenary it may not."""
+    live["ref1"].emit("essentials:set", {"family": "forces", "card_ids": [live["card"]["id"]]}, callback=True)
+    fac, _ = joined(live["w"].code, "facilitator", token=live["secrets"].facilitator_token)
+    fac.emit("step:start", {}, callback=True)
+    fac.emit("step:goto", {"position": 3}, callback=True)  # the table vote: not yet
+    assert live["zoe"].emit("essentials:list", {}, callback=True)["error"]["code"] == "voting_closed"
+    fac.emit("step:goto", {"position": 4}, callback=True)
+    assert live["zoe"].emit("vote:cast", {"card_id": live["card"]["id"], "delta": 1}, callback=True)["ok"]
+    fac.emit("step:goto", {"position": 5}, callback=True)  # the conclusion
+    listed = live["zoe"].emit("essentials:list", {}, callback=True)
+    assert listed["ok"] and listed["essentials"]["1"][0]["text"] == "Idée"
+    assert listed["counts"] == {f"card:{live['card']['id']}": 1}
+    assert fac.emit("step:end", {}, callback=True)["ok"]
+    assert live["lea"].emit("essentials:list", {}, callback=True)["ok"]

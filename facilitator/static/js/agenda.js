@@ -71,6 +71,8 @@
       if (textarea) { textarea.disabled = closed; }
       if (send) { send.disabled = closed; }
       form.classList.toggle("is-closed", closed);
+      /* The phone folds its composer away while nothing can be posted (phone.js listens). */
+      form.dispatchEvent(new CustomEvent("posting:changed", { detail: { open: open.slice(), closed: closed } }));
     }
 
     function updateNote(left) {
@@ -81,6 +83,10 @@
       else if (state && state.step && state.status !== "free" && state.status !== "ended") {
         if (byId("card-form") && (!state.open_families.length || (timeUp && role === "participant"))) {
           text = timeUp && state.open_families.length ? t.time_up : t.no_family;
+          /* A voting step: the phone has something to do, only not a card. */
+          if (role === "participant" && !state.open_families.length && state.voting !== "off" && t.vote_now) {
+            text = t.vote_now;
+          }
         } else if (state.step.hidden_until_reveal && !state.step.revealed) {
           text = t.hidden_step;
         }

@@ -26,8 +26,53 @@
   var cardError = document.getElementById("card-error");
   var editing = null;        // {id, draft}: the author editing their own card
   var confirmDelete = null;  // the card whose "Delete" was tapped once
+  var composerLine = document.getElementById("composer-closed");
+  var composerClosed = false; // no family open now (agenda.js says so with "posting:changed")
+  var openFamilies = null;    // the families open now; null until the agenda says (free mode: all)
+  var focusInForm = false;    // the last focus went into the composer (a disabled field may lose it)
 
   function saveOutbox() { Live.storageSet(Live.key("outbox:" + data.role), JSON.stringify(outbox)); }
+
+  /* The text being typed survives a closed step and a reload: kept in localStorage until it is sent. */
+  function draftKey() { return Live.key("draft:" + data.role); }
+  function saveDraft() {
+    var checked = form.querySelector("input[name=family]:checked");
+    Live.storageSet(draftKey(), textarea.value ? JSON.stringify({ text: textarea.value, family: checked ? checked.value : null }) : null);
+  }
+  function restoreDraft() {
+    var draft = null;
+    try { draft = JSON.parse(Live.storageGet(draftKey()) || "null"); } catch (e) { draft = null; }
+    if (!draft || !draft.text || textarea.value) { return; }
+    textarea.value = draft.text;
+    var radio = draft.family ? form.querySelector('input[name=family][value="' + draft.family + '"]') : null;
+    if (radio && !radio.disabled) { radio.checked = true; }
+  }
+  /* A refused card goes back into the text box (after what is there), never lost. */
+  function giveBack(text) {
+    textarea.value = textarea.value ? textarea.value.replace(/\s+$/, "") + "\n" + text : text;
+    updateCounter();
+    saveDraft();
+    updateComposer();
+  }
+
+  /* Nothing can be posted: the composer folds into one line (the step bar says why); the text being
+     typed stays in the text box, hidden, and the line says so. It unfolds when a family opens. */
+  function updateComposer() {
+    if (!composerLine) { return; }
+    var active = document.activeElement;
+    var hadFocus = active !== composerLine && (form.contains(active) || ((!active || active === document.body) && focusInForm));
+    var lineHadFocus = document.activeElement === composerLine;
+    form.classList.toggle("is-folded", composerClosed);
+    form.classList.toggle("has-draft", !!textarea.value.trim());
+    composerLine.hidden = !composerClosed;
+    composerLine.textContent = textarea.value.trim() ? t.draft_kept : t.composer_closed;
+    if (composerClosed && hadFocus) { composerLine.focus(); }
+    if (!composerClosed && lineHadFocus) {
+      var checked = form.querySelector("input[name=family]:checked");
+      if (checked) { checked.focus(); }
+    }
+    render();
+  }
   function saveMine() { Live.storageSet(Live.key("mine"), JSON.stringify(mine.slice(-500))); }
 
   function familyLabel(key) {
@@ -52,7 +97,10 @@
       head.appendChild(Live.el("span", "card-state sent", t.mine + " ✓"));
       item.classList.add("is-mine");
     }
-    if (card.sealed) { head.appendChild(Live.el("span", "card-state sealed", "🔒 " + t.sealed)); }
+    if (card.sealed) {
+      head.appendChild(Live.el("span", "card-state sealed", "🔒 " + t.sealed));
+      item.classList.add("is-sealed");  /* not revealed yet: no dots (votes.js), the server refuses them */
+    }
     if (card.status === "hidden") {
       head.appendChild(Live.el("span", "card-state hidden-badge", t.hidden_by_referent));
       item.classList.add("is-hidden");  /* its author's eyes only: no dots (votes.js) */
@@ -63,7 +111,9 @@
       return item;
     }
     item.appendChild(Live.el("p", "card-text", card.text));
-    if (!pending && card.status === "visible" && mine.indexOf(card.id) >= 0) { item.appendChild(ownActions(card)); }
+    /* Edit and delete only while the card's family is open: the server refuses them otherwise. */
+    var editable = openFamilies === null || openFamilies.indexOf(card.family) >= 0;
+    if (!pending && editable && card.status === "visible" && mine.indexOf(card.id) >= 0) { item.appendChild(ownActions(card)); }
     return item;
   }
 
@@ -194,7 +244,10 @@
     all.filter(function (card) { return !(card.theme && themes[card.theme]); }).forEach(function (card) { add(list, card); });
     var count = Object.keys(cards).filter(function (id) { return shown(cards[id]); }).length;
     document.getElementById("card-count").textContent = count ? "(" + count + ")" : "";
-    document.getElementById("no-cards").hidden = count + outbox.length > 0;
+    var none = document.getElementById("no-cards");
+    none.hidden = count + outbox.length > 0;
+    /* "Be the first!" only while a card can be posted. */
+    if (!none.hidden && !isReferent) { none.textContent = composerClosed ? t.empty_closed : t.empty; }
   }
 
   function showCardError(message) {
@@ -224,7 +277,7 @@
           cards[reply.card.id] = reply.card;
         } else {
           showCardError(reply.error.message);
-          if (!textarea.value) { textarea.value = entry.text; updateCounter(); }
+          giveBack(entry.text);
         }
         render();
       });
@@ -253,6 +306,7 @@
     saveOutbox();
     textarea.value = "";
     updateCounter();
+    saveDraft();
     render();
     flush();
     textarea.focus();
@@ -369,7 +423,15 @@
   }
 
   form.addEventListener("submit", submitCard);
-  textarea.addEventListener("input", updateCounter);
+  textarea.addEventListener("input", function () { updateCounter(); saveDraft(); });
+  document.addEventListener("focusin", function (event) { focusInForm = form.contains(event.target); });
+  if (composerLine) {
+    form.addEventListener("posting:changed", function (event) {
+      composerClosed = !!event.detail.closed;
+      openFamilies = event.detail.open;
+      updateComposer();
+    });
+  }
   textarea.addEventListener("keydown", function (event) {
     if (event.key === "Enter" && !event.shiftKey && !event.isComposing) { submitCard(event); }
   });
@@ -377,9 +439,11 @@
     radio.addEventListener("change", function () {
       var hint = data.workshop.family_labels[radio.value];
       textarea.placeholder = hint ? hint.hint : "";
-      textarea.focus();
+      if (textarea.value) { saveDraft(); }
+      if (!composerClosed) { textarea.focus(); }
     });
   });
+  restoreDraft();
   updateCounter();
 
   /* Someone who already joined this workshop on this phone goes straight back to their table, unless

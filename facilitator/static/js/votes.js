@@ -81,13 +81,19 @@
       if (!key) { return; }
       var row = ownRow(item);
       var showing = voting === "table" || (voting === "off" && Object.keys(counts.table).length > 0);
-      /* A hidden card (its author's phone still shows it, marked) takes no dots. */
-      if (isPhone && item.classList.contains("is-hidden")) { showing = false; }
-      if (!showing) { if (row) { row.remove(); } return; }
+      /* A phone outside the table vote: the card's dots only when it has some, and no buttons. */
+      var readOnly = isPhone && voting !== "table";
+      var mode = readOnly ? "count" : "vote";
+      if (readOnly && !(counts.table[key] > 0)) { showing = false; }
+      /* A hidden or sealed card (its author's phone still shows it, marked) takes no dots. */
+      if (isPhone && (item.classList.contains("is-hidden") || item.classList.contains("is-sealed"))) { showing = false; }
+      if (!showing) { if (row) { row.remove(); } item.classList.remove("has-my-dots"); return; }
+      if (row && row.getAttribute("data-mode") !== mode) { row.remove(); row = null; }
       if (!row) {
         row = Live.el("div", "vote-row");
         row.setAttribute("data-target", key);
-        if (isPhone) {
+        row.setAttribute("data-mode", mode);
+        if (isPhone && !readOnly) {
           var minus = Live.el("button", "vote-button vote-minus", "−");
           minus.type = "button";
           minus.setAttribute("aria-label", t.remove);
@@ -98,7 +104,7 @@
         if (isPhone) { tally.appendChild(Live.el("span", "vote-mine")); }
         tally.appendChild(Live.el("span", "vote-total"));
         row.appendChild(tally);
-        if (isPhone) {
+        if (isPhone && !readOnly) {
           var plus = Live.el("button", "vote-button vote-plus", "+");
           plus.type = "button";
           plus.setAttribute("aria-label", t.add);
