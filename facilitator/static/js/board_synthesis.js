@@ -3,7 +3,12 @@
    and `synthesis:changed`. A board switches to it when the facilitator projects the synthesis and back
    when they stop; the console (also often projected) does the same and holds the "Show on the board"
    button. Boards only ever receive visible, unsealed card texts; a card hidden since is dropped here at
-   once. Text is always rendered with textContent. */
+   once. Text is always rendered with textContent.
+   Pages: a projected screen cannot scroll, so the themes are shown a page at a time, in their order (the
+   themes raised by the most tables first). How many fit is measured on this screen (at most 3 columns
+   and 3 rows: 9 at 1920×1080, fewer on a 1280×720 projector); every tile keeps the size of the board's
+   card text and sheds the examples it has no room for. ←/→, Page Up/Down (a presenter's remote) and the
+   on-screen buttons change the page, on this screen only (no event); a live change keeps the page. */
 (function () {
   "use strict";
   var Live = window.Live;
@@ -20,6 +25,14 @@
   var projected = false;
   var previous = "all";   /* the view to go back to when the projection stops */
   var labels = data.workshop.family_labels || {};
+  var pager = document.getElementById("synthesis-pager");
+  var pageNode = document.getElementById("synthesis-page");
+  var page = 0;           /* the page shown, local to this screen */
+  var perPage = 9;        /* measured by layout(): columns × rows that fit */
+  var measured = 0;       /* the tiles' height when measured */
+  var MAX_COLUMNS = 3;
+  var MAX_ROWS = 3;
+  var MIN_TILE_WIDTH = 17; /* in the tiles' font size (the board's card text) */
 
   function fill(text, values) {
     return String(text).replace(/\{(\w+)\}/g, function (all, name) { return values[name] !== undefined ? values[name] : all; });
@@ -54,14 +67,86 @@
     return item;
   }
 
-  function render() {
+  function themesList() { return (synthesis && synthesis.themes) || []; }
+  function pages() { return Math.max(1, Math.ceil(themesList().length / perPage)); }
+  function shownNow() { return !root.hidden && tiles.clientHeight > 0; }
+
+  function setGrid(columns, rows) {
+    var names = tiles.className.split(/\s+/).filter(function (name) { return !/^synthesis-(columns|rows)-/.test(name); });
+    if (columns) { names.push("synthesis-columns-" + columns); }
+    if (rows) { names.push("synthesis-rows-" + rows); }
+    tiles.className = names.join(" ");
+  }
+
+  /* A tile taller than its cell shortens its examples, from the last: one line, then without its table
+     and family, then none; then its title's third line. */
+  function shed(item) {
+    function over() { return item.scrollHeight > item.clientHeight + 1; }
+    var examples = item.querySelectorAll(".synthesis-example");
+    for (var i = examples.length - 1; i >= 0 && over(); i -= 1) {
+      examples[i].classList.add("is-short");
+      if (over()) { examples[i].classList.add("is-bare"); }
+      if (over()) { examples[i].remove(); }
+    }
+    var list = item.querySelector(".synthesis-examples");
+    if (list && !list.children.length) { list.remove(); }
+    if (over()) { item.classList.add("is-tight"); }
+  }
+
+  /* How many tiles fit this screen: the columns from the width (at most 3), the rows from the tallest
+     tile without examples (at most 3). Measured only while the view is shown. */
+  function layout(themes, total, usual) {
+    var few = !usual && themes.length <= 4;
+    root.classList.toggle("synthesis-few", few && themes.length > 0);
+    if (!shownNow() || !themes.length) { return; }
+    var style = window.getComputedStyle(tiles);
+    var gap = parseFloat(style.rowGap) || 0;
+    var em = parseFloat(style.fontSize) || 16;
+    var width = tiles.clientWidth;
+    var columns = Math.max(1, Math.min(few ? 2 : MAX_COLUMNS, Math.floor((width + gap) / (MIN_TILE_WIDTH * em + gap))));
+    if (themes.length === 1) { columns = 1; }
+    /* The tallest tile without examples, at this width. */
+    setGrid(columns, 0);
+    tiles.classList.add("is-measuring");
     tiles.textContent = "";
-    var themes = (synthesis && synthesis.themes) || [];
-    var total = (synthesis && synthesis.total_tables) || data.workshop.groups.length;
     themes.forEach(function (theme) { tiles.appendChild(tile(theme, total)); });
-    root.classList.toggle("synthesis-many", themes.length > 9);
-    root.classList.toggle("synthesis-mid", themes.length > 4 && themes.length <= 9);
-    root.classList.toggle("synthesis-few", themes.length > 0 && themes.length <= 4);
+    var tallest = 0;
+    Array.prototype.forEach.call(tiles.children, function (item) { tallest = Math.max(tallest, item.offsetHeight); });
+    tiles.classList.remove("is-measuring");
+    tiles.textContent = "";
+    function rowsThatFit() {
+      return Math.max(1, Math.min(MAX_ROWS, Math.floor((tiles.clientHeight + gap) / (tallest + gap))));
+    }
+    pager.hidden = true;
+    var rows = rowsThatFit();
+    if (columns * rows < themes.length) {
+      if (few) { layout(themes, total, true); return; }  /* big titles do not fit: the usual size */
+      pager.hidden = false;  /* the pager may take room: measure again with it */
+      rows = rowsThatFit();
+    }
+    perPage = columns * rows;
+    measured = tiles.clientHeight;
+    setGrid(columns, themes.length <= perPage ? Math.ceil(themes.length / columns) : rows);
+  }
+
+  function drawPage() {
+    var themes = themesList();
+    var total = (synthesis && synthesis.total_tables) || data.workshop.groups.length;
+    tiles.textContent = "";
+    var count = pages();
+    page = Math.max(0, Math.min(page, count - 1));
+    themes.slice(page * perPage, (page + 1) * perPage).forEach(function (theme) { tiles.appendChild(tile(theme, total)); });
+    if (shownNow()) { Array.prototype.forEach.call(tiles.children, shed); }
+    pager.hidden = count < 2;
+    pageNode.textContent = fill(t.synthesis_page, { n: page + 1, total: count });
+    root.setAttribute("data-page", String(page + 1));
+  }
+
+  function render() {
+    var themes = themesList();
+    var total = (synthesis && synthesis.total_tables) || data.workshop.groups.length;
+    layout(themes, total);
+    drawPage();
     emptyNode.hidden = themes.length > 0;
     emptyNode.textContent = isFacilitator ? t.synthesis_none_console : t.synthesis_none;
     if (isFacilitator) {
@@ -72,6 +157,47 @@
       stateNode.hidden = true;
     }
     renderButton();
+  }
+
+  /* ---- Pages: keys, buttons; a new size of the screen or the view shown measures again, keeping the
+     first theme of the page in sight ---- */
+  function turn(step) {
+    var count = pages();
+    if (count < 2) { return; }
+    page = (page + step + count) % count;
+    drawPage();
+  }
+  document.getElementById("synthesis-prev").addEventListener("click", function () { turn(-1); });
+  document.getElementById("synthesis-next").addEventListener("click", function () { turn(1); });
+  document.addEventListener("keydown", function (event) {
+    var target = event.target;
+    if (board.view() !== "synthesis" || event.altKey || event.ctrlKey || event.metaKey) { return; }
+    if (target && /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName)) { return; }
+    if (event.key === "ArrowRight" || event.key === "PageDown") { turn(1); event.preventDefault(); }
+    else if (event.key === "ArrowLeft" || event.key === "PageUp") { turn(-1); event.preventDefault(); }
+  });
+  var pending = false;
+  function remeasure() {
+    if (pending) { return; }
+    pending = true;
+    window.requestAnimationFrame(function () {
+      pending = false;
+      if (!shownNow()) { return; }
+      var first = page * perPage;
+      render();
+      page = Math.floor(first / perPage);
+      drawPage();
+    });
+  }
+  window.addEventListener("resize", remeasure);
+  /* The lines above the tiles can change height at any time (the step bar, a wrapped header). */
+  if (window.ResizeObserver) {
+    new window.ResizeObserver(function () {
+      if (shownNow() && tiles.clientHeight !== measured) { remeasure(); }
+    }).observe(tiles);
+  }
+  if (window.MutationObserver) {
+    new window.MutationObserver(remeasure).observe(document.body, { attributes: true, attributeFilter: ["data-view"] });
   }
 
   /* The projection follows the facilitator: in on "project", out on "unproject" (back to the view
@@ -88,6 +214,7 @@
   function apply(state, fromEvent) {
     var was = projected;
     projected = !!(state && state.projected);
+    if (projected && !was) { page = 0; }  /* a new projection opens on its first page */
     if (state && state.synthesis !== undefined) { synthesis = state.synthesis; }
     else if (state && state.themes !== undefined) { synthesis = state; }
     else if (!isFacilitator) { synthesis = null; }  /* a board keeps nothing it is no longer shown */
