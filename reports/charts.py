@@ -134,7 +134,8 @@ def plenary_priorities(summary, limit=10) -> Figure:
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_xlabel(t("c_dots"))
     axes.set_title(t("c_plenary"))
-    axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)  # never over a bar
+    # Under the axes, never over a bar, and the bars keep the figure's width.
+    figure.legend(loc="outside lower center", ncols=2, frameon=False)
     axes.spines[["top", "right"]].set_visible(False)
     return figure
 

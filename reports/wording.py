@@ -100,7 +100,7 @@ TEXT = {
         "plenary": "Priorités de la plénière",
         "plenary_intro": f"Le vote de toute la salle sur les essentiels des tables{_}: {{dots}}, {{people}}.",
         "plenary_line": "{rank}. {what} — table {group} ({family}), {dots}{tie}",
-        "tie": ", ex æquo",
+        "tie": ", ex\u00a0æquo",  # no-break space: never « ex » at a line's end
         "plenary_more": f"… et {{rest}}{_}: voir les essentiels de chaque table.",
         "commitments": "Engagements",
         "commitment_line": "{text} — table {group}",

@@ -369,8 +369,8 @@ NNBSP = "\u202f"
 PLENARY_INTRO = f"Le vote de toute la salle sur les essentiels des tables{NNBSP}: 8 gommettes, 4 personnes."
 PLENARY_LINES = [
     "1. Une offre bien-être à l'année — table 3 (Attentes), 3 gommettes",
-    "2. Des eaux thermales réputées — table 1 (Forces), 2 gommettes, ex æquo",
-    "2. Un cadre naturel exceptionnel — table 1 (Forces), 2 gommettes, ex æquo",
+    "2. Des eaux thermales réputées — table 1 (Forces), 2 gommettes, ex\u00a0æquo",
+    "2. Un cadre naturel exceptionnel — table 1 (Forces), 2 gommettes, ex\u00a0æquo",
     f"4. thème «{NNBSP}L'eau{NNBSP}» — table 1 (Forces), 1 gommette",
 ]
 
@@ -467,8 +467,8 @@ def test_every_format_shows_the_plenarys_priorities_and_the_split(known_summary,
     ranked = next(s for s in slides if s[0] == "Priorités de la plénière" and len(s) > 1)
     assert ranked[1:] == [
         "1. Une offre bien-être à l'année (table 3, 3 gommettes)",
-        "2. Des eaux thermales réputées (table 1, 2 gommettes), ex æquo",
-        "2. Un cadre naturel exceptionnel (table 1, 2 gommettes), ex æquo",
+        "2. Des eaux thermales réputées (table 1, 2 gommettes), ex\u00a0æquo",
+        "2. Un cadre naturel exceptionnel (table 1, 2 gommettes), ex\u00a0æquo",
         f"4. thème «{NNBSP}L'eau{NNBSP}» (table 1, 1 gommette)",
     ]
     forces = next(s for s in slides if s[0] == "Forces — les plus votées")
@@ -531,7 +531,7 @@ def test_every_format_shows_the_plenarys_priorities_and_the_split(known_summary,
     assert [bar.get_width() for bar in plenary] == [1, 2, 2, 3]
     assert [(bar.get_x(), bar.get_width()) for bar in table] == [(1, 2), (2, 3), (2, 3), (3, 0)]
     assert {bar.get_hatch() for bar in table} == {"//"} and not plenary[0].get_hatch()
-    assert [t.get_text() for t in axes.get_legend().get_texts()] == ["En plénière", "À la table"]
+    assert [t.get_text() for t in figure.legends[0].get_texts()] == ["En plénière", "À la table"]
 
 
 def test_without_a_plenary_dot_no_plenary_section_chart_or_split(session, tmp_path):

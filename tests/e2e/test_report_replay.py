@@ -70,6 +70,17 @@ def dots(n: int) -> str:
     return f"{n} gommette" if n in (0, 1) else f"{n} gommettes"
 
 
+def split(total: int, table: int, plenary: int, within: bool = False) -> str:
+    """A card's dots as the documents write them once there was a plenary vote (docs/reports.md)."""
+    if not plenary:
+        return dots(total)
+    if plenary == total:
+        return f"{dots(total)}, en plénière"
+    if within:  # inside a parenthesis already
+        return f"{dots(total)}, dont {plenary} en plénière"
+    return f"{dots(total)} ({table} à la table, {plenary} en plénière)"
+
+
 def cards_word(n: int) -> str:
     return f"{n} carte" if n in (0, 1) else f"{n} cartes"
 
@@ -96,6 +107,7 @@ class Truth:
         self.people: dict[int, dict] = {}  # phone index → {table, name, organisation}
         self.table_dots: Counter = Counter()  # card id → dots at the table stage
         self.plenary_dots: Counter = Counter()
+        self.plenary_voters: set[int] = set()  # phones that kept at least one plenary dot
         self.essentials: dict[int, list[tuple]] = {}  # table → [(family, card id, source)] in order
 
     def add_card(self, card: dict, *, sent: dict, author: int | None, step: int):
@@ -409,8 +421,10 @@ def replay_workshop(server) -> tuple[dict, Truth]:
             return phone.mine
 
         with ThreadPoolExecutor(30) as pool:
-            for mine in pool.map(plenary_votes, phones):
+            for phone, mine in zip(phones, pool.map(plenary_votes, phones), strict=True):
                 truth.plenary_dots.update(+mine)
+                if sum(mine.values()) > 0:
+                    truth.plenary_voters.add(phone.k)
 
         assert step("step:next")["step"]["kind"] == "conclusion"
         assert step("step:end")["status"] == "ended"
@@ -449,8 +463,39 @@ def expected_report(truth: Truth) -> dict:
                     "text": truth.cards[card_id]["text"],
                     "votes": truth.votes(card_id),
                     "source": source,
+                    "votes_table": truth.table_dots[card_id],
+                    "votes_plenary": truth.plenary_dots[card_id],
                 }
             )
+    # The room's priorities: every essential with a plenary dot, most plenary dots first, then the
+    # earlier card; competition ranks, ties marked.
+    kept = [
+        (table, family, card_id)
+        for table, chosen in truth.essentials.items()
+        for family, card_id, _ in chosen
+    ]
+    voted = sorted(
+        (k for k in kept if truth.plenary_dots[k[2]]),
+        key=lambda k: (-truth.plenary_dots[k[2]], truth.cards[k[2]]["seq"]),
+    )
+    shared = Counter(truth.plenary_dots[card_id] for _, _, card_id in voted)
+    plenary = []
+    for index, (table, family, card_id) in enumerate(voted, start=1):
+        same = plenary and plenary[-1]["votes_plenary"] == truth.plenary_dots[card_id]
+        plenary.append(
+            {
+                "rank": plenary[-1]["rank"] if same else index,
+                "tie": shared[truth.plenary_dots[card_id]] > 1,
+                "kind": "card",
+                "id": card_id,
+                "text": truth.cards[card_id]["text"],
+                "group": table,
+                "family": family,
+                "votes_plenary": truth.plenary_dots[card_id],
+                "votes_table": truth.table_dots[card_id],
+                "votes": truth.votes(card_id),
+            }
+        )
     return {
         "totals": {
             "participants": people,
@@ -459,6 +504,8 @@ def expected_report(truth: Truth) -> dict:
             "merged": sum(c["status"] == "merged" for c in truth.cards.values()),
             "hidden": sum(c["status"] == "hidden" for c in truth.cards.values()),
             "deleted": sum(c["status"] == "deleted" for c in truth.cards.values()),
+            "votes_table": sum(truth.table_dots.values()),
+            "votes_plenary": sum(truth.plenary_dots.values()),
         },
         "participation": {
             "participants": people,
@@ -493,6 +540,8 @@ def expected_report(truth: Truth) -> dict:
                     "votes": c["votes"],
                     "group": c["group"],
                     "rank": c["rank"],
+                    "votes_table": truth.table_dots[c["id"]],
+                    "votes_plenary": truth.plenary_dots[c["id"]],
                 }
                 for c in rank(
                     [c for c in counted if c["family"] == f and c["status"] == "visible"], truth.votes, 5
@@ -500,6 +549,8 @@ def expected_report(truth: Truth) -> dict:
             ]
             for f in FAMILIES
         },
+        "plenary": plenary,
+        "plenary_voters": len(truth.plenary_voters),
         "commitments": [
             {
                 "group": c["group"],
@@ -551,6 +602,10 @@ def test_a_replayed_workshop_report_says_what_was_posted(live_server):
     assert {org: v["cards"] for org, v in report["by_organisation"].items()} == want["by_organisation"]
     assert {s["step"]: s["cards"] for s in report["by_step"]} == want["by_step"]
     assert report["top"] == want["top"]
+    assert report["plenary"] == want["plenary"], "the plenary's ranking of the essentials"
+    assert any(p["tie"] for p in want["plenary"]), "the replay ranks, with a tie"
+    assert len(want["plenary"]) > PLENARY_SHOWN, "the documents list 15 and say how many more"
+    assert any(e["votes_table"] and e["votes_plenary"] for p in want["by_group"] for e in p["essentials"])
     hidden = next(c for c in truth.cards.values() if c["status"] == "hidden")
     podium = rank([c for c in truth.counted() if c["family"] == hidden["family"]], truth.votes, 5)
     assert hidden["id"] in [c["id"] for c in podium], "the hidden card had the dots to be on the podium"
@@ -587,16 +642,19 @@ def annex_rows(truth: Truth) -> dict[int, Counter]:
     """Table → Counter of (family label, text, dots) as the annex lists every counted card."""
     rows = defaultdict(Counter)
     for c in truth.counted():
-        rows[c["group"]][(LABELS[c["family"]], c["text"], str(truth.votes(c["id"])))] += 1
+        plenary = truth.plenary_dots[c["id"]]  # « Dont en plénière »: « – » for none
+        cells = (LABELS[c["family"]], c["text"], str(truth.votes(c["id"])), str(plenary) if plenary else "–")
+        rows[c["group"]][cells] += 1
     return rows
 
 
 def check_csv(response, truth: Truth, want: dict):
     assert response.content.startswith(b"\xef\xbb\xbf"), "the CSV starts with a BOM (Excel reads the accents)"
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert list(rows[0])[-2:] == ["votes_table", "votes_pleniere"], "the stages after the original columns"
     got = Counter(
         (int(r["table"]), r["nom_table"], r["famille"], r["texte"], int(r["votes"]), r["auteur"], r["organisation"],
-         r["source"], r["statut"])
+         r["source"], r["statut"], int(r["votes_table"]), int(r["votes_pleniere"]))
         for r in rows
     )  # fmt: skip
     expected = Counter()
@@ -604,7 +662,8 @@ def check_csv(response, truth: Truth, want: dict):
         person = truth.people.get(c["author"], {}) if c["author"] is not None else {}
         expected[
             (c["group"], TABLE_NAMES[c["group"] - 1], c["family"], c["text"], truth.votes(c["id"]),
-             person.get("name") or "", person.get("organisation") or "", c["source"], c["status"])
+             person.get("name") or "", person.get("organisation") or "", c["source"], c["status"],
+             truth.table_dots[c["id"]], truth.plenary_dots[c["id"]])
         ] += 1  # fmt: skip
     assert len(rows) == want["totals"]["cards"]
     assert got == expected, f"CSV: missing {expected - got}, unexpected {got - expected}"
@@ -622,6 +681,7 @@ def check_xlsx(response, truth: Truth, want: dict):
         "Cartes",
         *[f"Table {t}" for t in range(1, TABLES + 1)],
         "Essentiels",
+        "Plénière",
         "Votes",
     ]
     summary = [list(row) for row in book["Synthèse"].iter_rows(values_only=True)]
@@ -629,6 +689,8 @@ def check_xlsx(response, truth: Truth, want: dict):
     assert cells["Participants"] == want["totals"]["participants"]
     assert cells["Cartes"] == want["totals"]["cards"]
     assert cells["Gommettes"] == want["totals"]["votes"]
+    assert cells["Gommettes à la table"] == want["totals"]["votes_table"]
+    assert cells["Gommettes en plénière"] == want["totals"]["votes_plenary"]
     header = summary.index(next(r for r in summary if r and r[0] == "Table"))
     for group, row in zip(want["by_group"], summary[header + 1 : header + 1 + TABLES], strict=True):
         assert row[: 3 + len(FAMILIES)] == [
@@ -640,10 +702,12 @@ def check_xlsx(response, truth: Truth, want: dict):
         want["totals"]["cards"],
     ]
     top_at = next(i for i, r in enumerate(summary) if r and r[1] == "Famille")
-    top_rows = [r[:4] for r in summary[top_at + 1 :] if r and r[0] is not None]
+    top_rows = [r[:6] for r in summary[top_at + 1 :] if r and r[0] is not None]
     assert top_rows == [
-        [c["text"], LABELS[f], c["votes"], c["group"]] for f in FAMILIES for c in want["top"][f]
-    ], "the most voted cards, family by family, in order"
+        [c["text"], LABELS[f], c["votes"], c["group"], c["votes_table"], c["votes_plenary"]]
+        for f in FAMILIES
+        for c in want["top"][f]
+    ], "the most voted cards, family by family, in order, with each stage's dots"
     every = [r for r in book["Cartes"].iter_rows(min_row=2, values_only=True)]
     assert Counter(r[3] for r in every) == Counter(c["text"] for c in truth.counted()), "sheet Cartes"
     for group in want["by_group"]:
@@ -653,9 +717,17 @@ def check_xlsx(response, truth: Truth, want: dict):
             c["text"] for c in truth.table_cards(group["number"], visible=False)
         )
     essentials = [r for r in book["Essentiels"].iter_rows(min_row=2, values_only=True)]
-    assert [(r[0], r[1], r[3], r[4]) for r in essentials] == [
-        (g["number"], e["family"], e["text"], e["votes"]) for g in want["by_group"] for e in g["essentials"]
+    assert [(r[0], r[1], r[3], r[4], r[7], r[8]) for r in essentials] == [
+        (g["number"], e["family"], e["text"], e["votes"], e["votes_table"], e["votes_plenary"])
+        for g in want["by_group"]
+        for e in g["essentials"]
     ]
+    plenary = [r for r in book["Plénière"].iter_rows(min_row=2, values_only=True)]
+    assert plenary == [
+        (p["rank"], p["tie"], p["text"], p["group"], p["family"], p["votes_plenary"], p["votes_table"],
+         p["votes"], "carte")
+        for p in want["plenary"]
+    ], "sheet Plénière"  # fmt: skip
     stages = Counter(r[3] for r in book["Votes"].iter_rows(min_row=2, values_only=True))
     assert stages == {"table": sum(truth.table_dots.values()), "plenary": sum(truth.plenary_dots.values())}
     book.close()
@@ -678,7 +750,7 @@ def check_docx_annex(response, truth: Truth):
     assert len(tables) == TABLES
     for number, table in zip(range(1, TABLES + 1), tables, strict=True):
         rows = [[cell.text for cell in row.cells] for row in table.rows]
-        assert rows[0] == ["Famille", "Carte", "Gommettes"]
+        assert rows[0] == ["Famille", "Carte", "Gommettes", "Dont en plénière"]
         assert Counter(tuple(r) for r in rows[1:]) == expected[number], f"annex of table {number}"
 
 
@@ -718,8 +790,41 @@ def participation_lines(want: dict) -> list[str]:
         f"Participants : {totals['participants']}, répartis en {TABLES} tables",
         f"Cartes : {totals['cards']} ({part['phone']} au téléphone, {part['paper']} sur papier)",
         f"Ont posté au moins une carte : {part['posted']} personnes ({share} %)",
-        f"Gommettes posées : {totals['votes']}",
+        f"Gommettes posées : {totals['votes']} ({totals['votes_table']} à la table, "
+        f"{totals['votes_plenary']} en plénière)",
     ]
+
+
+PLENARY_SHOWN, PLENARY_SLIDE = 15, 8  # the documents' and the slide's lines of the plenary's ranking
+
+
+def plenary_lines(want: dict) -> list[str]:
+    """« Priorités de la plénière » as DOCX, PDF and HTML write it."""
+    ranking = want["plenary"]
+    lines = [
+        "Priorités de la plénière",
+        f"Le vote de toute la salle sur les essentiels des tables : {dots(want['totals']['votes_plenary'])}, "
+        f"{want['plenary_voters']} personnes.",
+    ]
+    for p in ranking[:PLENARY_SHOWN]:
+        tie = ", ex æquo" if p["tie"] else ""
+        lines.append(
+            f"{p['rank']}. {p['text']} — table {p['group']} ({LABELS[p['family']]}), {dots(p['votes_plenary'])}{tie}"
+        )
+    if len(ranking) > PLENARY_SHOWN:
+        rest = len(ranking) - PLENARY_SHOWN
+        lines.append(f"… et {rest} autre{'s' if rest > 1 else ''} essentiel{'s' if rest > 1 else ''} : "
+                     "voir les essentiels de chaque table.")  # fmt: skip
+    return lines
+
+
+def top_line(c: dict) -> str:
+    return f"{c['text']} — table {c['group']}, {split(c['votes'], c['votes_table'], c['votes_plenary'])}"
+
+
+def essential_line(e: dict) -> str:
+    dots_ = split(e["votes"], e["votes_table"], e["votes_plenary"], within=True)
+    return f"{LABELS[e['family']]} : {e['text']} ({dots_})"
 
 
 def in_order(lines: list[str], expected: list[str], what: str, start: int = 0) -> int:
@@ -738,14 +843,13 @@ def check_outline(fmt: str, lines: list[str], truth: Truth, want: dict):
     at = in_order(lines, participation_lines(want), f"{fmt} participation")
     for family in FAMILIES:
         heading = f"{LABELS[family]} ({cards_word(want['by_family'][family])})"
-        top = [f"{c['text']} — table {c['group']}, {dots(c['votes'])}" for c in want["top"][family][:10]]
+        top = [top_line(c) for c in want["top"][family][:10]]
         at = in_order(lines, [heading, *top], f"{fmt} synthesis of {family}", at)
     at = in_order(lines, ["Les essentiels de chaque table"], fmt, at)
     for group in want["by_group"]:
-        essentials = [
-            f"{LABELS[e['family']]} : {e['text']} ({dots(e['votes'])})" for e in group["essentials"]
-        ]
+        essentials = [essential_line(e) for e in group["essentials"]]
         at = in_order(lines, [group["name"], *essentials], f"{fmt} essentials of table {group['number']}", at)
+    at = in_order(lines, plenary_lines(want), f"{fmt} plenary priorities", at)
     commitments = []
     for c in want["commitments"]:
         who = ", ".join(x for x in (c["author"], c["organisation"]) if x)
@@ -777,13 +881,13 @@ def check_pdf(response, truth: Truth, want: dict):
     for family in FAMILIES:
         at = find(f"{LABELS[family]} ({cards_word(want['by_family'][family])})", f"{family} heading", at)
         for c in want["top"][family][:10]:
-            at = find(f"{c['text']} — table {c['group']}, {dots(c['votes'])}", f"top of {family}", at)
+            at = find(top_line(c), f"top of {family}", at)
     for group in want["by_group"]:
         at = find(group["name"], "essentials heading", at)
         for e in group["essentials"]:
-            at = find(
-                f"{LABELS[e['family']]} : {e['text']} ({dots(e['votes'])})", f"table {group['number']}", at
-            )
+            at = find(essential_line(e), f"table {group['number']}", at)
+    for line in plenary_lines(want):
+        at = find(line, "plenary priorities", at)
     for c in want["commitments"]:
         at = find(f"{c['text']} — table {c['group']}", "commitments", at)
     annex = []  # where each table's annex starts, in the tables' order
@@ -817,8 +921,21 @@ def check_pptx(response, want: dict):
         in_order(
             slide,
             [
-                f"{c['rank']}. {c['text']} (table {c['group']}, {dots(c['votes'])})"
+                f"{c['rank']}. {c['text']} (table {c['group']}, "
+                f"{split(c['votes'], c['votes_table'], c['votes_plenary'], within=True)})"
                 for c in want["top"][family][:6]
             ],
             f"pptx top of {family}",
         )
+    slide = next((s for s in slides if s[0] == "Priorités de la plénière" and len(s) > 1), None)
+    assert slide is not None, "pptx: no slide of the plenary's priorities"
+    ranking = want["plenary"]
+    expected = [
+        f"{p['rank']}. {p['text']} (table {p['group']}, {dots(p['votes_plenary'])})"
+        + (", ex æquo" if p["tie"] else "")
+        for p in ranking[:PLENARY_SLIDE]
+    ]
+    if len(ranking) > PLENARY_SLIDE:
+        expected.append(f"… et {len(ranking) - PLENARY_SLIDE} autres essentiels dans le compte rendu")
+    assert slide[1:] == [spaces(line) for line in expected], "pptx plenary slide"
+    assert any(s == ["Priorités de la plénière"] for s in slides), "pptx: the plenary's chart has its slide"
