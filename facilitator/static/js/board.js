@@ -199,7 +199,7 @@
       var items = list.filter(function (e) { return e.family === family; });
       if (!items.length) { return; }
       var block = Live.el("section", "essential-family family-" + family);
-      block.appendChild(Live.el("h4", "essential-family-title", labels[family]));
+      block.appendChild(Live.el("h3", "essential-family-title", labels[family]));
       var ol = Live.el("ol", "essential-list");
       /* Ties: the same dots at the table and in plenary, within a family ("ex aequo"). */
       var seen = {};
@@ -232,7 +232,7 @@
     groups.forEach(function (g) {
       var column = Live.el("section", "plenary-table");
       column.setAttribute("data-plenary-group", g.number);
-      column.appendChild(Live.el("h3", "plenary-name", g.name));
+      column.appendChild(Live.el("h2", "plenary-name", g.name));
       column.appendChild(familyBlocks(g.number, "plenary-essentials"));
       root.appendChild(column);
     });

@@ -101,7 +101,12 @@
           row.appendChild(minus);
         }
         var tally = Live.el("span", "vote-tally");
-        if (isPhone) { tally.appendChild(Live.el("span", "vote-mine")); }
+        if (isPhone) {
+          /* The dots (●●) are drawn; the label says them: a labelled span needs a role (axe). */
+          var mineBox = Live.el("span", "vote-mine");
+          mineBox.setAttribute("role", "img");
+          tally.appendChild(mineBox);
+        }
         tally.appendChild(Live.el("span", "vote-total"));
         row.appendChild(tally);
         if (isPhone && !readOnly) {
@@ -194,6 +199,7 @@
       }
       var tally = Live.el("span", "vote-tally");
       var mineNode = Live.el("span", "vote-mine", my ? new Array(my + 1).join("●") : "");
+      mineNode.setAttribute("role", "img");
       mineNode.setAttribute("aria-label", fill(t.mine, { n: my }));
       tally.appendChild(mineNode);
       tally.appendChild(Live.el("span", "vote-total", dotsText(total)));
