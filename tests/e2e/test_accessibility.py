@@ -195,10 +195,13 @@ def test_workshop_pages_in_their_states(live_server, open_context, connect, audi
     phone.locator("#organisation").select_option("OT")
     phone.locator("#join-form [type=submit]").click()
     connected(phone)
+    others = []  # (table, phone over Socket.IO, its card)
     for table, family, text in CARDS:
         other = connect(live_server, f"table {table}")
         other.join(code=created["code"], role="participant", group=table, name=f"Personne {table}")
-        assert other.post(family, text)["ok"]
+        posted = other.post(family, text)
+        assert posted["ok"], posted
+        others.append((table, other, posted["card"]["id"]))
 
     # A step hidden until the reveal: the board counts the sealed cards, the phone keeps its own.
     send(facilitator, "step:start", {})
@@ -261,13 +264,18 @@ def test_workshop_pages_in_their_states(live_server, open_context, connect, audi
     expect(referent.locator("#step-title")).to_have_text("Sélectionner l’essentiel")
     send(referent, "essentials:from_votes", {})
     audit(referent, "referent-vote", touch=True)
+    for table, other, card in others:
+        if table > 1:
+            assert other.call("vote:cast", {"card_id": card, "delta": 1})["ok"]
     for table in (2, 3):
-        send(facilitator, "essentials:from_votes", {"group": table})
+        reply = send(facilitator, "essentials:from_votes", {"group": table})
+        assert len(reply["essentials"]) == 2, reply
 
     # The plenary: the board's plenary view and the presentation, the phone's plenary vote.
     send(facilitator, "step:goto", {"position": 4})
     expect(board.locator('.view-button[data-view="plenary"]')).to_have_attribute("aria-pressed", "true")
     expect(board.locator("[data-plenary-group]")).to_have_count(3)
+    expect(board.locator("[data-plenary-group] .essential-text")).to_have_count(5)
     audit(board, "board-plenary")
     board.keyboard.press("4")
     expect(board.locator("#presenter")).to_be_visible()
