@@ -141,6 +141,11 @@
     socket.on("disconnect", function () { state.joined = false; setStatus("offline"); });
     socket.io.on("reconnect_attempt", function () { setStatus("offline"); });
     window.addEventListener("offline", function () { setStatus("offline"); });
+    /* Back on the network (the hall's Wi-Fi returns): try now, not at the backoff's next attempt
+       (up to 7.5 s away). Closing the idle manager cancels its timer; connecting opens it again. */
+    window.addEventListener("online", function () {
+      if (!ended && !socket.connected) { socket.disconnect().connect(); }
+    });
 
     Live.current = {
       socket: socket,
