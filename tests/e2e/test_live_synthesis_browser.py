@@ -8,6 +8,7 @@ Screenshots: the board at 1920×1080, the Synthèse page at 1280 and 360 px, the
 import pytest
 import requests
 from harness import ACK_TIMEOUT, ROOT
+from test_synthesis_browser import workshop_with_cards
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 expect = playwright_sync.expect
@@ -16,29 +17,6 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 BUILD = 240_000  # ms: a proposal loads spaCy in a subprocess on a busy machine
-
-CARDS = {
-    1: [("forces", "Des eaux thermales réputées"), ("attentes", "Former les saisonniers"),
-        ("faiblesses", "Pas de transports en commun")],
-    2: [("forces", "La qualité des eaux thermales"), ("attentes", "Formation des saisonniers"),
-        ("contributions", "Je partage nos fichiers de clientèle")],
-    3: [("forces", "Eaux thermales reconnues"), ("faiblesses", "Transports en commun insuffisants"),
-        ("attentes", "Un label commun à toutes les stations")],
-}  # fmt: skip
-
-
-def workshop_with_cards(live_server, connect):
-    created = live_server.create_workshop(groups=3, title="Assises du thermalisme")
-    posted = {}
-    for table, cards in CARDS.items():
-        phone = connect(live_server, f"table {table}")
-        phone.join(code=created["code"], role="participant", group=table, name=f"Personne {table}")
-        for family, text in cards:
-            ack = phone.post(family, text)
-            assert ack["ok"], ack
-            posted[text] = ack["card"]["id"]
-    created["posted"] = posted
-    return created
 
 
 def split_until(live_server, created, wanted):

@@ -31,12 +31,17 @@ CARDS = {
 
 
 def workshop_with_cards(live_server, connect):
+    """A 3-table workshop with CARDS posted; `created["posted"]` maps each text to its card id."""
     created = live_server.create_workshop(groups=3, title="Assises du thermalisme")
+    posted = {}
     for table, cards in CARDS.items():
         phone = connect(live_server, f"table {table}")
         phone.join(code=created["code"], role="participant", group=table, name=f"Personne {table}")
         for family, text in cards:
-            assert phone.post(family, text)["ok"]
+            ack = phone.post(family, text)
+            assert ack["ok"], ack
+            posted[text] = ack["card"]["id"]
+    created["posted"] = posted
     return created
 
 
