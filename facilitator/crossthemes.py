@@ -28,10 +28,10 @@ from facilitator.access import Viewer
 from facilitator.errors import DomainError
 from facilitator.events import commit_and_publish
 from facilitator.models import Card, Group, ReportTheme, ReportThemeCard, Workshop
+from facilitator.themes import TITLE_LIMIT, clean_title
 
 ORGANISER = "organiser"  # the editor holding the organiser key (no Viewer: the HTTP API)
 COUNTED = ("visible", "hidden")  # the cards the report counts (reports/aggregate.py)
-TITLE_LIMIT = 200
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger(__name__)
 NICENESS = 10  # the clustering subprocess yields the CPU to the server
@@ -44,15 +44,6 @@ def check_editor(workshop: Workshop, editor) -> None:
     if isinstance(editor, Viewer) and editor.workshop_id == workshop.id and editor.role == "facilitator":
         return
     raise DomainError("forbidden", status=403)
-
-
-def clean_title(title) -> str:
-    title = " ".join(str(title or "").split())
-    if not title:
-        raise DomainError("empty_title")
-    if len(title) > TITLE_LIMIT:
-        raise DomainError("title_too_long", limit=TITLE_LIMIT)
-    return title
 
 
 def provenance(tables: int, total: int) -> str:

@@ -17,7 +17,8 @@ from facilitator.workshops import find_group, snapshot_part
 TITLE_LIMIT = 200
 
 
-def _clean_title(title: str) -> str:
+def clean_title(title) -> str:
+    """A theme's title (a table's, or a cross-table one of the Synthèse): spaces tidied, not empty, short."""
     title = " ".join(str(title or "").split())
     if not title:
         raise DomainError("empty_title")
@@ -101,7 +102,7 @@ def create_theme(
     if (earlier := stored_reply(session, workshop, client_id)) is not None:
         return earlier
     _moderator(workshop, viewer)
-    title = _clean_title(title)
+    title = clean_title(title)
     if viewer.role == "facilitator":
         if group_number is None and card_ids:
             # The table of the first card.
@@ -128,7 +129,7 @@ def rename_theme(
     if (earlier := stored_reply(session, workshop, client_id)) is not None:
         return earlier
     theme = find_theme(session, workshop, viewer, theme_id)
-    theme.title = _clean_title(title)
+    theme.title = clean_title(title)
     return _publish(session, workshop, theme, "theme:updated", client_id)
 
 

@@ -10,17 +10,6 @@ document.addEventListener("DOMContentLoaded", function () {
     status.textContent = box.getAttribute("data-failed") + " " + message;
   }
 
-  function save(blob, filename) {
-    var url = window.URL.createObjectURL(blob);
-    var link = document.createElement("a");
-    link.href = url;
-    link.download = filename;
-    document.body.appendChild(link);
-    link.click();
-    document.body.removeChild(link);
-    window.setTimeout(function () { window.URL.revokeObjectURL(url); }, 60000);
-  }
-
   function download(button) {
     var kind = button.getAttribute("data-kit");
     // The PDF issues new référent links: the first click says so, the second builds the kit.
@@ -48,7 +37,7 @@ document.addEventListener("DOMContentLoaded", function () {
     }).then(function (response) {
       if (response.ok) {
         return response.blob().then(function (blob) {
-          save(blob, "kit-" + code + "." + kind);
+          window.Live.saveFile(blob, "kit-" + code + "." + kind);
           status.textContent = box.getAttribute("data-done");
         });
       }

@@ -189,7 +189,20 @@
     return observer;
   }
 
+  /* A downloaded answer (kit, compte rendu) saved as a file: fetch with a token, then this. */
+  function saveFile(blob, filename) {
+    var url = window.URL.createObjectURL(blob);
+    var link = document.createElement("a");
+    link.href = url;
+    link.download = filename;
+    document.body.appendChild(link);
+    link.click();
+    document.body.removeChild(link);
+    window.setTimeout(function () { window.URL.revokeObjectURL(url); }, 60000);
+  }
+
   var Live = window.Live = {
+    saveFile: saveFile,
     watchRedraws: watchRedraws,
     data: data,
     connect: connect,

@@ -27,17 +27,6 @@ document.addEventListener("DOMContentLoaded", function () {
     return match ? match[1].trim() : fallback;
   }
 
-  function save(blob, filename) {
-    var url = window.URL.createObjectURL(blob);
-    var link = document.createElement("a");
-    link.href = url;
-    link.download = filename;
-    document.body.appendChild(link);
-    link.click();
-    document.body.removeChild(link);
-    window.setTimeout(function () { window.URL.revokeObjectURL(url); }, 60000);
-  }
-
   function failed(message) {
     status.className = "report-status report-error";
     status.textContent = box.getAttribute("data-failed") + " " + message;
@@ -63,7 +52,7 @@ document.addEventListener("DOMContentLoaded", function () {
       if (response.ok) {
         var filename = filenameOf(response, "compte-rendu-" + code + "." + fmt);
         return response.blob().then(function (blob) {
-          save(blob, filename);
+          window.Live.saveFile(blob, filename);
           status.textContent = fill(box.getAttribute("data-done"), { filename: filename, size: size(blob.size) });
         });
       }
