@@ -24,6 +24,33 @@ COLOURS = {
 
 DEFAULT_ORGANISATIONS = ["OT", "ADT", "RT", "CRTL", "Autre"]
 
+# The families' names in documents built without Flask (the preparation kit, the compte rendu): the
+# same words as the pages, whose labels go through Flask-Babel (i18n.FAMILY_LABELS and the catalogs).
+LABELS = {
+    "fr": {
+        "forces": "Forces",
+        "faiblesses": "Faiblesses",
+        "attentes": "Attentes",
+        "contributions": "Contributions",
+        "opportunites": "Opportunités",
+        "menaces": "Menaces",
+        "start": "Commencer",
+        "stop": "Arrêter",
+        "continue": "Continuer",
+    },
+    "en": {
+        "forces": "Strengths",
+        "faiblesses": "Weaknesses",
+        "attentes": "Expectations",
+        "contributions": "Contributions",
+        "opportunites": "Opportunities",
+        "menaces": "Threats",
+        "start": "Start",
+        "stop": "Stop",
+        "continue": "Continue",
+    },
+}
+
 
 def families_for(template: str) -> list[str]:
     """Return the family keys of a template (the caller has checked that it exists)."""

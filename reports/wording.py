@@ -10,6 +10,8 @@ without an app (the UI's catalogs in facilitator/translations are for the pages)
 from datetime import datetime
 from functools import cache
 
+from facilitator.families import LABELS
+
 LANGUAGES = ("fr", "en")
 DEFAULT = "fr"
 NNBSP = "\u202f"  # narrow no-break space: before « : ; ! ? % » and between thousands in French
@@ -22,30 +24,6 @@ MONTHS = {
            "November", "December"],
 }  # fmt: skip
 
-FAMILIES = {  # the same labels as the pages (facilitator/i18n.py FAMILY_LABELS and its French catalog)
-    "fr": {
-        "forces": "Forces",
-        "faiblesses": "Faiblesses",
-        "attentes": "Attentes",
-        "contributions": "Contributions",
-        "opportunites": "Opportunités",
-        "menaces": "Menaces",
-        "start": "Commencer",
-        "stop": "Arrêter",
-        "continue": "Continuer",
-    },
-    "en": {
-        "forces": "Strengths",
-        "faiblesses": "Weaknesses",
-        "attentes": "Expectations",
-        "contributions": "Contributions",
-        "opportunites": "Opportunities",
-        "menaces": "Threats",
-        "start": "Start",
-        "stop": "Stop",
-        "continue": "Continue",
-    },
-}
 
 PLURALS = {  # noun → (one, many)
     "fr": {
@@ -447,7 +425,8 @@ class Wording:
         return self("dots_split", dots=dots, table=self.number(table), plenary=self.number(plenary))
 
     def family(self, family: str) -> str:
-        return FAMILIES[self.language].get(family, family.capitalize())
+        """The pages' name of a family (facilitator/families.py)."""
+        return LABELS[self.language].get(family, family.capitalize())
 
     def provenance(self, tables: int, total: int) -> str:
         """« soulevé par 6 tables sur 9 » / "raised by 6 of 9 tables"."""

@@ -6,30 +6,7 @@ the ready-made run sheets in `agenda.py`, rather than in the web app's catalogs.
 
 import re
 
-FAMILY_LABELS = {
-    "fr": {
-        "forces": "Forces",
-        "faiblesses": "Faiblesses",
-        "attentes": "Attentes",
-        "contributions": "Contributions",
-        "opportunites": "Opportunités",
-        "menaces": "Menaces",
-        "start": "Commencer",
-        "stop": "Arrêter",
-        "continue": "Continuer",
-    },
-    "en": {
-        "forces": "Strengths",
-        "faiblesses": "Weaknesses",
-        "attentes": "Expectations",
-        "contributions": "Contributions",
-        "opportunites": "Opportunities",
-        "menaces": "Threats",
-        "start": "Start",
-        "stop": "Stop",
-        "continue": "Continue",
-    },
-}
+from facilitator.families import LABELS
 
 FAMILY_HINTS = {
     "fr": {
@@ -217,7 +194,7 @@ def texts_for(language: str) -> dict:
 
 
 def family_label(family: str, language: str) -> str:
-    return FAMILY_LABELS.get(language, FAMILY_LABELS["fr"]).get(family, family)
+    return LABELS.get(language, LABELS["fr"]).get(family, family)
 
 
 def family_hint(family: str, language: str) -> str:
