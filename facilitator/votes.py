@@ -252,8 +252,7 @@ def cast_vote(
     except DomainError:
         # A resend of an acknowledged cast answers its first ack, even if it would be refused now (the
         # last dot, voting closed since). Looked up only here: a first cast needs no extra read.
-        session.rollback()
-        stored = _stored_reply(session, workshop, client_id, viewer) if client_id else None
+        stored = _first_answer(session, workshop, client_id, viewer)
         if stored is None:
             raise
         return stored
@@ -360,12 +359,17 @@ def _cast(session, workshop, viewer, card_id, theme_id, delta, client_id) -> dic
         commit_and_publish(session, [event])
     except IntegrityError:
         # The same client id was acknowledged before (a resend), or raced itself: answer the first.
-        session.rollback()
-        stored = _stored_reply(session, workshop, client_id, viewer) if client_id else None
+        stored = _first_answer(session, workshop, client_id, viewer)
         if stored is None:
             raise
         return stored
     return reply
+
+
+def _first_answer(session, workshop, client_id, viewer):
+    """After a refused or duplicate cast: roll back, then the stored ack of this client id, or None."""
+    session.rollback()
+    return _stored_reply(session, workshop, client_id, viewer) if client_id else None
 
 
 def _stored_reply(session, workshop, client_id, viewer) -> dict | None:
