@@ -19,24 +19,21 @@ SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 BUILD = 240_000  # ms: a proposal loads spaCy in a subprocess on a busy machine
 
 
-def split_until(live_server, created, wanted):
+def split_until(live_server, created, wanted, title="Un thème scindé numéro {n} au titre long"):
     """Split themes through the API (each time the last card of a theme with two or more) until there are
-    `wanted` themes, with long titles that wrap; return their number."""
+    `wanted` themes, with long titles that wrap (`title`, {n}: the new theme's number); return them."""
     base = f"{live_server.url}/api/workshops/{created['code']}/synthesis"
     headers = {"Authorization": f"Bearer {created['facilitator_token']}"}
     themes = requests.get(base, headers=headers, timeout=ACK_TIMEOUT).json()["themes"]
     while len(themes) < wanted:
         theme = next(t for t in themes if len(t["cards"]) > 1)
-        body = {
-            "cards": [theme["cards"][-1]["id"]],
-            "title": f"Un thème scindé numéro {len(themes) + 1} au titre long",
-        }
+        body = {"cards": [theme["cards"][-1]["id"]], "title": title.format(n=len(themes) + 1)}
         reply = requests.post(
             f"{base}/themes/{theme['id']}/split", json=body, headers=headers, timeout=ACK_TIMEOUT
         )
         assert reply.status_code == 200, reply.text
         themes = reply.json()["themes"]
-    return len(themes)
+    return themes
 
 
 def synthesis_page(open_context, created, width, height=900):
@@ -182,7 +179,7 @@ def test_the_console_projects_and_the_keys_reach_the_view(live_server, open_cont
     expect(board.locator("body")).to_have_attribute("data-view", "synthesis")
 
     # Nine themes still fit the projector's 1920×1080, each tile whole.
-    count = split_until(live_server, created, 9)
+    count = len(split_until(live_server, created, 9))
     tiles = board.locator(".synthesis-tile")
     expect(tiles).to_have_count(count)
     expect(editor.locator(".synth-theme")).to_have_count(count)  # the Synthèse page followed the API

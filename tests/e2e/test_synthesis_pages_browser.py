@@ -11,6 +11,7 @@ import math
 import pytest
 import requests
 from harness import ACK_TIMEOUT, ROOT
+from test_live_synthesis_browser import split_until
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 expect = playwright_sync.expect
@@ -71,18 +72,7 @@ def twenty_themes(live_server, connect):
     base, headers = api(live_server, created)
     reply = requests.post(f"{base}/propose", json={}, headers=headers, timeout=BUILD / 1000)
     assert reply.status_code == 200, reply.text
-    themes = reply.json()["themes"]
-    while len(themes) < THEMES:
-        theme = next(t for t in themes if len(t["cards"]) > 1)
-        body = {
-            "cards": [theme["cards"][-1]["id"]],
-            "title": f"Thème scindé numéro {len(themes) + 1}, au titre assez long",
-        }
-        reply = requests.post(
-            f"{base}/themes/{theme['id']}/split", json=body, headers=headers, timeout=ACK_TIMEOUT
-        )
-        assert reply.status_code == 200, reply.text
-        themes = reply.json()["themes"]
+    themes = split_until(live_server, created, THEMES, title="Thème scindé numéro {n}, au titre assez long")
     reply = requests.post(
         f"{base}/projection", json={"projected": True}, headers=headers, timeout=ACK_TIMEOUT
     )
