@@ -32,6 +32,9 @@ from facilitator.themes import TITLE_LIMIT, clean_title
 
 ORGANISER = "organiser"  # the editor holding the organiser key (no Viewer: the HTTP API)
 COUNTED = ("visible", "hidden")  # the cards the report counts (reports/aggregate.py)
+# The cards the synthesis lists: counted and no longer sealed (before the reveal nobody but their author
+# reads them, not even the organisers here: the Synthèse is often projected).
+LISTED = Card.status.in_(COUNTED) & Card.sealed.is_(False)
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger(__name__)
 NICENESS = 10  # the clustering subprocess yields the CPU to the server
@@ -52,11 +55,12 @@ def provenance(tables: int, total: int) -> str:
 
 
 def counted_cards(session, workshop: Workshop) -> list[tuple[Card, int]]:
-    """The workshop's counted cards (visible or hidden, not merged, not deleted) with their table number."""
+    """The workshop's counted cards (visible or hidden, not merged, not deleted), once revealed (not
+    sealed), with their table number."""
     rows = session.execute(
         select(Card, Group.number)
         .join(Group, Group.id == Card.group_id)
-        .where(Card.workshop_id == workshop.id, Card.status.in_(COUNTED))
+        .where(Card.workshop_id == workshop.id, LISTED)
         .order_by(Card.seq)
     ).all()
     return [(card, number) for card, number in rows]
@@ -142,7 +146,10 @@ def show(session, workshop: Workshop, editor) -> dict:
 
 
 def proposal_input(session, workshop: Workshop, editor, replace_edited: bool = False) -> list[dict]:
-    """The cards to cluster: every counted card, except those in an edited theme (unless replaced)."""
+    """The cards to cluster: every counted card a board may read, except those in an edited theme (unless
+    replaced). Not a hidden card (nor a sealed one, already out of `counted_cards`): an automatic title is
+    a card's text, and the Synthèse is projected; a hidden card stays among the cards in no theme, where
+    the organisers may still move it (it counts)."""
     check_editor(workshop, editor)
     kept = set()
     if not replace_edited:
@@ -156,7 +163,7 @@ def proposal_input(session, workshop: Workshop, editor, replace_edited: bool = F
     return [
         {"id": card.id, "table": number, "family": card.family, "text": card.text}
         for card, number in counted_cards(session, workshop)
-        if card.id not in kept
+        if card.id not in kept and card.status == "visible"
     ]
 
 
@@ -282,7 +289,7 @@ def _theme_card_ids(session, theme: ReportTheme) -> list[int]:
         session.scalars(
             select(ReportThemeCard.card_id)
             .join(Card, Card.id == ReportThemeCard.card_id)
-            .where(ReportThemeCard.theme_id == theme.id, Card.status.in_(COUNTED))
+            .where(ReportThemeCard.theme_id == theme.id, LISTED)
             .order_by(Card.seq)
         )
     )
@@ -353,7 +360,7 @@ def move_card(session, workshop: Workshop, editor, card_id, theme_id) -> dict:
     card disappears."""
     check_editor(workshop, editor)
     card = session.get(Card, card_id) if isinstance(card_id, int) and not isinstance(card_id, bool) else None
-    if card is None or card.workshop_id != workshop.id or card.status not in COUNTED:
+    if card is None or card.workshop_id != workshop.id or card.status not in COUNTED or card.sealed:
         raise DomainError("unknown_card", status=404)
     target = find_theme(session, workshop, theme_id)
     row = session.scalar(

@@ -6,7 +6,8 @@ transaction as the change. After the commit, `commit_and_publish` hands the even
 the last `seq` it saw (`events_since`).
 """
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm.attributes import set_committed_value
@@ -19,7 +20,7 @@ from facilitator.models import Card, Event, Workshop
 class Audience:
     """Who receives an event: the whole workshop, the boards plus one table, or one participant.
 
-    For the boards plus one table, the table's phones and the boards receive `table_view(message)`:
+    For the boards plus one table, the table's phones and the boards receive `reader_view(message)`:
     what a card hidden by moderation (or merged, or deleted) said stays with the staff (the
     facilitator, the table's référent). `authors`: the participants whose own hidden card the message carries; they
     get the whole message too, after the table's view.
@@ -33,24 +34,43 @@ class Audience:
     screens: bool = False
 
 
-# --- What the phones of a table may read --------------------------------------------------------------
+# --- What phones and boards may read: one reduction, live and replayed ---------------------------------
 
 CARD_EVENTS = frozenset({"card:added", "card:updated"})
+ESSENTIALS_CHANGED = "essentials:changed"
 
 
-def table_card(card: dict, own=frozenset(), now=None) -> dict:
+@dataclass(frozen=True)
+class CardsNow:
+    """The cards some messages mention as they are now (`cards_now`), for a phone or a board catching up.
+
+    `own`: the viewer's own cards that are hidden or sealed (readable to their author only); `status`:
+    {id: status} of the cards no longer visible (hidden, merged, deleted); `sealed`: the cards still
+    sealed until reveal. A message read live passes no `CardsNow`: it is as recent as the cards.
+    """
+
+    own: frozenset = frozenset()
+    status: dict = field(default_factory=dict)
+    sealed: frozenset = frozenset()
+
+    def unreadable(self, card_id) -> bool:
+        """Whether this viewer may no longer read the card's text."""
+        return card_id not in self.own and (card_id in self.status or card_id in self.sealed)
+
+
+def table_card(card: dict, now: CardsNow | None = None) -> dict:
     """A card as a phone of its table receives it.
 
-    Whole while it is visible (or hidden, to its author: `own` holds the viewer's card ids); otherwise
-    only what a phone needs to drop it: `{"id", "group", "status"}` (and `merged_into`). `now`
-    ({card id: status} of the cards that are no longer visible) reduces an older message about a card
-    hidden since, for a phone catching up. The text and authors of the cards merged into a card
+    Whole while it is visible (or hidden, to its author: `now.own`); otherwise only what a phone needs
+    to drop it: `{"id", "group", "status"}` (and `merged_into`). `now` reduces an older message about a
+    card hidden since, for a phone catching up. The text and authors of the cards merged into a card
     (`merged_from`) never reach phones either: one of them may have been hidden, and phones do not
     show them.
     """
     status = card.get("status")
-    if now and status == "visible":
-        status = now.get(card.get("id"), status)
+    if now is not None and status == "visible":
+        status = now.status.get(card.get("id"), status)
+    own = now.own if now is not None else ()
     if status == "visible" or (status == "hidden" and card.get("id") in own):
         if card.get("merged_from"):
             return {
@@ -72,10 +92,10 @@ def _cards_in(message: dict) -> list[dict]:
     return []
 
 
-def table_view(message: dict, own=frozenset(), now=None) -> dict:
-    """The message as the table's phones receive it: the message itself when it holds nothing for staff."""
+def table_view(message: dict, now: CardsNow | None = None) -> dict:
+    """A card message as the table's phones receive it: the message itself when it holds nothing for staff."""
     cards = _cards_in(message)
-    reduced = [table_card(card, own, now) for card in cards]
+    reduced = [table_card(card, now) for card in cards]
     if all(a is b for a, b in zip(reduced, cards, strict=True)):
         return message
     if message["type"] == "cards:revealed":
@@ -86,20 +106,59 @@ def table_view(message: dict, own=frozenset(), now=None) -> dict:
     return view
 
 
+def essentials_view(message: dict, now: CardsNow | None = None) -> dict:
+    """An `essentials:changed` without the cards this viewer may no longer read (hidden, merged or
+    deleted since, or sealed): the table's later list no longer has them either, but a replay goes
+    through this older one first."""
+    entries = message.get("essentials")
+    if now is None or not isinstance(entries, list):
+        return message
+    kept = [e for e in entries if not (isinstance(e, dict) and now.unreadable(e.get("card_id")))]
+    return message if len(kept) == len(entries) else {**message, "essentials": kept}
+
+
 # --- What the boards may read of the live synthesis (livesynthesis.py) ---------------------------------
 
 SYNTHESIS_CHANGED = "synthesis:changed"
 # Events for the facilitator and the boards only: never a phone's or a référent's, live or replayed.
 SCREEN_EVENTS = frozenset({SYNTHESIS_CHANGED})
+# What a board shows instead of an automatic title made of a card it may not read (« Thème 2 »).
+WITHHELD_TITLE = {"fr": "Thème {n}", "en": "Theme {n}"}
+_ARTICLES = frozenset({"un", "une", "des", "a", "an"})
 
 
-def screen_synthesis(synthesis: dict, now=None) -> dict:
+def made_of(title: str, text: str) -> bool:
+    """Whether a theme title is this card's text, as the proposal makes its titles (reports.synthesis:
+    a card's words, tidied, a leading article dropped, perhaps cut): its words begin the card's. One
+    word only counts when it is the whole card, so a short typed title ("Transport") stays the organisers'."""
+    title_words = re.findall(r"\w+", str(title or "").casefold())
+    card_words = re.findall(r"\w+", str(text or "").casefold())
+    if not title_words:
+        return False
+    if card_words and card_words[0] in _ARTICLES and title_words[0] != card_words[0]:
+        card_words = card_words[1:]
+    if card_words[: len(title_words)] != title_words:
+        return False
+    return len(title_words) >= 2 or len(card_words) == 1
+
+
+def withheld_title(position: int, language: str | None) -> str:
+    return WITHHELD_TITLE.get(language or "fr", WITHHELD_TITLE["fr"]).format(n=position)
+
+
+def screen_synthesis(synthesis: dict, now: CardsNow | None = None) -> dict:
     """The synthesis as a board shows it: themes (title, tables, count, examples), no card ids, no cards
-    outside themes. `now` ({card id: status} of cards no longer visible) drops an example hidden since."""
+    outside themes. `now` drops an example hidden since, and the title made of a card hidden since
+    (`title_from`, livesynthesis.summary): « Thème 2 » instead; `title_withheld` says it already was."""
     themes = []
-    for theme in synthesis.get("themes") or []:
-        examples = [e for e in theme.get("examples") or [] if not (now and e.get("id") in now)]
+    for position, theme in enumerate(synthesis.get("themes") or [], start=1):
+        examples = [e for e in theme.get("examples") or [] if not (now and now.unreadable(e.get("id")))]
         themes.append({key: theme[key] for key in ("id", "title", "tables", "count") if key in theme})
+        withheld = theme.get("title_withheld") or (
+            now is not None and any(now.unreadable(i) for i in theme.get("title_from") or [])
+        )
+        if withheld:
+            themes[-1]["title"] = withheld_title(position, synthesis.get("language"))
         themes[-1]["examples"] = examples
     return {
         "proposed": synthesis.get("proposed", False),
@@ -108,7 +167,7 @@ def screen_synthesis(synthesis: dict, now=None) -> dict:
     }
 
 
-def screen_view(message: dict, now=None) -> dict:
+def screen_view(message: dict, now: CardsNow | None = None) -> dict:
     """A `synthesis:changed` as the boards receive it: the synthesis only while it is projected."""
     view = {key: message[key] for key in ("type", "seq", "change", "projected") if key in message}
     if message.get("projected") and isinstance(message.get("synthesis"), dict):
@@ -116,26 +175,49 @@ def screen_view(message: dict, now=None) -> dict:
     return view
 
 
-def _example_ids(message: dict) -> list:
+def reader_view(message: dict, now: CardsNow | None = None) -> dict:
+    """Any message as phones and boards may read it: THE reduction, for live publishing
+    (`realtime.core.publish`, `now` None) and for catching up (`events_since`, `now` the cards as they
+    are now). Card events lose the text of hidden, merged and deleted cards, `essentials:changed` the
+    entries no longer readable, `synthesis:changed` becomes `screen_view`; the others carry no card text
+    (`theme:*` card ids, `vote:counts` targets, `card:sealed` counts) and pass as they are."""
+    type_ = message.get("type")
+    if type_ in SCREEN_EVENTS:
+        return screen_view(message, now)
+    if type_ == ESSENTIALS_CHANGED:
+        return essentials_view(message, now)
+    return table_view(message, now)
+
+
+def mentioned_cards(message: dict) -> list:
+    """The ids of the cards whose text a message carries (what `reader_view` needs to know of now)."""
+    ids = [c.get("id") for c in _cards_in(message)]
+    if message.get("type") == ESSENTIALS_CHANGED:
+        ids += [e.get("card_id") for e in message.get("essentials") or [] if isinstance(e, dict)]
     synthesis = message.get("synthesis") if message.get("type") in SCREEN_EVENTS else None
-    if not isinstance(synthesis, dict):
-        return []
-    return [e.get("id") for t in synthesis.get("themes") or [] for e in t.get("examples") or []]
+    if isinstance(synthesis, dict):
+        for theme in synthesis.get("themes") or []:
+            ids += [e.get("id") for e in theme.get("examples") or []]
+            ids += list(theme.get("title_from") or [])
+    return ids
 
 
-def card_states(session, card_ids, participant_id) -> tuple[frozenset, dict]:
-    """For a phone: (its own hidden cards among these ids, {id: status} of those no longer visible)."""
+def cards_now(session, card_ids, participant_id) -> CardsNow:
+    """These cards as they are now, for this viewer (a phone's participant, None for a board)."""
     ids = {i for i in card_ids if isinstance(i, int) and not isinstance(i, bool)}
     if not ids:
-        return frozenset(), {}
-    rows = session.execute(select(Card.id, Card.status, Card.participant_id).where(Card.id.in_(ids))).all()
+        return CardsNow()
+    rows = session.execute(
+        select(Card.id, Card.status, Card.sealed, Card.participant_id).where(Card.id.in_(ids))
+    ).all()
     own = frozenset(
         i
-        for i, status, author in rows
-        if status == "hidden" and author is not None and author == participant_id
+        for i, status, sealed, author in rows
+        if author is not None and author == participant_id and (status == "hidden" or sealed)
     )
-    now = {i: status for i, status, _author in rows if status != "visible"}
-    return own, now
+    status = {i: status for i, status, _sealed, _author in rows if status != "visible"}
+    sealed = frozenset(i for i, _status, sealed, _author in rows if sealed)
+    return CardsNow(own, status, sealed)
 
 
 def _ignore(_event, _audience):
@@ -236,7 +318,8 @@ def events_since(
 
     `group_id` None means the viewer sees every table (facilitator, board). Private events reach only
     their participant (`participant_id`). `reduce` (default: for a participant) gives each message as
-    phones and boards get it (`table_view`), with a participant's own hidden cards whole.
+    phones and boards may read it NOW (`reader_view` with `cards_now`): an older message about a card
+    hidden, merged, deleted since, or sealed, keeps none of its text, but for its author.
     """
     if since < 0 or since > workshop.seq or workshop.seq - since > limit:
         return None
@@ -251,12 +334,6 @@ def events_since(
     messages = [event.payload for event in session.scalars(query)]
     if not (reduce if reduce is not None else participant_id is not None):
         return messages
-    # A phone reads each card as it is now: a card hidden since its message stays hidden in the replay.
-    ids = [c.get("id") for m in messages for c in _cards_in(m)] + [
-        i for m in messages for i in _example_ids(m)
-    ]
-    own, now = card_states(session, ids, participant_id)
-    return [
-        screen_view(message, now) if message.get("type") in SCREEN_EVENTS else table_view(message, own, now)
-        for message in messages
-    ]
+    # A phone or a board reads each message as the cards are now: a card hidden since stays hidden.
+    now = cards_now(session, [i for m in messages for i in mentioned_cards(m)], participant_id)
+    return [reader_view(message, now) for message in messages]

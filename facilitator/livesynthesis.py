@@ -4,9 +4,11 @@ projects it, for the boards.
 
 The event carries a summary, not the cards: each theme's id, title, tables, card count, card ids and at
 most `EXAMPLES` representative card texts, taken only among the visible cards that are not sealed (a
-board may read them; see docs/decisions.md, "Live synthesis"). The boards get `events.screen_view` of it:
-no card ids, no cards outside themes, and nothing but `{"projected": false}` while it is not projected.
-Phones and référents never get it (`events.SCREEN_EVENTS`).
+board may read them; see docs/decisions.md, "Live synthesis"). The boards get `events.reader_view` of it:
+no card ids, no cards outside themes, no title made of a card they may not read (`title_from`), and
+nothing but `{"projected": false}` while it is not projected. Phones and référents never get it
+(`events.SCREEN_EVENTS`). Hiding or restoring a card of a theme records a change too (`card_moderated`):
+the boards stop showing a title made of it at once.
 
 Whether the synthesis is projected is not a column: it is the `projected` of the workshop's last
 `synthesis:changed` event (the log already orders every change), read only when the workshop has report
@@ -16,13 +18,19 @@ themes.
 from sqlalchemy import exists, select
 
 from facilitator.errors import DomainError
-from facilitator.events import SYNTHESIS_CHANGED, commit_and_publish, record_event, screen_synthesis
-from facilitator.models import Card, Event, ReportTheme, Workshop
+from facilitator.events import (
+    SYNTHESIS_CHANGED,
+    commit_and_publish,
+    made_of,
+    record_event,
+    screen_synthesis,
+)
+from facilitator.models import Card, Event, ReportTheme, ReportThemeCard, Workshop
 from facilitator.workshops import snapshot_part
 
 EXAMPLES = 3  # representative card texts per theme on the board
 EXAMPLE_LIMIT = 180  # characters of an example shown on the board (the card keeps its whole text)
-CHANGES = ("propose", "rename", "merge", "split", "move", "project", "unproject")
+CHANGES = ("propose", "rename", "merge", "split", "move", "project", "unproject", "moderate")
 
 
 def has_themes(session, workshop: Workshop) -> bool:
@@ -69,6 +77,25 @@ def examples(cards: list[dict], readable: set[int]) -> list[dict]:
     return [_example(card) for card in chosen]
 
 
+def _theme_summary(theme: dict, readable: set[int]) -> dict:
+    # The cards the title is made of (an automatic title is a card's text): a board never shows it while
+    # one of them is hidden or sealed, now (`title_withheld`) or later (`events.screen_synthesis`).
+    title_from = [c["id"] for c in theme["cards"] if made_of(theme["title"], c["text"])]
+    summary = {
+        "id": theme["id"],
+        "title": theme["title"],
+        "edited": theme["edited"],
+        "tables": theme["tables"],
+        "count": len(theme["cards"]),
+        "cards": [c["id"] for c in theme["cards"]],
+        "examples": examples(theme["cards"], readable),
+        "title_from": title_from,
+    }
+    if any(i not in readable for i in title_from):
+        summary["title_withheld"] = True
+    return summary
+
+
 def summary(session, workshop: Workshop, listing: dict) -> dict:
     """What the live event carries about the synthesis (crossthemes.listing → no card texts but examples)."""
     ids = [c["id"] for t in listing["themes"] for c in t["cards"]]
@@ -87,18 +114,8 @@ def summary(session, workshop: Workshop, listing: dict) -> dict:
     return {
         "proposed": listing["proposed"],
         "total_tables": listing["total_tables"],
-        "themes": [
-            {
-                "id": theme["id"],
-                "title": theme["title"],
-                "edited": theme["edited"],
-                "tables": theme["tables"],
-                "count": len(theme["cards"]),
-                "cards": [c["id"] for c in theme["cards"]],
-                "examples": examples(theme["cards"], readable),
-            }
-            for theme in listing["themes"]
-        ],
+        "language": workshop.language,
+        "themes": [_theme_summary(theme, readable) for theme in listing["themes"]],
         "unassigned": [c["id"] for c in listing["unassigned"]],
     }
 
@@ -130,6 +147,17 @@ def project(session, workshop: Workshop, editor, projected: bool) -> dict:
     seq = event.seq
     commit_and_publish(session, [event])
     return {**listing, "projected": projected, "seq": seq}
+
+
+def card_moderated(session, workshop: Workshop, card: Card) -> list:
+    """A card of a theme hidden or restored: one `moderate` change, so that the boards drop (or show
+    again) a title made of it at once; [] for a card in no theme (no synthesis, nothing recorded)."""
+    in_theme = select(ReportThemeCard.id).where(ReportThemeCard.card_id == card.id).limit(1)
+    if session.scalar(in_theme) is None:
+        return []
+    from facilitator import crossthemes
+
+    return [record_change(session, workshop, "moderate", crossthemes.listing(session, workshop))]
 
 
 @snapshot_part

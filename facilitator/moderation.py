@@ -12,6 +12,7 @@ resend (an outbox after a lost ack) gets the stored reply and changes nothing.
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
+from facilitator import livesynthesis
 from facilitator.access import Viewer
 from facilitator.agenda import posting_open, sealed_event, voting_state
 from facilitator.cards import clean_text
@@ -147,7 +148,8 @@ def set_card_hidden(
 ) -> dict:
     """Hide a card from the table and the board (référent, facilitator), or restore it.
 
-    Hiding takes the card out of its table's essentials (restoring does not put it back).
+    Hiding takes the card out of its table's essentials (restoring does not put it back); for a card of
+    the Synthèse, both record a `synthesis:changed` (a title made of the card leaves the boards at once).
     """
     if (earlier := stored_reply(session, workshop, client_id)) is not None:
         return earlier
@@ -162,13 +164,14 @@ def set_card_hidden(
     events = [card_event(session, workshop, card)]
     if hidden:
         events.extend(_leave_essentials(session, workshop, card))
+    events.extend(livesynthesis.card_moderated(session, workshop, card))
     reply = {"ok": True, "card": card.to_dict(anonymous=workshop.anonymous)}
     return finish(session, workshop, client_id, events, reply)
 
 
 def _leave_essentials(session, workshop: Workshop, card: Card) -> list:
-    """A hidden card stops being one of its table's essentials (the board shows them with their text,
-    the plenary votes on them): `essentials:changed` with the table's list, when it was one."""
+    """A hidden (or deleted) card stops being one of its table's essentials (the board shows them with
+    their text, the plenary votes on them): `essentials:changed` with the table's list, when it was one."""
     if session.scalar(select(Essential.id).where(Essential.card_id == card.id).limit(1)) is None:
         return []
     session.execute(delete(Essential).where(Essential.card_id == card.id))
@@ -207,6 +210,7 @@ def delete_card(session, workshop: Workshop, viewer: Viewer, card_id, *, client_
     card.theme_id = None
     session.flush()
     extra = [sealed_event(session, workshop, card)] if card.sealed else []
+    extra += _leave_essentials(session, workshop, card)  # its text would stay on the boards otherwise
     return _changed(session, workshop, card, client_id, extra)
 
 

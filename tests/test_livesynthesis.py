@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from facilitator import crossthemes, livesynthesis
 from facilitator.access import Viewer
 from facilitator.errors import DomainError
-from facilitator.events import Audience, events_since, screen_view
+from facilitator.events import Audience, CardsNow, events_since, screen_view
 from facilitator.extensions import db
 from facilitator.models import Card, Event, Workshop
 from tests.conftest import new_client_id, received
@@ -30,8 +30,15 @@ PROPOSAL = [
 ]
 
 
-def fixed(_cards):
-    return PROPOSAL
+def fixed(cards):
+    """PROPOSAL, for the cards the proposal was given (a hidden or sealed card is not)."""
+    texts = [c["text"] for c in cards]
+    themes = []
+    for theme in PROPOSAL:
+        members = [texts.index(CARDS[i][2]) for i in theme["cards"] if CARDS[i][2] in texts]
+        if members:
+            themes.append({**theme, "cards": members})
+    return themes
 
 
 @pytest.fixture
@@ -164,6 +171,11 @@ def test_the_facilitator_projects_and_the_boards_follow_without_hidden_text(app,
     facilitator = room["facilitator"]
     hidden = facilitator.emit("card:hide", {"card_id": room["cards"][1]}, callback=True)
     assert hidden["ok"]
+    (moderated,) = received(room["board"], "synthesis:changed")  # the hide is a change of its own
+    assert moderated["change"] == "moderate" and moderated["synthesis"]["themes"][0]["count"] == 3
+    assert "La qualité des eaux thermales" not in str(moderated)
+    (staff,) = received(facilitator, "synthesis:changed")
+    assert staff["change"] == "moderate"
     water = themes[0]["id"]
     assert api(client, room, "PATCH", f"/themes/{water}", json={"title": "L'eau"}).status_code == 200
     (renamed,) = received(room["board"], "synthesis:changed")
@@ -216,7 +228,7 @@ def test_a_board_catching_up_never_reads_a_card_hidden_since(app, client, room):
         table = events_since(db.session, workshop, 0, 1, 500, participant_id=None)
         db.session.remove()
     shown = [m for m in board if m["type"] == "synthesis:changed"]
-    assert [m["change"] for m in shown] == ["propose", "project"]
+    assert [m["change"] for m in shown] == ["propose", "project", "moderate"]
     assert "synthesis" not in shown[0]  # proposed while not projected
     assert "Eaux thermales reconnues" not in str(shown)
     assert "Eaux thermales reconnues" in str([m for m in staff if m["type"] == "synthesis:changed"])
@@ -233,7 +245,9 @@ def test_sealed_cards_are_never_examples(app, room):
     (message,) = received(room["facilitator"], "synthesis:changed")
     examples = message["synthesis"]["themes"][0]["examples"]
     assert [e["id"] for e in examples] == room["cards"][1:3]
-    assert listing["themes"][0]["tables"] == [1, 2, 3]  # it still counts
+    # Not read before the reveal: out of the proposal and of every answer, it counts once revealed.
+    assert listing["themes"][0]["tables"] == [2, 3]
+    assert "Des eaux thermales réputées" not in str(listing) + str(message)
 
 
 def test_examples_one_per_table_first_at_most_three_and_shortened():
@@ -256,7 +270,7 @@ def test_screen_view_keeps_only_what_a_board_shows():
                                   "cards": [3, 4], "examples": [{"id": 3, "group": 1, "family": "forces", "text": "x"},
                                                                  {"id": 4, "group": 2, "family": "forces", "text": "y"}]}]},
     }  # fmt: skip
-    view = screen_view(message, now={4: "hidden"})
+    view = screen_view(message, now=CardsNow(status={4: "hidden"}))
     assert view["synthesis"] == {
         "proposed": True, "total_tables": 9,
         "themes": [{"id": 1, "title": "T", "tables": [1, 2], "count": 2,
@@ -316,3 +330,19 @@ def test_every_answer_says_whether_it_is_projected_and_its_seq(app, client, room
     renamed = api(client, room, "PATCH", f"/themes/{theme}", json={"title": "Eau"}).get_json()
     (message,) = [m for m in received(room["facilitator"], "synthesis:changed") if m["change"] == "rename"]
     assert renamed["seq"] == message["seq"] > shown["seq"]
+
+
+def test_the_proposal_is_never_given_a_hidden_or_sealed_card(app, room):
+    """An automatic title is a card's text: a hidden or sealed card must not be clustered at all."""
+    room["facilitator"].emit("card:hide", {"card_id": room["cards"][1]}, callback=True)
+    with app.app_context():
+        db.session.execute(Card.__table__.update().where(Card.id == room["cards"][0]).values(sealed=True))
+        db.session.commit()
+        db.session.remove()
+    given = []
+    listing = run(app, room, crossthemes.propose, runner=lambda cards: given.extend(cards) or fixed(cards))
+    texts = [c["text"] for c in given]
+    assert texts == [text for _t, _f, text in CARDS[2:]]
+    assert "Des eaux thermales réputées" not in str(listing)  # sealed: not even in the answer
+    hidden = [c for c in listing["unassigned"] if c["id"] == room["cards"][1]]
+    assert hidden and hidden[0]["status"] == "hidden"  # still counted, for the organisers to place

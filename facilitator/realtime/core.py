@@ -4,8 +4,9 @@ Rooms: `w<id>` every connection of a workshop; `w<id>:board` the boards and `w<i
 facilitator (every table); `w<id>:g<group id>` the phones of one table; `w<id>:g<group id>:staff` the
 référent of that table; `w<id>:p<participant id>` one participant's phones (private events: their own
 card while it is sealed until reveal). Phones are only ever in their table's room, so they never
-receive another table's cards; phones and boards get a message as `events.table_view` leaves it (no
-text of a card hidden by moderation), while the staff rooms (facilitator, référent) get it whole.
+receive another table's cards; phones and boards get a message as `events.reader_view` leaves it (no
+text of a card hidden by moderation), live and replayed, while the staff rooms (facilitator, référent)
+get it whole.
 """
 
 import functools
@@ -16,7 +17,7 @@ from pydantic import ValidationError
 
 from facilitator.access import Viewer
 from facilitator.errors import DomainError, error_body, from_exception
-from facilitator.events import Audience, card_states, events_since, screen_view, table_card, table_view
+from facilitator.events import Audience, CardsNow, cards_now, events_since, reader_view, table_card
 from facilitator.extensions import db, socketio
 from facilitator.i18n import family_labels
 from facilitator.models import Group, Workshop, isoformat, utcnow
@@ -76,9 +77,10 @@ def rooms_for(viewer: Viewer) -> list[str]:
 
 def publish(message: dict, audience: Audience):
     """Deliver a committed event: to the whole workshop, the boards and one table, or one participant
-    (or, `audience.screens`, the facilitator and the boards: `events.screen_view` for the boards).
+    (or, `audience.screens`, the facilitator and the boards: `events.reader_view` for the boards).
 
-    For a table, its phones and the boards get `table_view(message)`: when that differs (a card hidden
+    For a table, its phones and the boards get `reader_view(message)` (the one reduction `sync` uses
+    too): when that differs (a card hidden
     by moderation, merged or deleted), the staff (facilitator, the table's référent) get the whole
     message, the phones and boards the reduced one, then the authors of the hidden cards it carries the
     whole one again (their own card stays readable to them).
@@ -91,14 +93,14 @@ def publish(message: dict, audience: Audience):
         return
     if audience.screens:  # the live synthesis: the facilitator whole, the boards what they may show
         batching.emit(message, [facilitator_room(workshop_id)], workshop_id)
-        batching.emit(screen_view(message), [board_room(workshop_id)], workshop_id)
+        batching.emit(reader_view(message), [board_room(workshop_id)], workshop_id)
         return
-    if audience.group_id is None:
-        batching.emit(message, [workshop_room(workshop_id)], workshop_id)
+    if audience.group_id is None:  # live, a workshop-wide message holds nothing to reduce (reduced if so)
+        batching.emit(reader_view(message), [workshop_room(workshop_id)], workshop_id)
         return
     staff = [facilitator_room(workshop_id), staff_room(workshop_id, audience.group_id)]
     readers = [board_room(workshop_id), group_room(workshop_id, audience.group_id)]
-    reduced = table_view(message)
+    reduced = reader_view(message)
     if reduced is message:
         batching.emit(message, [*staff, *readers], workshop_id)
         return
@@ -169,7 +171,7 @@ def current_workshop(viewer: Viewer) -> Workshop:
     return workshop
 
 
-READERS = ("participant", "board")  # who reads cards as `events.table_view` leaves them
+READERS = ("participant", "board")  # who reads messages as `events.reader_view` leaves them
 
 
 def snapshot_for(workshop: Workshop, viewer: Viewer) -> dict:
@@ -179,10 +181,10 @@ def snapshot_for(workshop: Workshop, viewer: Viewer) -> dict:
     snapshot = workshop_snapshot(db.session, workshop, group, viewer)
     snapshot["workshop"]["family_labels"] = family_labels(workshop.families)
     if viewer.role in READERS:
-        # Phones and boards read the cards as `table_view` leaves them; a phone its own hidden cards whole.
+        # Phones and boards read the cards as `reader_view` leaves them; a phone its own hidden cards whole.
         hidden = [card["id"] for card in snapshot["cards"] if card["status"] == "hidden"]
-        own, _now = card_states(db.session, hidden, viewer.participant_id)
-        snapshot["cards"] = [table_card(card, own) for card in snapshot["cards"]]
+        own = cards_now(db.session, hidden, viewer.participant_id).own
+        snapshot["cards"] = [table_card(card, CardsNow(own=own)) for card in snapshot["cards"]]
     return snapshot
 
 
