@@ -108,8 +108,11 @@ def load(session, code_or_id) -> Frames:
          bool(c.sealed), c.step_id, c.theme_id, c.merged_into_id, c.seq, _utc(c.created_at))
         for c in rows(Card, Card.seq)
     ]  # fmt: skip
+    # An anonymous workshop's report names nobody, whatever a tampered phone managed to store.
     participants = [
-        (p.id, number.get(p.group_id), printable(p.name), printable(p.organisation), _utc(p.created_at))
+        (p.id, number.get(p.group_id), None, None, _utc(p.created_at))
+        if workshop.anonymous
+        else (p.id, number.get(p.group_id), printable(p.name), printable(p.organisation), _utc(p.created_at))
         for p in rows(Participant, Participant.id)
     ]
     votes = [

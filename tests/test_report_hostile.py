@@ -1,12 +1,15 @@
 """A report never fails on what people typed, and shows it as typed (issue 18, points 4 and 13): every
 format of a workshop whose cards, themes, tables, names and organisation types are hostile texts;
 mathtext `$…$` drawn literally in the charts; control characters dropped even when an old database
-holds them."""
+holds them; an anonymous workshop's report names nobody; a failed build logs no card text."""
 
 import csv
 import importlib
 import json
+import logging
 import shutil
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from facilitator.database import make_engine
 from facilitator.models import Card, Essential, Participant, ReportTheme, ReportThemeCard, Step, Theme, Vote
+from facilitator.textsafety import failure_outline
 from facilitator.workshops import create_workshop
 from reports import build_summary, charts, writers
 
@@ -231,7 +235,81 @@ def test_the_report_route_answers_every_document_of_hostile_cards(client, sessio
     assert PRICE in answer.get_data(as_text=True)
 
 
+# --- Anonymous workshops (point 13) ------------------------------------------------------------------
+
+
+def test_an_anonymous_report_names_nobody_nor_breaks_down_by_organisation(session, tmp_path):
+    """A name and an organisation type stored anyway (a tampered phone, an old database) are in no format;
+    `by_organisation` stays in report.json, empty."""
+    import docx
+
+    workshop, _ = seed_hostile(session, anonymous=True)
+    summary = build_summary(session, workshop.code)
+    people = summary.frames.participants
+    assert people["name"].isna().all() and people["organisation"].isna().all()  # no writer can show one
+    report = summary.to_report()
+    assert report["by_organisation"] == {}
+    assert all(c["author"] is None and c["organisation"] is None for c in report["commitments"])
+    for fmt in writers.available():
+        writers.write(summary, fmt, tmp_path / f"r.{fmt}")
+    for fmt in ("json", "csv", "html"):
+        text = (tmp_path / f"r.{fmt}").read_text(encoding="utf-8-sig")
+        assert "Zoé" not in text and "&OT" not in text and "&amp;OT" not in text, fmt
+    body = "\n".join(p.text for p in docx.Document(tmp_path / "r.docx").paragraphs)
+    assert "Zoé" not in body and "<b>&OT" not in body
+
+
 def test_a_named_report_keeps_its_breakdown_by_organisation(hostile_summary):
     assert hostile_summary.to_report()["by_organisation"] == {"<b>&OT": {"cards": 11, "forces": 6,
                                                                            "faiblesses": 0, "attentes": 0,
                                                                            "contributions": 5}}  # fmt: skip
+
+
+# --- The log of a failed build (point 13) -----------------------------------------------------------
+
+
+def mathtext_traceback(text) -> str:
+    """The traceback a report subprocess printed when matplotlib could not parse a card as mathtext."""
+    code = (
+        "import io\nfrom matplotlib.figure import Figure\nfrom matplotlib.backends.backend_agg import "
+        "FigureCanvasAgg\nf = Figure(); FigureCanvasAgg(f)\nimport sys\nf.text(0, 0, sys.argv[1])\n"
+        "f.savefig(io.BytesIO(), format='png')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code, text], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and "frac" in done.stderr
+    return done.stderr
+
+
+def test_a_failed_report_logs_where_it_failed_never_the_card(client, session, monkeypatch, caplog):
+    from facilitator import api
+
+    workshop, secrets = create_workshop(session, title="Atelier", question="Q ?", groups=1)
+    stderr = mathtext_traceback(FRACTION)
+    monkeypatch.setattr(
+        api.subprocess, "run", lambda command, **options: subprocess.CompletedProcess(command, 1, "", stderr)
+    )
+    with caplog.at_level(logging.ERROR):
+        answer = client.get(
+            f"/api/workshops/{workshop.code}/report.pdf",
+            headers={"Authorization": f"Bearer {secrets.facilitator_token}"},
+        )
+    assert answer.status_code == 500 and answer.get_json()["error"]["code"] == "internal"
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "frac" not in logged and "par personne" not in logged and "Budget" not in logged
+    assert "report pdf failed" in logged and "ValueError" in logged and "mathtext.py:" in logged  # where
+
+
+def test_failure_outline_keeps_types_and_places_only():
+    stderr = (
+        "/app/reports/charts.py:218: UserWarning: Glyph 127881 (\\N{PARTY POPPER}) missing from font(s)\n"
+        "  figure.savefig(buffer)\n"
+        "Traceback (most recent call last):\n"
+        '  File "/app/reports/writers/xlsx_writer.py", line 62, in write\n'
+        '    row([t("x_workshop"), w["title"]])\n'
+        "openpyxl.utils.exceptions.IllegalCharacterError: Budget\x01 par personne cannot be used in worksheets.\n"
+    )
+    assert failure_outline(stderr) == (
+        "UserWarning at /app/reports/charts.py:218 > /app/reports/writers/xlsx_writer.py:62 in write > "
+        "openpyxl.utils.exceptions.IllegalCharacterError"
+    )
+    assert failure_outline("") == "no traceback"
