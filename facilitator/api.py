@@ -27,6 +27,7 @@ from facilitator.schemas import (
     describe,
     parse,
 )
+from facilitator.textsafety import failure_outline
 from facilitator.workshops import (
     create_workshop,
     delete_workshop,
@@ -191,6 +192,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # One BLAS thread in the report subprocess: OpenBLAS's idle threads spin on both cores and stalled the
 # live workshop for seconds (docs/reports.md, "Speed").
 REPORT_THREADS = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+REPORT_TIMEOUT = 300  # seconds
 
 
 @bp.get("/workshops/<code>/report.<fmt>")
@@ -219,16 +221,22 @@ def report(code, fmt):
             PYTHONPATH=os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")])),
             **REPORT_THREADS,
         )
-        done = subprocess.run(
-            [sys.executable, "-m", "reports", workshop.code, "--format", fmt, "--output-dir", folder,
-             "--database", current_app.config["DATABASE_URL"], "--nice", str(current_app.config["REPORT_NICE"]),
-             *(["--language", language] if language else [])],
-            cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=300, check=False,
-        )  # fmt: skip
+        try:
+            done = subprocess.run(
+                [sys.executable, "-m", "reports", workshop.code, "--format", fmt, "--output-dir", folder,
+                 "--database", current_app.config["DATABASE_URL"], "--nice", str(current_app.config["REPORT_NICE"]),
+                 *(["--language", language] if language else [])],
+                cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=REPORT_TIMEOUT, check=False,
+            )  # fmt: skip
+        except subprocess.TimeoutExpired:  # its message is the command: the database URL, with its password
+            current_app.logger.error("report %s took longer than %s s", fmt, REPORT_TIMEOUT)
+            raise DomainError("internal", status=500) from None
         if done.returncode == 3:
             raise DomainError("unknown_workshop", status=404)
-        if done.returncode != 0:
-            current_app.logger.error("report %s failed: %s", fmt, done.stderr[-2000:])
+        if done.returncode != 0:  # the outline only: an exception's message can quote a card
+            current_app.logger.error(
+                "report %s failed (exit %s): %s", fmt, done.returncode, failure_outline(done.stderr)
+            )
             raise DomainError("internal", status=500)
         path = Path(done.stdout.strip().splitlines()[-1])
         content = path.read_bytes()

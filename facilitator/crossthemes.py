@@ -28,6 +28,7 @@ from facilitator.access import Viewer
 from facilitator.errors import DomainError
 from facilitator.events import commit_and_publish
 from facilitator.models import Card, Group, ReportTheme, ReportThemeCard, Workshop
+from facilitator.textsafety import failure_outline
 from facilitator.themes import TITLE_LIMIT, clean_title
 
 ORGANISER = "organiser"  # the editor holding the organiser key (no Viewer: the HTTP API)
@@ -188,7 +189,10 @@ def synthesise(cards: list[dict], timeout: float = 300, language: str = "fr") ->
             check=False,
         )  # fmt: skip
         if done.returncode != 0:
-            log.error("synthesis subprocess failed: %s", done.stderr[-2000:])
+            # The outline only: an exception's message can quote a card (facilitator/textsafety.py).
+            log.error(
+                "synthesis subprocess failed (exit %s): %s", done.returncode, failure_outline(done.stderr)
+            )
             raise DomainError("synthesis_failed", status=500)
         return json.loads(done.stdout)
     except (subprocess.TimeoutExpired, ValueError, OSError) as exc:

@@ -227,7 +227,9 @@ def aggregate_frames(frames: Frames) -> Summary:
         cards=cards,
         by_family=aggregate.by_family(cards, families),
         by_group=aggregate.by_group(cards, frames.groups, families),
-        by_organisation=aggregate.by_organisation(cards, frames.participants, families),
+        by_organisation=aggregate.by_organisation(
+            cards, frames.participants, families, frames.workshop["anonymous"]
+        ),
         by_step=aggregate.by_step(cards, frames.steps),
         participation=aggregate.participation(frames.cards, frames.participants),
         top=aggregate.top_cards(frames.cards, frames.votes, families),

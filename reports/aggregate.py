@@ -84,8 +84,13 @@ def by_group(counted: pd.DataFrame, groups: pd.DataFrame, families: list) -> pd.
     return table
 
 
-def by_organisation(counted: pd.DataFrame, participants: pd.DataFrame, families: list) -> pd.DataFrame:
-    """Organisation types × families; paper cards and people who gave none are named as such."""
+def by_organisation(
+    counted: pd.DataFrame, participants: pd.DataFrame, families: list, anonymous: bool = False
+) -> pd.DataFrame:
+    """Organisation types × families; paper cards and people who gave none are named as such. No row in
+    an anonymous workshop: its report breaks nothing down by who posted (docs/privacy.md)."""
+    if anonymous:
+        counted = counted.iloc[0:0]
     organisation = participants.set_index("id")["organisation"]
     org = counted["participant_id"].map(organisation)
     org = org.where(org.notna() & (org != ""), UNKNOWN_ORGANISATION)

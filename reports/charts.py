@@ -1,12 +1,18 @@
 """The report's charts: matplotlib `Figure` objects on the Agg canvas (never pyplot: no global state,
 safe in a worker), the same Okabe-Ito colour per family as the board and the printed cards
-(facilitator/families.py), readable in print (hatching doubles the colour) and on a slide."""
+(facilitator/families.py), readable in print (hatching doubles the colour) and on a slide.
+
+Every text is drawn as typed: matplotlib reads a string with two `$` as mathtext (« Prix entre $10 et
+$20 » drawn « Prix entre 10et20 », « $\\frac{1}{$ » a ValueError that failed every document with a
+chart). Each figure is built and saved with `text.parse_math` off (`literal`), and the labels that
+carry people's text say `parse_math=False` themselves."""
 
 import io
-import textwrap
+from contextlib import contextmanager
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+import matplotlib
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, DateFormatter, HourLocator, MinuteLocator
@@ -14,9 +20,18 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from facilitator.families import COLOURS
+from reports.wording import shortened
 
 HATCHES = ["", "//", "..", "xx", "\\\\", "++"]
 PARIS = ZoneInfo("Europe/Paris")
+LITERAL = {"parse_math": False}  # the Text property of a label that carries a card's text or a title
+
+
+@contextmanager
+def literal():
+    """Texts created (or tick labels laid out) inside are never parsed as mathtext."""
+    with matplotlib.rc_context({"text.parse_math": False}):
+        yield
 
 
 def wording(summary):
@@ -96,12 +111,9 @@ def top_essentials(summary, limit=10) -> Figure:
     figure = _figure(8.0, 4.5)
     axes = figure.add_subplot()
     best = ess[ess["votes"] > 0].sort_values("votes", ascending=False, kind="stable").head(limit).iloc[::-1]
-    names = [
-        textwrap.shorten(f"T{g} · {t}", 55, placeholder="…")
-        for g, t in zip(best["group"], best["text"], strict=True)
-    ]
+    names = [shortened(f"T{g} · {t}", 55) for g, t in zip(best["group"], best["text"], strict=True)]
     axes.barh(range(len(best)), best["votes"], color=[colour(f) for f in best["family"]])
-    axes.set_yticks(range(len(best)), names)
+    axes.set_yticks(range(len(best)), names, **LITERAL)
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_xlabel(wording(summary)("c_dots"))
     axes.set_title(wording(summary)("c_essentials"))
@@ -122,7 +134,7 @@ def plenary_priorities(summary, limit=10) -> Figure:
     figure = _figure(8.0, max(3.0, 0.42 * len(best) + 1.6))
     axes = figure.add_subplot()
     names = [
-        textwrap.shorten(f"{r}. T{g} · {x}", 55, placeholder="…")
+        shortened(f"{r}. T{g} · {x}", 55)
         for r, g, x in zip(best["rank"], best["group"], best["text"], strict=True)
     ]
     positions = range(len(best))
@@ -130,7 +142,7 @@ def plenary_priorities(summary, limit=10) -> Figure:
     axes.barh(positions, best["votes_table"], left=best["votes_plenary"], color=TABLE_COLOUR, hatch="//",
               edgecolor="white", linewidth=0.5, label=t("c_at_table"))  # fmt: skip
     axes.bar_label(plenary, label_type="center", color="white", fontweight="bold")
-    axes.set_yticks(list(positions), names)
+    axes.set_yticks(list(positions), names, **LITERAL)
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_xlabel(t("c_dots"))
     axes.set_title(t("c_plenary"))
@@ -199,7 +211,8 @@ CHARTS = {
 
 def png(figure: Figure, dpi=150) -> bytes:
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=dpi)
+    with literal():  # tick labels made at drawing time
+        figure.savefig(buffer, format="png", dpi=dpi)
     return buffer.getvalue()
 
 
@@ -222,7 +235,8 @@ def drawn(summary) -> list[str]:
 
 def figures(summary) -> dict:
     """Chart name → Figure, only the charts with something to show (`drawn`)."""
-    return {name: CHARTS[name](summary) for name in drawn(summary)}
+    with literal():
+        return {name: CHARTS[name](summary) for name in drawn(summary)}
 
 
 def all_png(summary, dpi=150) -> dict:

@@ -11,6 +11,7 @@ import pandas as pd
 from sqlalchemy import select
 
 from facilitator.models import ReportTheme, ReportThemeCard
+from reports.load import printable
 
 
 def load_themes(session, workshop_id: int) -> list[dict]:
@@ -30,7 +31,7 @@ def load_themes(session, workshop_id: int) -> list[dict]:
     ):
         members.setdefault(theme_id, []).append(card_id)
     return [
-        {"id": t.id, "title": t.title, "edited": bool(t.edited), "cards": members.get(t.id, [])}
+        {"id": t.id, "title": printable(t.title), "edited": bool(t.edited), "cards": members.get(t.id, [])}
         for t in themes
     ]
 

@@ -1,6 +1,7 @@
 """Read one workshop from the database into pandas DataFrames: the only module of `reports/` that
 queries the database. It takes an explicit SQLAlchemy session, like the domain functions."""
 
+import unicodedata
 from dataclasses import dataclass
 
 import pandas as pd
@@ -19,6 +20,21 @@ from facilitator.models import (
     isoformat,
 )
 from facilitator.tokens import normalise_join_code
+
+# Kept from the control and format characters: line breaks, tabs, the zero-width (non-)joiners of emoji
+# sequences and the tag characters of subdivision flags (the characters facilitator/cards.py keeps).
+KEPT_FORMAT_CHARACTERS = frozenset("\n\t\u200c\u200d" + "".join(chr(c) for c in range(0xE0020, 0xE0080)))
+
+
+def printable(text):
+    """`text` as every document can hold it: control and format characters dropped (NUL and `\\x01`
+    make python-docx, python-pptx and openpyxl raise; U+202E would reverse the words that follow it).
+
+    Today's text rules refuse them on the way in; a database written before may still hold them, and
+    a report never fails on what a card says. Anything that is not a string is returned unchanged."""
+    if not isinstance(text, str) or text.isprintable():
+        return text
+    return "".join(ch for ch in text if ch in KEPT_FORMAT_CHARACTERS or unicodedata.category(ch)[0] != "C")
 
 
 class UnknownWorkshop(LookupError):
@@ -77,7 +93,8 @@ def find(session, code_or_id) -> Workshop:
 
 
 def load(session, code_or_id) -> Frames:
-    """Return every row of one workshop as DataFrames (tables as numbers, timestamps in UTC)."""
+    """Return every row of one workshop as DataFrames (tables as numbers, timestamps in UTC), every
+    human-typed text `printable`."""
     workshop = find(session, code_or_id)
     wid = workshop.id
     groups = session.scalars(select(Group).where(Group.workshop_id == wid).order_by(Group.number)).all()
@@ -87,12 +104,15 @@ def load(session, code_or_id) -> Frames:
         return session.scalars(select(model).where(model.workshop_id == wid).order_by(order)).all()
 
     cards = [
-        (c.id, number.get(c.group_id), c.participant_id, c.family, c.text, c.source, c.status, bool(c.sealed),
-         c.step_id, c.theme_id, c.merged_into_id, c.seq, _utc(c.created_at))
+        (c.id, number.get(c.group_id), c.participant_id, c.family, printable(c.text), c.source, c.status,
+         bool(c.sealed), c.step_id, c.theme_id, c.merged_into_id, c.seq, _utc(c.created_at))
         for c in rows(Card, Card.seq)
     ]  # fmt: skip
+    # An anonymous workshop's report names nobody, whatever a tampered phone managed to store.
     participants = [
-        (p.id, number.get(p.group_id), p.name, p.organisation, _utc(p.created_at))
+        (p.id, number.get(p.group_id), None, None, _utc(p.created_at))
+        if workshop.anonymous
+        else (p.id, number.get(p.group_id), printable(p.name), printable(p.organisation), _utc(p.created_at))
         for p in rows(Participant, Participant.id)
     ]
     votes = [
@@ -112,8 +132,13 @@ def load(session, code_or_id) -> Frames:
         )
         for e in rows(Essential, Essential.position)
     ]
-    themes = [(t.id, number.get(t.group_id), t.title, _utc(t.created_at)) for t in rows(Theme, Theme.id)]
-    steps = [(s.id, s.position, s.kind, s.title, s.duration, s.voting) for s in rows(Step, Step.position)]
+    themes = [
+        (t.id, number.get(t.group_id), printable(t.title), _utc(t.created_at)) for t in rows(Theme, Theme.id)
+    ]
+    steps = [
+        (s.id, s.position, s.kind, printable(s.title), s.duration, s.voting)
+        for s in rows(Step, Step.position)
+    ]
     events = [
         (e.seq, e.type, e.group_id, _utc(e.created_at))
         for e in session.execute(
@@ -125,12 +150,12 @@ def load(session, code_or_id) -> Frames:
     info = {
         "id": workshop.id,
         "code": workshop.code,
-        "title": workshop.title,
-        "question": workshop.question,
+        "title": printable(workshop.title),
+        "question": printable(workshop.question),
         "language": workshop.language,
         "template": workshop.template,
         "families": list(workshop.families),
-        "organisations": list(workshop.organisations or []),
+        "organisations": [printable(o) for o in workshop.organisations or []],
         "vote_budget": workshop.vote_budget,
         "anonymous": bool(workshop.anonymous),
         "created_at": isoformat(workshop.created_at),
@@ -139,7 +164,7 @@ def load(session, code_or_id) -> Frames:
         workshop=info,
         cards=_frame("cards", cards),
         participants=_frame("participants", participants),
-        groups=_frame("groups", [(g.id, g.number, g.name) for g in groups]),
+        groups=_frame("groups", [(g.id, g.number, printable(g.name)) for g in groups]),
         votes=_frame("votes", votes),
         essentials=_frame("essentials", essentials),
         themes=_frame("themes", themes),

@@ -7,6 +7,7 @@ without an app (the UI's catalogs in facilitator/translations are for the pages)
 `w.date(iso)`, `w.number(n)`, `w.family(key)`, `w.provenance(tables, total)`…
 """
 
+import textwrap
 from datetime import datetime
 from functools import cache
 
@@ -365,6 +366,18 @@ TEXT = {
     },
 }
 del _
+
+
+def shortened(text: str, width: int, placeholder: str = "…") -> str:
+    """`text` on one line in at most `width` characters, cut after a word when it can. textwrap.shorten
+    alone drops a word longer than the width whole: a card of one 300-letter word was shown « … »."""
+    line = " ".join(text.split())
+    if len(line) <= width:
+        return line
+    cut = textwrap.shorten(line, width, placeholder=placeholder)
+    if len(cut) >= width // 2:
+        return cut
+    return line[: width - len(placeholder)].rstrip() + placeholder
 
 
 def normalise(language) -> str:

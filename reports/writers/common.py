@@ -1,9 +1,21 @@
 """What the document formats share: the outline's pieces in the summary's language (reports.wording:
 dates, numbers, typography, labels)."""
 
+import re
+
 from reports.wording import NNBSP, words
 
 __all__ = ["NNBSP"]
+
+# Characters XML 1.0 refuses: python-docx and python-pptx raise on them, so one would fail the file.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """`text` without the characters XML refuses. reports/load.py already drops them from what the
+    database holds; the DOCX and PPTX writers pass every text through this too, so that a text from
+    anywhere else can never fail the document."""
+    return NOT_XML.sub("", text)
 
 
 def participation_lines(summary) -> list[str]:

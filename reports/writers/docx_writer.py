@@ -2,7 +2,6 @@
 family with the cross-table themes, each table's essentials, commitments, charts, annex of every card."""
 
 import io
-import re
 from copy import deepcopy
 
 from docx import Document
@@ -20,6 +19,7 @@ from reports.writers.common import (
     participation_lines,
     plenary_people,
     representative,
+    xml_safe,
 )
 
 W = qn("w:r")[: -len("r")]  # "{namespace}" of WordprocessingML
@@ -192,8 +192,6 @@ def _plenary(summary, chart_png) -> list:
     return blocks
 
 
-# Characters XML 1.0 refuses (python-docx would raise on them): dropped from card texts.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 STYLES = {
     "title": "Title",
     "h1": "Heading 1",
@@ -228,7 +226,7 @@ class _Body:
             self.end.addprevious(element)
 
     def paragraph(self, text, kind):
-        text = _NOT_XML.sub("", text)
+        text = xml_safe(text)
         template = self.templates.get(kind)
         if template is None or not text or "\n" in text or "\t" in text:
             if kind == "title":
@@ -250,7 +248,7 @@ class _Body:
 
     def table(self, header, rows):
         """One table, header row repeated at the top of each page, rows never split across pages."""
-        rows = [[_NOT_XML.sub("", cell) for cell in row] for row in rows]
+        rows = [[xml_safe(cell) for cell in row] for row in rows]
         widths = ANNEX_WIDTHS if len(header) == len(ANNEX_WIDTHS) else ANNEX_WIDTHS_PLENARY
         table = self.document.add_table(rows=2, cols=len(header))
         table.autofit = False
@@ -296,14 +294,14 @@ def write(summary, path) -> None:
     base.font.name = "Calibri"
     base.font.size = Pt(11)
     words = summary.wording
-    document.core_properties.title = words("report_title", title=summary.workshop["title"])
+    document.core_properties.title = xml_safe(words("report_title", title=summary.workshop["title"]))
     document.core_properties.language = words.core_language
     for lang in document.styles.element.iter(qn("w:lang")):  # the proofing language (Word's template: en-US)
         lang.set(qn("w:val"), words.core_language)
     body = _Body(document)
     for kind, payload in outline(summary):
         if kind == "subtitle":
-            p = document.add_paragraph(payload)
+            p = document.add_paragraph(xml_safe(payload))
             p.runs[0].font.color.rgb = RGBColor(0x4A, 0x4A, 0x4A)
         elif kind in STYLES:
             if kind == "after":

@@ -2,13 +2,13 @@
 cross-table themes, each chart on its own slide. 16:9, large type for a projector."""
 
 import io
-import textwrap
 
 from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.util import Emu, Pt
 
 from reports.charts import colour
+from reports.wording import shortened
 from reports.writers.common import (
     CARDS_PER_THEME,
     essential_name,
@@ -16,6 +16,7 @@ from reports.writers.common import (
     more_cards,
     participation_lines,
     representative,
+    xml_safe,
 )
 
 WIDTH, HEIGHT = Emu(12192000), Emu(6858000)  # 16:9
@@ -26,7 +27,7 @@ SLIDE_TEXT = 150  # characters of a card shown on a slide (the compte rendu has 
 
 
 def _short(text: str) -> str:
-    return textwrap.shorten(text, SLIDE_TEXT, placeholder="…")
+    return shortened(text, SLIDE_TEXT)
 
 
 def _rgb(hex_colour):
@@ -40,7 +41,7 @@ def _slide(deck, title, band="#1f4e9c"):
     shape.fill.fore_color.rgb = _rgb(band)
     shape.line.fill.background()
     frame = shape.text_frame
-    frame.text = title
+    frame.text = xml_safe(title)
     run = frame.paragraphs[0].runs[0]
     run.font.size, run.font.bold = Pt(30), True
     run.font.color.rgb = (
@@ -55,7 +56,7 @@ def _lines(slide, lines, size=20):
     frame.word_wrap = True
     for i, line in enumerate(lines):
         paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
-        paragraph.text = line
+        paragraph.text = xml_safe(line)
         paragraph.space_after = Pt(8)
         for run in paragraph.runs:
             run.font.size = Pt(size)
@@ -119,7 +120,7 @@ def write(summary, path) -> None:
         ]
         if len(theme["cards"]) > len(shown):
             lines.append(more_cards(summary, len(theme["cards"]) - len(shown), "appendix_of_report"))
-        _lines(_slide(deck, textwrap.shorten(theme["title"], 70, placeholder="…")), lines, 18)
+        _lines(_slide(deck, shortened(theme["title"], 70)), lines, 18)
     titles = t("slide_chart")
     for name, data in pictures.items():
         slide = _slide(deck, titles[name])
@@ -128,6 +129,6 @@ def write(summary, path) -> None:
             ratio = (WIDTH - Emu(400000)) / picture.width
             picture.width, picture.height = int(picture.width * ratio), int(picture.height * ratio)
         picture.left = int((WIDTH - picture.width) / 2)
-    deck.core_properties.title = t("slides_title", title=w["title"])
+    deck.core_properties.title = xml_safe(t("slides_title", title=w["title"]))
     deck.core_properties.language = t.core_language
     deck.save(path)

@@ -1,8 +1,9 @@
-"""XLSX: a summary sheet, all cards, one sheet per table, votes. Every text cell goes through
-`spreadsheet_safe` (no formula injection)."""
+"""XLSX: a summary sheet, all cards, one sheet per table, votes. Every cell goes through `safe`: the
+characters a worksheet refuses dropped, then `spreadsheet_safe` (no formula injection)."""
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -13,6 +14,16 @@ from reports.writers.csv_writer import rows
 
 BOLD = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def safe(value):
+    """A cell's value as a spreadsheet keeps it. Control characters (openpyxl raises
+    IllegalCharacterError on `\\x01`, so one card failed the whole file) are dropped even though
+    reports/load.py already drops them: a value from anywhere else cannot fail the file either. Then
+    `spreadsheet_safe`, after the strip, so that `\\x01=CMD()` is quoted too."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return spreadsheet_safe(value)
 
 
 class _Sheets:
@@ -30,7 +41,7 @@ class _Sheets:
         return sheet
 
     def cell(self, sheet, value, font=None, fill=None, wrap=False):
-        cell = WriteOnlyCell(sheet, value=value)
+        cell = WriteOnlyCell(sheet, value=safe(value))
         if font is not None:
             cell.font = font
         if fill is not None:
@@ -40,12 +51,12 @@ class _Sheets:
         return cell
 
     def table(self, title, header, lines, widths=()):
-        """A header in bold, frozen, then one row per line (text cells spreadsheet-safe)."""
+        """A header in bold, frozen, then one row per line (every cell `safe`)."""
         sheet = self.sheet(title, widths)
         sheet.freeze_panes = "A2"
         sheet.append([self.cell(sheet, h, BOLD) for h in header])
         for line in lines:
-            sheet.append([spreadsheet_safe(v) for v in line])
+            sheet.append([safe(v) for v in line])
         return sheet
 
 
