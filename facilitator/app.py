@@ -60,8 +60,8 @@ def build_app(config: Config | None = None) -> Flask:
         cors_allowed_origins=config.ALLOWED_ORIGINS or None,
         message_queue=config.REDIS_URL,
         max_http_buffer_size=config.MAX_PAYLOAD_BYTES,
-        ping_interval=20,
-        ping_timeout=20,
+        ping_interval=config.PING_INTERVAL,
+        ping_timeout=config.PING_TIMEOUT,
         logger=False,
         engineio_logger=False,
     )

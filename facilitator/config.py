@@ -53,6 +53,10 @@ class Config:
         # A room sent a card less than this long ago gets the next ones together (`cards:batch`); 0: off.
         self.BATCH_MS = _int("FACILITATOR_BATCH_MS", 100)
         self.BATCH_MIN_CLIENTS = _int("FACILITATOR_BATCH_MIN_CLIENTS", 30)
+        # Engine.IO heartbeat: a connection that leaves a ping unanswered this long after it was sent is
+        # closed (a phone that lost the Wi-Fi); every `PING_INTERVAL` seconds each connection is pinged.
+        self.PING_INTERVAL = _int("FACILITATOR_PING_INTERVAL", 20)
+        self.PING_TIMEOUT = _int("FACILITATOR_PING_TIMEOUT", 20)
         # With Redis: a process silent this many seconds no longer counts in presence (realtime/presence.py).
         self.PRESENCE_TTL = _int("FACILITATOR_PRESENCE_TTL", 15)
         self.JOIN_FAILURES_PER_CONNECTION = _int("FACILITATOR_JOIN_FAILURES", 5)

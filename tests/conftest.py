@@ -2,6 +2,7 @@
 factories that create workshops and joined phones."""
 
 import shutil
+import time
 import uuid
 from pathlib import Path
 
@@ -156,3 +157,18 @@ def joined(socket_client):
 def received(test_client, name):
     """Return the payloads of the `name` events this client received since the last call."""
     return [packet["args"][0] for packet in test_client.get_received() if packet["name"] == name]
+
+
+def received_until(test_client, name, predicate, timeout=5.0):
+    """Return the `name` payloads received since the last call, once the last one satisfies `predicate`.
+
+    For what a background task sends: a departure's `group:presence` (`presence.connection_left`).
+    """
+    payloads = []
+    deadline = time.monotonic() + timeout
+    while not (payloads and predicate(payloads[-1])):
+        if time.monotonic() > deadline:
+            pytest.fail(f"waited {timeout}s for {name}; received {payloads}")
+        time.sleep(0.01)
+        payloads += received(test_client, name)
+    return payloads

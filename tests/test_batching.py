@@ -226,6 +226,72 @@ def test_concurrent_publishers_lose_nothing():
         assert [m["seq"] for m in delivered(sent, room)] == list(range(1, 401))
 
 
+def test_a_send_that_publishes_again_neither_freezes_nor_overtakes():
+    """Engine.IO closes a phone whose ping timed out inside the send that finds it, and its departure
+    is broadcast from there: that broadcast must neither wait for the send in progress (issue 18: every
+    green thread froze behind it) nor leave before it."""
+    clock = Clock()
+    sent, timers = [], []
+
+    def send(event, message, rooms):
+        sent.append((event, message.get("seq"), list(rooms)))
+        if event == "cards:batch" and len(sent) == 2:  # the batch finds a phone gone
+            coalescer.publish(
+                {"type": "group:presence", "group": 1, "connected": 9}, ["w1:board", "w1:g1"], 1, 0.1
+            )
+            coalescer.publish({"type": "step:changed", "seq": 4}, ["w1"], 1, 0.1)
+
+    coalescer = Coalescer(
+        send=send,
+        sleep=lambda seconds: None,
+        spawn=lambda fn, *args: timers.append((fn, args)),
+        clock=lambda: clock.now,
+        size=lambda room: 100,
+    )
+    for seq in (1, 2, 3):
+        coalescer.publish(card(seq), ["w1:g1"], 1, 0.1)  # 1 at once, 2 and 3 wait
+    flusher = threading.Thread(target=coalescer.flush, args=("w1:g1", 1), daemon=True)
+    flusher.start()
+    flusher.join(timeout=5)
+    assert not flusher.is_alive(), "the flush froze on its own lock"
+    assert sent == [
+        ("card:added", 1, ["w1:g1"]),
+        ("cards:batch", 3, ["w1:g1"]),
+        ("group:presence", None, ["w1:board"]),
+        ("group:presence", None, ["w1:g1"]),  # held in the table's window, sent before the step change
+        ("step:changed", 4, ["w1"]),
+    ]
+
+
+def test_with_slow_sends_each_publisher_returns_once_its_own_broadcast_has_left():
+    """One sender at a time, never under the lock: the others wait for it (or take over), so an ack
+    still follows its broadcast; each message leaves once, each publisher's in its order."""
+    sent = []
+
+    def send(event, message, rooms):
+        threading.Event().wait(0.001)  # a send that yields (a message queue, a full socket)
+        sent.append(message["id"])
+
+    coalescer = Coalescer(send=send, size=lambda room: 100)
+    late = []
+
+    def poster(who):
+        for n in range(30):
+            coalescer.publish({"type": "step:changed", "id": (who, n)}, ["w1"], 1, 0.1)
+            if (who, n) not in sent:
+                late.append((who, n))
+
+    threads = [threading.Thread(target=poster, args=(who,)) for who in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert late == []
+    assert sorted(sent) == [(who, n) for who in range(6) for n in range(30)]
+    for who in range(6):
+        assert [n for w, n in sent if w == who] == list(range(30))
+
+
 @pytest.fixture
 def app_config():
     return {"BATCH_MS": 100, "BATCH_MIN_CLIENTS": 1}

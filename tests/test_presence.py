@@ -3,12 +3,17 @@
 
 from facilitator.access import Viewer
 from facilitator.realtime import presence
-from tests.conftest import received
+from tests.conftest import received, received_until
 
 
 def last_count(client, group):
     counts = [m["connected"] for m in received(client, "group:presence") if m["group"] == group]
     return counts[-1] if counts else None
+
+
+def left(client, group, connected):
+    """Wait for the count a departure announces (a background task: `presence.connection_left`)."""
+    received_until(client, "group:presence", lambda m: m["group"] == group and m["connected"] == connected)
 
 
 def test_a_table_counts_people_not_tabs_and_moves_and_leaves(app, make_workshop, joined, phone):
@@ -48,11 +53,11 @@ def test_a_table_counts_people_not_tabs_and_moves_and_leaves(app, make_workshop,
     assert last_count(referent, 1) == 1
 
     lea_tab.disconnect()  # one of Léa's two tabs: she is still there
-    assert last_count(referent, 1) == 1
+    left(referent, 1, 1)
     lea.disconnect()
-    assert last_count(referent, 1) == 0
+    left(referent, 1, 0)
     paul.disconnect()
-    assert last_count(board, 2) == 0
+    left(board, 2, 0)
     with app.app_context():
         assert presence.store().workshop_counts(workshop.id) == {}, "nothing is left behind in the index"
 

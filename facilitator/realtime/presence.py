@@ -314,6 +314,23 @@ def connection_changed(before, after) -> dict | None:
     return for_viewer(after, counts[after.workshop_id]) if after is not None else None
 
 
+def connection_left(app, viewer):
+    """A participant's connection went away: count it out and tell the table (a background task).
+
+    Run apart from the disconnection itself (`session.on_disconnect`), with a session of its own.
+    """
+    with app.app_context():
+        try:
+            connection_changed(viewer, None)
+        except Exception:  # a background task: nobody else would hear of it
+            log.exception(
+                "presence: the departure of participant %s was not announced", viewer.participant_id
+            )
+            db.session.rollback()
+        finally:
+            db.session.remove()
+
+
 def for_viewer(viewer, counts: dict[int, dict]) -> dict:
     """`{"<table number>": connected}`: the viewer's table, or every table with someone for boards."""
     if not viewer.sees_every_table:

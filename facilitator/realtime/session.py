@@ -114,8 +114,12 @@ def on_unknown_event(*args):
 
 @socketio.on("disconnect")
 def on_disconnect(*_args):
-    """Forget a connection that went away.
+    """Forget a connection that went away; its table hears of it a moment later.
 
+    Engine.IO runs this inside whatever send found the connection's ping timed out (a broadcast to
+    its table, another phone's ack): nothing here may send, wait for a lock or use that caller's
+    database session, so the presence count and its broadcast run in a background task
+    (`presence.connection_left`).
     A client can also send an event named "disconnect" while still connected: that is not a
     disconnection, and must not reset its failed joins.
     """
@@ -123,5 +127,5 @@ def on_disconnect(*_args):
         return error_body("unknown_event", event="disconnect")
     viewer = connections.pop(request.sid, None)
     join_failures.pop(request.sid, None)
-    presence.connection_changed(viewer, None)
-    db.session.remove()
+    if presence.LocalPresence.counted(viewer):
+        socketio.start_background_task(presence.connection_left, current_app._get_current_object(), viewer)
