@@ -94,6 +94,9 @@ def admit(
 
 
 def _admit_participant(session, workshop, *, token, group_number, name, organisation, name_limit):
+    if workshop.anonymous:
+        # Its page asks for neither; what a tampered phone sends anyway is not stored (docs/privacy.md).
+        name = organisation = None
     name = _clean_name(name, name_limit)
     organisation = _clean_name(organisation, name_limit)
     if organisation is not None and organisation not in workshop.organisations:

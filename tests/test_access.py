@@ -226,3 +226,21 @@ def test_an_organisation_typed_with_extra_spaces_can_be_chosen(session, make_wor
     offered = workshop.organisations[0]  # what the phone page lists and sends back
     admission = admit(session, workshop, "participant", group_number=1, organisation=offered)
     assert session.get(Participant, admission.viewer.participant_id).organisation == "Office de tourisme"
+
+
+def test_an_anonymous_workshop_stores_no_name_nor_organisation(session, make_workshop):
+    """A tampered phone may send a name to an anonymous workshop: it is never stored."""
+    created, _ = make_workshop(anonymous=True)
+    workshop = find_workshop(session, created.code)
+    admission = admit(session, workshop, "participant", group_number=1, name="Léa", organisation="OT")
+    again = admit(
+        session,
+        workshop,
+        "participant",
+        participant_token=admission.participant_token,
+        name="Léa Martin",
+        organisation="ADT",
+    )
+    assert again.viewer.participant_id == admission.viewer.participant_id
+    stored = session.get(Participant, admission.viewer.participant_id)
+    assert (stored.name, stored.organisation) == (None, None)
