@@ -69,6 +69,12 @@ class Config:
             for origin in os.environ.get("FACILITATOR_ALLOWED_ORIGINS", "").split(",")
             if origin.strip()
         ]
+        # `Host` names served besides PUBLIC_URL's (or any IP address without it) and this machine's.
+        self.ALLOWED_HOSTS = [
+            host.strip()
+            for host in os.environ.get("FACILITATOR_ALLOWED_HOSTS", "").split(",")
+            if host.strip()
+        ]
         self.TRUST_PROXY = _int("FACILITATOR_TRUST_PROXY", 0)
         # One line per HTTP request on stderr (path and query only: tokens never travel in URLs).
         self.ACCESS_LOG = os.environ.get("FACILITATOR_ACCESS_LOG", "") == "1"

@@ -1,4 +1,5 @@
-"""Rate limits per device and per connection — never per IP address: a whole venue shares one.
+"""Rate limits per device, per connection and per table — never a refusal of right credentials per IP
+address: a whole venue shares one (only wrong guesses are counted and refused per address).
 
 In memory for one process (`LocalMovingWindow`, no background timer); in Redis through the `limits`
 library when REDIS_URL is set, so that several processes share the counts.
@@ -108,10 +109,23 @@ class RateLimits:
                 raise DomainError("rate_limited", status=429, retry_after=wait)
 
     def hit(self, name: str, key: str):
-        """Count one hit of `name` for `key` without refusing anything (e.g. a failed join)."""
+        """Count one hit of `name` for `key` without refusing anything."""
         if self._limiter is not None and name in self._rules:
             for rule in self._rules[name]:
                 self._limiter.hit(rule, name, key)
+
+    def failed(self, name: str, key: str) -> bool:
+        """Count one failure of `name` for `key` (a wrong code or token); True past any window.
+
+        Only failures are counted, and a caller refuses only the failure itself: whatever the count,
+        a right code from the same address is admitted (a venue is one address; docs/security.md).
+        """
+        if self._limiter is None or name not in self._rules:
+            return False
+        over = False
+        for rule in self._rules[name]:
+            over = not self._limiter.hit(rule, name, key) or over
+        return over
 
     def exhausted(self, name: str, key: str) -> bool:
         """Say whether `name` is over its limit for `key`, without counting a hit."""

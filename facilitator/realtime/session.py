@@ -32,10 +32,7 @@ log = logging.getLogger(__name__)
 def on_join(payload: JoinPayload):
     """Any client joins a workshop in a role; the ack carries its snapshot (and a phone's token)."""
     sid = request.sid
-    address = client_address()
-    if join_failures.get(sid, 0) >= current_app.config[
-        "JOIN_FAILURES_PER_CONNECTION"
-    ] or rate_limits.exhausted("join_failures", address):
+    if join_failures.get(sid, 0) >= current_app.config["JOIN_FAILURES_PER_CONNECTION"]:
         raise DomainError("too_many_attempts", status=429)
     try:
         workshop = find_workshop(db.session, payload.code)
@@ -52,8 +49,7 @@ def on_join(payload: JoinPayload):
         )
     except DomainError as exc:
         if exc.code in ("unknown_workshop", "bad_token"):
-            join_failures[sid] = join_failures.get(sid, 0) + 1
-            rate_limits.hit("join_failures", address)
+            _count_failed_join(sid)
         raise
     viewer = admission.viewer
     previous = connections.get(sid)
@@ -70,6 +66,19 @@ def on_join(payload: JoinPayload):
     if admission.participant_token:
         reply["participant_token"] = admission.participant_token
     return reply
+
+
+def _count_failed_join(sid):
+    """A wrong code or token: count it against the connection and the address.
+
+    Past the address's budget the failure is answered `too_many_attempts` and ends this connection's
+    guessing (one guess per connection from then on), but right credentials from the same address
+    are still admitted: the budget slows guessing, it never locks a venue out (docs/security.md).
+    """
+    join_failures[sid] = join_failures.get(sid, 0) + 1
+    if rate_limits.failed("join_failures", client_address()):
+        join_failures[sid] = current_app.config["JOIN_FAILURES_PER_CONNECTION"]
+        raise DomainError("too_many_attempts", status=429) from None
 
 
 @on_event("card:add", CardAddPayload)
