@@ -51,6 +51,8 @@ def build_app(config: Config | None = None) -> Flask:
             "cards": config.RATE_LIMIT_CARDS,
             "events": config.RATE_LIMIT_EVENTS,
             "join_failures": config.RATE_LIMIT_JOIN_FAILURES,
+            "new_participants": config.RATE_LIMIT_NEW_PARTICIPANTS,
+            "table_cards": config.RATE_LIMIT_TABLE_CARDS,
         },
     )
     if config.TRUST_PROXY:

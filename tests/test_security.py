@@ -190,3 +190,36 @@ def test_an_unknown_host_is_refused_with_a_clear_answer(client):
         client.get("/socket.io/?EIO=4&transport=polling", headers={"Host": "evil.example"}).status_code == 421
     )
     assert client.get("/healthz", headers={"Host": "facilitator.test"}).status_code == 200
+
+
+PARTICIPANT_LIMITS = {
+    "RATE_LIMIT_CARDS": "5/10 seconds",
+    "RATE_LIMIT_NEW_PARTICIPANTS": "3/minute",
+    "RATE_LIMIT_TABLE_CARDS": "1/minute",  # × 10 people at least: 10 a minute at a table
+}
+
+
+@pytest.mark.parametrize("app_config", [PARTICIPANT_LIMITS])
+def test_new_people_at_a_table_come_at_a_limited_rate(make_workshop, socket_client, phone):
+    workshop, _ = make_workshop(groups=2)
+    for _ in range(3):
+        phone(workshop.code, group=1)
+    reply = socket_client().emit(
+        "join", {"code": workshop.code, "role": "participant", "group": 1}, callback=True
+    )
+    assert reply["error"]["code"] == "table_busy" and reply["error"]["details"]["retry_after"] >= 1
+    phone(workshop.code, group=2)  # another table is not slowed
+
+
+@pytest.mark.parametrize("app_config", [PARTICIPANT_LIMITS])
+def test_new_participants_share_their_tables_card_window(make_workshop, phone):
+    """Joining again without a token gives a new participant, never a fresh budget for the table."""
+    workshop, _ = make_workshop(groups=2)
+    replies = []
+    for _ in range(3):
+        spammer, _ = phone(workshop.code, group=1)
+        replies += [post(spammer, f"Spam {n}") for n in range(5)]
+    assert sum(reply["ok"] for reply in replies) == 10
+    assert replies[-1]["error"]["code"] == "rate_limited"
+    other_table, _ = phone(workshop.code, group=2)
+    assert post(other_table, "Une vraie idée")["ok"]

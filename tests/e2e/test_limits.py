@@ -14,11 +14,13 @@ from harness import ACK_TIMEOUT, LiveClient
 pytestmark = pytest.mark.slow
 
 GUESSERS = 13  # × 5 wrong codes each (the limit per connection): 65, past the 60 a minute per address
+TABLE_CAP = 12  # FACILITATOR_MAX_TABLE_PARTICIPANTS here (300 by default): a loop reaches it quickly
+TABLE_CARDS_A_MINUTE = 100  # FACILITATOR_RATE_TABLE_CARDS' default 10/minute × at least 10 people
 
 
 @pytest.fixture(scope="module")
 def server(server_factory):
-    return server_factory("eventlet")
+    return server_factory("eventlet", FACILITATOR_MAX_TABLE_PARTICIPANTS=str(TABLE_CAP))
 
 
 def refusal(reply):
@@ -60,7 +62,9 @@ def test_a_flood_of_wrong_codes_locks_no_one_with_right_credentials_out(server, 
     }
     clients = {who: connect(server, who) for who in joins}
     with ThreadPoolExecutor(len(joins)) as pool:
-        replies = dict(zip(joins, pool.map(lambda who: clients[who].call("join", joins[who]), joins)))
+        replies = dict(
+            zip(joins, pool.map(lambda who: clients[who].call("join", joins[who]), joins), strict=True)
+        )
     assert {who: reply["ok"] for who, reply in replies.items()} == dict.fromkeys(joins, True), replies
     assert replies["phone back from a Wi-Fi drop"]["participant_token"] == token
 
@@ -91,3 +95,39 @@ def test_only_the_public_host_name_is_served(server):
         assert "does not answer to this name" in refused.text and server.url in refused.text
     for host in (f"127.0.0.1:{port}", f"localhost:{port}"):
         assert requests.get(f"{server.url}/healthz", headers={"Host": host}, timeout=ACK_TIMEOUT).ok
+
+
+def test_joining_again_without_a_token_makes_no_fake_people_nor_fresh_card_budgets(server, connect):
+    created = server.create_workshop(groups=3)
+    code = created["code"]
+    board = connect(server, "board")
+    board.join(code=code, role="board", token=created["board_token"])
+    honest = connect(server, "honest phone, table 1")
+    honest.join(code=code, role="participant", group=1)
+
+    rejoining = connect(server, "one connection joining again and again")
+    tokens = {rejoining.join(code=code, role="participant", group=2)["participant_token"] for _ in range(10)}
+    assert len(tokens) == 1, "one connection is one person"
+
+    refusals, accepted = [], 0
+    for n in range(TABLE_CAP + 3):  # a new connection each time: a new person each time
+        spammer = LiveClient(server, f"spammer {n}")
+        try:
+            reply = spammer.call("join", {"code": code, "role": "participant", "group": 2})
+            if not reply["ok"]:
+                refusals.append(reply["error"])
+                continue
+            accepted += sum(spammer.post("forces", f"Spam {n}.{k}")["ok"] for k in range(15))
+        finally:
+            spammer.close()
+    # The rejoining connection is one of the table's people: 11 spammers fit, the last 4 do not.
+    assert [error["code"] for error in refusals] == ["table_full"] * 4, refusals
+    assert str(TABLE_CAP) in refusals[0]["message"]
+    assert accepted <= TABLE_CARDS_A_MINUTE, f"{accepted} spam cards reached the board"
+    counted = connect(server, "a new board").join(code=code, role="board", token=created["board_token"])
+    assert counted["snapshot"]["participants"]["2"] <= TABLE_CAP
+
+    for k in range(5):  # the honest phone of another table posts as before
+        ack = honest.post("attentes", f"Une vraie idée {k}")
+        assert ack["ok"], ack
+    board.wait_for_card(ack["card"]["id"])

@@ -369,7 +369,7 @@
     document.getElementById("post-section").hidden = true;
     node.textContent = t.join_error + " : " + error.message;
     node.hidden = false;
-    if (error.code === "unknown_group" || error.code === "group_required") {
+    if (error.code === "unknown_group" || error.code === "group_required" || error.code === "table_full") {
       joinInfo = null;
       Live.storageSet(Live.key("join"), null);
       document.getElementById("group-field").hidden = false;
