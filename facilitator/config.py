@@ -67,8 +67,11 @@ class Config:
         self.RATE_LIMIT_NEW_PARTICIPANTS = os.environ.get(
             "FACILITATOR_RATE_NEW_PARTICIPANTS", "100/10 seconds;600/minute"
         )
-        # Per person connected at the table (at least TABLE_CARDS_MIN_PEOPLE), per address and table.
-        self.RATE_LIMIT_TABLE_CARDS = os.environ.get("FACILITATOR_RATE_TABLE_CARDS", "3/10 seconds;10/minute")
+        # Per person connected at the table (at least realtime.session.TABLE_CARDS_MIN_PEOPLE), per
+        # address and table: the per-device budget of each person there (docs/security.md, point 5).
+        self.RATE_LIMIT_TABLE_CARDS = os.environ.get(
+            "FACILITATOR_RATE_TABLE_CARDS", "15/10 seconds;60/minute"
+        )
         self.RETENTION_DAYS = _int("FACILITATOR_RETENTION_DAYS", 180)
         # CPU niceness of the report subprocess (0: same priority as the live workshop; docs/reports.md).
         self.REPORT_NICE = _int("FACILITATOR_REPORT_NICE", 10)

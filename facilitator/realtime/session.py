@@ -103,7 +103,8 @@ def _participant_limits(workshop_id) -> ParticipantLimits:
 def _check_table_cards(viewer):
     """A phone's cards also count in its table's window (per address), which no reconnection resets:
     new participants made by joining again without a token share it instead of each bringing a fresh
-    budget. Its size follows the people connected at the table, so a full table posts freely."""
+    budget. It holds the per-device budget of each person connected at the table, so the people there
+    never fill it together; only the cards of participants who left (a reconnection loop) do."""
     store = presence.store()
     people = max(TABLE_CARDS_MIN_PEOPLE, len(store.people(viewer.workshop_id, viewer.group_id)))
     # With Redis each process counts its own phones, so the window is this process's too.

@@ -14,13 +14,19 @@ from harness import ACK_TIMEOUT, LiveClient
 pytestmark = pytest.mark.slow
 
 GUESSERS = 13  # × 5 wrong codes each (the limit per connection): 65, past the 60 a minute per address
-TABLE_CAP = 12  # FACILITATOR_MAX_TABLE_PARTICIPANTS here (300 by default): a loop reaches it quickly
-TABLE_CARDS_A_MINUTE = 100  # FACILITATOR_RATE_TABLE_CARDS' default 10/minute × at least 10 people
+# Smaller than the defaults (300 people at a table; 60 cards a minute per person connected there, at
+# least 10 counted), so that a short loop of reconnections reaches both.
+TABLE_CAP = 12
+TABLE_CARDS_A_MINUTE = 150  # 15 a minute × 10 people: the 11 spammers' 165 cards go past it
 
 
 @pytest.fixture(scope="module")
 def server(server_factory):
-    return server_factory("eventlet", FACILITATOR_MAX_TABLE_PARTICIPANTS=str(TABLE_CAP))
+    return server_factory(
+        "eventlet",
+        FACILITATOR_MAX_TABLE_PARTICIPANTS=str(TABLE_CAP),
+        FACILITATOR_RATE_TABLE_CARDS="15/10 seconds;15/minute",
+    )
 
 
 def refusal(reply):
