@@ -1,9 +1,10 @@
 """Who is who: admitting a connection to a workshop in a role, and what each role may do."""
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, case, func, select
 
 from facilitator import tokens
 from facilitator.errors import DomainError
@@ -20,6 +21,10 @@ PARTICIPANT_BY_TOKEN = select(Participant).where(
 REFERENT_GROUP = select(Group).where(
     Group.workshop_id == bindparam("workshop_id"), Group.referent_token_hash == bindparam("token_hash")
 )
+# The people of a workshop and of one of its tables, in one statement (a newcomer's caps and count).
+PARTICIPANTS_HERE = select(
+    func.count(Participant.id), func.sum(case((Participant.group_id == bindparam("group_id"), 1), else_=0))
+).where(Participant.workshop_id == bindparam("workshop_id"))
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,21 @@ class Viewer:
     @property
     def sees_every_table(self) -> bool:
         return self.role in ("facilitator", "board")
+
+
+@dataclass(frozen=True)
+class ParticipantLimits:
+    """How many participants may be created, so that joining again without a token cannot fill a table
+    with fake people (docs/security.md). 0 or None: no cap.
+
+    `workshop`: participants in the workshop; `table`: at one table (a workshop of one table has only
+    the workshop's cap: its table is the room); `newcomer(group)`: called before a participant is
+    created at `group`, raises to refuse (the rate of newcomers per table).
+    """
+
+    workshop: int | None = None
+    table: int | None = None
+    newcomer: Callable[[Group], None] | None = None
 
 
 @dataclass
@@ -65,9 +85,15 @@ def admit(
     name: str | None = None,
     organisation: str | None = None,
     participant_token: str | None = None,
+    own_token: str | None = None,
     name_limit: int = 40,
+    limits: ParticipantLimits | None = None,
 ) -> Admission:
-    """Admit a connection in a role, or refuse with a DomainError that changes nothing."""
+    """Admit a connection in a role, or refuse with a DomainError that changes nothing.
+
+    `own_token`: the token of the participant this connection already created, if any: a connection
+    that joins again without a (valid) token is that participant again, never a new one.
+    """
     if role in ("facilitator", "board"):
         allowed = tokens.token_matches(token, workshop.facilitator_token_hash)
         if role == "board":
@@ -85,24 +111,33 @@ def admit(
             session,
             workshop,
             token=participant_token,
+            own_token=own_token,
             group_number=group_number,
             name=name,
             organisation=organisation,
             name_limit=name_limit,
+            limits=limits or ParticipantLimits(),
         )
     raise DomainError("invalid_payload", problem="unknown role")
 
 
-def _admit_participant(session, workshop, *, token, group_number, name, organisation, name_limit):
+def _admit_participant(
+    session, workshop, *, token, own_token, group_number, name, organisation, name_limit, limits
+):
+    if workshop.anonymous:
+        # Its page asks for neither; what a tampered phone sends anyway is not stored (docs/privacy.md).
+        name = organisation = None
     name = _clean_name(name, name_limit)
     organisation = _clean_name(organisation, name_limit)
     if organisation is not None and organisation not in workshop.organisations:
         raise DomainError("unknown_organisation")
     participant = None
-    if token:
-        participant = session.scalar(
-            PARTICIPANT_BY_TOKEN, {"workshop_id": workshop.id, "token_hash": tokens.hash_token(token)}
-        )
+    for candidate in (token, own_token):
+        if candidate and participant is None:
+            participant = session.scalar(
+                PARTICIPANT_BY_TOKEN, {"workshop_id": workshop.id, "token_hash": tokens.hash_token(candidate)}
+            )
+            token = candidate if participant is not None else token
     if group_number is None:
         if participant is not None:
             group = participant.group
@@ -116,6 +151,8 @@ def _admit_participant(session, workshop, *, token, group_number, name, organisa
     events = []
     new_token = None
     if participant is None:
+        if limits.newcomer is not None:
+            limits.newcomer(group)
         new_token = tokens.new_token()
         participant = Participant(
             workshop_id=workshop.id,
@@ -126,7 +163,11 @@ def _admit_participant(session, workshop, *, token, group_number, name, organisa
         )
         session.add(participant)
         session.flush()
-        events.append(_count_event(session, workshop, group))
+        in_workshop, at_table = session.execute(
+            PARTICIPANTS_HERE, {"workshop_id": workshop.id, "group_id": group.id}
+        ).one()
+        _refuse_past_caps(session, workshop, limits, in_workshop, at_table)
+        events.append(_count_event(session, workshop, group, at_table))
     else:
         if name is not None:
             participant.name = name
@@ -157,8 +198,21 @@ def _referent_group(session, workshop: Workshop, token) -> Group | None:
     return group
 
 
-def _count_event(session, workshop, group: Group):
-    count = session.scalar(PARTICIPANTS_AT_TABLE, {"workshop_id": workshop.id, "group_id": group.id})
+def _refuse_past_caps(session, workshop, limits: ParticipantLimits, in_workshop: int, at_table: int):
+    """Undo the newcomer just flushed and refuse when it made the workshop or its table too full."""
+    refusal = None
+    if limits.workshop and in_workshop > limits.workshop:
+        refusal = DomainError("workshop_full", status=403, limit=limits.workshop)
+    elif limits.table and len(workshop.groups) > 1 and at_table > limits.table:
+        refusal = DomainError("table_full", status=403, limit=limits.table)
+    if refusal is not None:
+        session.rollback()
+        raise refusal
+
+
+def _count_event(session, workshop, group: Group, count: int | None = None):
+    if count is None:
+        count = session.scalar(PARTICIPANTS_AT_TABLE, {"workshop_id": workshop.id, "group_id": group.id})
     return record_event(
         session, workshop, "participants:count", {"group": group.number, "participants": count}, group
     )

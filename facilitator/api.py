@@ -15,6 +15,7 @@ from facilitator.extensions import db
 from facilitator.links import join_url, workshop_links
 from facilitator.network import public_base_url
 from facilitator.qr import qr_svg
+from facilitator.ratelimits import rate_limits
 from facilitator.schemas import (
     KitPayload,
     SynthesisMergePayload,
@@ -76,6 +77,19 @@ def internal(_exc):
     return jsonify(error_body("internal")), 500
 
 
+def workshop_by_code(code):
+    """`find_workshop` for a request anyone can send: an unknown code counts against the caller's
+    address, as a failed join does (one budget, FACILITATOR_RATE_JOIN_FAILURES); past it the unknown
+    code is refused with 429 `too_many_attempts`, while a right code is still served: a venue is
+    one address (docs/security.md)."""
+    try:
+        return find_workshop(db.session, code)
+    except DomainError as exc:
+        if rate_limits.failed("join_failures", request.remote_addr or "unknown"):
+            raise DomainError("too_many_attempts", status=429) from exc
+        raise
+
+
 def require_organiser():
     """Refuse with 401 unless the request carries the organiser key."""
     key = bearer_token()
@@ -100,20 +114,20 @@ def create():
 def remove(code):
     """Delete a workshop and everything in it (organiser key); its live clients are told."""
     require_organiser()
-    delete_workshop(db.session, find_workshop(db.session, code))
+    delete_workshop(db.session, workshop_by_code(code))
     return "", 204
 
 
 @bp.get("/workshops/<code>")
 def show(code):
     """Return what anyone holding the join code may know: title, question, families, tables."""
-    return jsonify(public_info(find_workshop(db.session, code)))
+    return jsonify(public_info(workshop_by_code(code)))
 
 
 @bp.get("/workshops/<code>/qr.svg")
 def qr(code):
     """Return the join QR code (of one table with ?g=<n>) as SVG."""
-    workshop = find_workshop(db.session, code)
+    workshop = workshop_by_code(code)
     group = request.args.get("g", type=int)
     if group is not None:
         find_group(workshop, group)
@@ -156,7 +170,7 @@ def kit_pdf(code):
     """Build the printable kit (facilitator token or organiser key); issues fresh référent links."""
     from facilitator.kit import build_kit, kit_filename
 
-    workshop = find_workshop(db.session, code)
+    workshop = workshop_by_code(code)
     require_facilitator(workshop)
     options = kit_options()
     pdf = build_kit(db.session, workshop, public_base_url(current_app.config), options)
@@ -168,7 +182,7 @@ def kit_pptx(code):
     """Build the introduction slides (facilitator token or organiser key); changes nothing."""
     from facilitator.kit import kit_filename, render_slides
 
-    workshop = find_workshop(db.session, code)
+    workshop = workshop_by_code(code)
     require_facilitator(workshop)
     slides = render_slides(workshop, public_base_url(current_app.config), kit_options())
     return _download(
@@ -207,7 +221,7 @@ def report(code, fmt):
     language = request.args.get("lang")  # the document's language; default: the workshop's
     if language is not None and language not in ("fr", "en"):
         raise DomainError("invalid_payload", status=400, problem="lang must be fr or en")
-    workshop = find_workshop(db.session, code)
+    workshop = workshop_by_code(code)
     token = bearer_token()
     if token and not tokens.token_matches(token, workshop.facilitator_token_hash):
         others = [workshop.board_token_hash] + [group.referent_token_hash for group in workshop.groups]
@@ -283,7 +297,7 @@ def synthesis_show(code):
     """The stored synthesis: themes with provenance and cards, and the cards in no theme."""
     from facilitator import crossthemes
 
-    workshop = find_workshop(db.session, code)
+    workshop = workshop_by_code(code)
     return _synthesis_reply(crossthemes.show(db.session, workshop, synthesis_editor(workshop)))
 
 
@@ -293,7 +307,7 @@ def synthesis_propose(code):
     unless `replace_edited`."""
     from facilitator import crossthemes
 
-    workshop = find_workshop(db.session, code)
+    workshop = workshop_by_code(code)
     editor = synthesis_editor(workshop)
     payload = synthesis_payload(SynthesisProposePayload)
     return _synthesis_reply(crossthemes.propose(db.session, workshop, editor, payload.replace_edited))
@@ -303,7 +317,7 @@ def synthesis_propose(code):
 def synthesis_rename(code, theme_id):
     from facilitator import crossthemes
 
-    workshop = find_workshop(db.session, code)
+    workshop = workshop_by_code(code)
     editor = synthesis_editor(workshop)
     payload = synthesis_payload(SynthesisRenamePayload)
     return _synthesis_reply(crossthemes.rename(db.session, workshop, editor, theme_id, payload.title))
@@ -313,7 +327,7 @@ def synthesis_rename(code, theme_id):
 def synthesis_merge(code):
     from facilitator import crossthemes
 
-    workshop = find_workshop(db.session, code)
+    workshop = workshop_by_code(code)
     editor = synthesis_editor(workshop)
     payload = synthesis_payload(SynthesisMergePayload)
     return _synthesis_reply(
@@ -325,7 +339,7 @@ def synthesis_merge(code):
 def synthesis_split(code, theme_id):
     from facilitator import crossthemes
 
-    workshop = find_workshop(db.session, code)
+    workshop = workshop_by_code(code)
     editor = synthesis_editor(workshop)
     payload = synthesis_payload(SynthesisSplitPayload)
     return _synthesis_reply(
@@ -337,7 +351,7 @@ def synthesis_split(code, theme_id):
 def synthesis_move(code):
     from facilitator import crossthemes
 
-    workshop = find_workshop(db.session, code)
+    workshop = workshop_by_code(code)
     editor = synthesis_editor(workshop)
     payload = synthesis_payload(SynthesisMovePayload)
     return _synthesis_reply(crossthemes.move_card(db.session, workshop, editor, payload.card, payload.theme))
@@ -348,7 +362,7 @@ def synthesis_projection(code):
     """Show the synthesis on the boards (`{"projected": true}`) or stop (`false`)."""
     from facilitator import livesynthesis
 
-    workshop = find_workshop(db.session, code)
+    workshop = workshop_by_code(code)
     editor = synthesis_editor(workshop)
     payload = synthesis_payload(SynthesisProjectionPayload)
     return _synthesis_reply(livesynthesis.project(db.session, workshop, editor, payload.projected))

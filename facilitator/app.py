@@ -8,6 +8,7 @@ from facilitator import events
 from facilitator.config import Config
 from facilitator.extensions import babel, csrf, db, socketio
 from facilitator.i18n import remember_language, select_locale
+from facilitator.network import HostCheck
 from facilitator.ratelimits import rate_limits
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -50,6 +51,8 @@ def build_app(config: Config | None = None) -> Flask:
             "cards": config.RATE_LIMIT_CARDS,
             "events": config.RATE_LIMIT_EVENTS,
             "join_failures": config.RATE_LIMIT_JOIN_FAILURES,
+            "new_participants": config.RATE_LIMIT_NEW_PARTICIPANTS,
+            "table_cards": config.RATE_LIMIT_TABLE_CARDS,
         },
     )
     if config.TRUST_PROXY:
@@ -66,6 +69,8 @@ def build_app(config: Config | None = None) -> Flask:
         engineio_logger=False,
     )
     realtime.core.answer_star_events(socketio.server)  # an event named "*" is answered too
+    # Outermost, so that Socket.IO's handshake is checked too (DNS rebinding; network.host_allowed).
+    app.wsgi_app = HostCheck(app.wsgi_app, config.PUBLIC_URL, config.ALLOWED_HOSTS)
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(organiser.bp)

@@ -65,6 +65,17 @@ class Config:
         self.RATE_LIMIT_JOIN_FAILURES = os.environ.get(
             "FACILITATOR_RATE_JOIN_FAILURES", "60/minute;1000/hour"
         )
+        # Against fake participants (joining again without a token) and their cards: docs/security.md.
+        self.MAX_PARTICIPANTS = _int("FACILITATOR_MAX_PARTICIPANTS", 5000)
+        self.MAX_TABLE_PARTICIPANTS = _int("FACILITATOR_MAX_TABLE_PARTICIPANTS", 300)
+        self.RATE_LIMIT_NEW_PARTICIPANTS = os.environ.get(
+            "FACILITATOR_RATE_NEW_PARTICIPANTS", "100/10 seconds;600/minute"
+        )
+        # Per person connected at the table (at least realtime.session.TABLE_CARDS_MIN_PEOPLE), per
+        # address and table: the per-device budget of each person there (docs/security.md, point 5).
+        self.RATE_LIMIT_TABLE_CARDS = os.environ.get(
+            "FACILITATOR_RATE_TABLE_CARDS", "15/10 seconds;60/minute"
+        )
         self.RETENTION_DAYS = _int("FACILITATOR_RETENTION_DAYS", 180)
         # CPU niceness of the report subprocess (0: same priority as the live workshop; docs/reports.md).
         self.REPORT_NICE = _int("FACILITATOR_REPORT_NICE", 10)
@@ -72,6 +83,12 @@ class Config:
             origin.strip().rstrip("/")
             for origin in os.environ.get("FACILITATOR_ALLOWED_ORIGINS", "").split(",")
             if origin.strip()
+        ]
+        # `Host` names served besides PUBLIC_URL's (or any IP address without it) and this machine's.
+        self.ALLOWED_HOSTS = [
+            host.strip()
+            for host in os.environ.get("FACILITATOR_ALLOWED_HOSTS", "").split(",")
+            if host.strip()
         ]
         self.TRUST_PROXY = _int("FACILITATOR_TRUST_PROXY", 0)
         # One line per HTTP request on stderr (path and query only: tokens never travel in URLs).
@@ -113,6 +130,10 @@ class TestConfig(Config):
             "RATE_LIMIT_CARDS": "",
             "RATE_LIMIT_EVENTS": "",
             "RATE_LIMIT_JOIN_FAILURES": "",
+            "RATE_LIMIT_NEW_PARTICIPANTS": "",
+            "RATE_LIMIT_TABLE_CARDS": "",
+            "MAX_PARTICIPANTS": 0,
+            "MAX_TABLE_PARTICIPANTS": 0,
             # Every broadcast at once, so tests read each `card:added` (tests/test_batching.py turns it on).
             "BATCH_MS": 0,
         }

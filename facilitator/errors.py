@@ -36,6 +36,12 @@ MESSAGES = {
     "unknown_organisation": _l("Choose an organisation type from the list."),
     "client_id_conflict": _l("This card identifier is already used by someone else."),
     "rate_limited": _l("You are sending too fast. Wait %(retry_after)s seconds, then try again."),
+    # How many people may join (access.ParticipantLimits)
+    "table_busy": _l(
+        "Many people are joining this table right now. Wait %(retry_after)s seconds, then try again."
+    ),
+    "table_full": _l("This table is full (%(limit)s people). Choose another table, or ask the facilitator."),
+    "workshop_full": _l("This workshop is full (%(limit)s people). Ask the facilitator."),
     "unknown_event": _l("This action does not exist: %(event)s."),
     "unauthorised": _l("A valid key is required."),
     "not_found": _l("Not found."),

@@ -1,6 +1,9 @@
-"""The address phones use: PUBLIC_URL when set, else this machine's LAN address."""
+"""The address phones use: PUBLIC_URL when set, else this machine's LAN address; and the `Host`
+names the server answers to (a page of another site must not reach it by DNS rebinding)."""
 
+import ipaddress
 import socket
+from urllib.parse import urlsplit
 
 
 def _interface_addresses() -> list[str]:
@@ -53,3 +56,77 @@ def reachable_by_phones(base_url: str) -> bool:
     """False when the links point at this machine only (localhost): phones cannot follow them."""
     host = base_url.split("://", 1)[-1].split("/", 1)[0].rsplit(":", 1)[0].strip("[]")
     return host not in ("localhost", "127.0.0.1", "::1") and not host.startswith("127.")
+
+
+LOOPBACK_NAMES = ("localhost", "localhost.localdomain")
+
+
+def _hostname(host: str) -> str:
+    """`Host` header → lower-case name without port or IPv6 brackets ("" when unreadable)."""
+    host = (host or "").strip().lower()
+    if host.startswith("["):
+        return host[1 : host.find("]")] if "]" in host else ""
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
+def _is_address(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
+def host_allowed(host: str | None, public_url: str | None, allowed_hosts=()) -> bool:
+    """Whether a request's `Host` is one this server answers to.
+
+    DNS rebinding gives a site's name this machine's address, so that the site's pages talk to the
+    server as "same origin": only names we chose are served. Always: this machine (localhost,
+    127.x, ::1) and FACILITATOR_ALLOWED_HOSTS (`*`: any). With PUBLIC_URL: its host only. Without it
+    (a laptop on the venue LAN, reached through its detected address): any IP address, which no
+    rebinding can produce, whatever the network the laptop moves to. A request without `Host`
+    (HTTP/1.0) is served.
+    """
+    if not host:
+        return True
+    name = _hostname(host)
+    names = {_hostname(allowed) for allowed in allowed_hosts}
+    if "*" in names or name in names or name in LOOPBACK_NAMES:
+        return True
+    if _is_address(name):
+        if ipaddress.ip_address(name).is_loopback:
+            return True
+        if not public_url:
+            return True
+    return bool(public_url) and name == (urlsplit(public_url).hostname or "").lower()
+
+
+class HostCheck:
+    """WSGI middleware, outermost (before Socket.IO): refuse an unknown `Host` with 421 and say why."""
+
+    def __init__(self, app, public_url: str | None, allowed_hosts=()):
+        self.app = app
+        self.public_url = public_url
+        self.allowed_hosts = tuple(allowed_hosts)
+
+    def __call__(self, environ, start_response):
+        if host_allowed(environ.get("HTTP_HOST"), self.public_url, self.allowed_hosts):
+            return self.app(environ, start_response)
+        where = self.public_url or "http://<adresse IP / IP address>"
+        body = (
+            f"421 Misdirected Request\n\n"
+            f"Ce serveur ne répond pas sous ce nom. Ouvrez {where} "
+            f"(ou ajoutez ce nom à FACILITATOR_ALLOWED_HOSTS).\n"
+            f"This server does not answer to this name. Open {where} "
+            f"(or add the name to FACILITATOR_ALLOWED_HOSTS).\n"
+        ).encode()
+        start_response(
+            "421 Misdirected Request",
+            [
+                ("Content-Type", "text/plain; charset=utf-8"),
+                ("Content-Length", str(len(body))),
+                ("X-Content-Type-Options", "nosniff"),
+                ("Cache-Control", "no-store"),
+            ],
+        )
+        return [body]

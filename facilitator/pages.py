@@ -14,23 +14,25 @@ from flask import (
 )
 from flask_babel import get_locale
 
+from facilitator.api import workshop_by_code
 from facilitator.errors import DomainError, error_body
-from facilitator.extensions import db
 from facilitator.i18n import family_labels
 from facilitator.links import join_url
 from facilitator.network import public_base_url, reachable_by_phones
 from facilitator.qr import qr_svg
 from facilitator.tokens import normalise_join_code
-from facilitator.workshops import find_workshop, public_info
+from facilitator.workshops import public_info
 
 bp = Blueprint("pages", __name__)
 
 
 def _workshop_or_404(code):
+    """The workshop of a page's code; an unknown code counts as a wrong guess (`api.workshop_by_code`)."""
     try:
-        return find_workshop(db.session, code)
-    except DomainError:
-        abort(404)
+        return workshop_by_code(code)
+    except DomainError as exc:
+        # Past the guessing budget the same page answers, with 429: a wrong code is still wrong.
+        abort(Response(render_template("not_found.html"), status=exc.status))
 
 
 def _page_context(workshop, role, group=None):

@@ -1,4 +1,5 @@
-"""Rate limits per device and per connection — never per IP address: a whole venue shares one.
+"""Rate limits per device, per connection and per table — never a refusal of right credentials per IP
+address: a whole venue shares one (only wrong guesses are counted and refused per address).
 
 In memory for one process (`LocalMovingWindow`, no background timer); in Redis through the `limits`
 library when REDIS_URL is set, so that several processes share the counts.
@@ -83,6 +84,9 @@ class LocalMovingWindow:
             self._hits.clear()
 
 
+SHARED_CEILING = 1_000_000  # hits a shared window can count (check_shared)
+
+
 class RateLimits:
     """Named limits, each a list of windows such as "10/10 seconds; 60/minute"."""
 
@@ -97,21 +101,53 @@ class RateLimits:
             self._limiter = strategies.MovingWindowRateLimiter(storage.storage_from_string(storage_uri))
         self._rules = {name: parse_many(spec) for name, spec in rules.items() if spec}
 
-    def check(self, name: str, key: str):
-        """Count one hit of `name` for `key`; refuse with `rate_limited` past any window."""
+    def check(self, name: str, key: str, code: str = "rate_limited"):
+        """Count one hit of `name` for `key`; refuse with `code` (and the wait) past any window."""
         if self._limiter is None or name not in self._rules:
             return
         for rule in self._rules[name]:
             if not self._limiter.hit(rule, name, key):
-                stats = self._limiter.get_window_stats(rule, name, key)
-                wait = max(1, int(stats.reset_time - time.time() + 0.999))
-                raise DomainError("rate_limited", status=429, retry_after=wait)
+                raise DomainError(code, status=429, retry_after=self._wait(rule, name, key))
+
+    def check_shared(self, name: str, key: str, people: int):
+        """Count one hit of `name` for `key`, a window shared by `people`: each window's amount is per
+        person. Refuse with `rate_limited` past any window.
+
+        The amount changes with `people`, so the hits are counted under a fixed ceiling (the key of a
+        window holds its amount) and compared with the amount × people.
+        """
+        if self._limiter is None or name not in self._rules:
+            return
+        counters = [type(rule)(SHARED_CEILING, rule.multiples, rule.namespace) for rule in self._rules[name]]
+        for rule, counter in zip(self._rules[name], counters, strict=True):
+            stats = self._limiter.get_window_stats(counter, name, key)
+            if SHARED_CEILING - stats.remaining >= rule.amount * people:
+                raise DomainError("rate_limited", status=429, retry_after=self._wait(counter, name, key))
+        for counter in counters:
+            self._limiter.hit(counter, name, key)
+
+    def _wait(self, rule, name: str, key: str) -> int:
+        stats = self._limiter.get_window_stats(rule, name, key)
+        return max(1, int(stats.reset_time - time.time() + 0.999))
 
     def hit(self, name: str, key: str):
-        """Count one hit of `name` for `key` without refusing anything (e.g. a failed join)."""
+        """Count one hit of `name` for `key` without refusing anything."""
         if self._limiter is not None and name in self._rules:
             for rule in self._rules[name]:
                 self._limiter.hit(rule, name, key)
+
+    def failed(self, name: str, key: str) -> bool:
+        """Count one failure of `name` for `key` (a wrong code or token); True past any window.
+
+        Only failures are counted, and a caller refuses only the failure itself: whatever the count,
+        a right code from the same address is admitted (a venue is one address; docs/security.md).
+        """
+        if self._limiter is None or name not in self._rules:
+            return False
+        over = False
+        for rule in self._rules[name]:
+            over = not self._limiter.hit(rule, name, key) or over
+        return over
 
     def exhausted(self, name: str, key: str) -> bool:
         """Say whether `name` is over its limit for `key`, without counting a hit."""

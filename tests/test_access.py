@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import select
 
-from facilitator.access import admit
+from facilitator.access import ParticipantLimits, admit
 from facilitator.errors import DomainError
 from facilitator.models import Participant
 from facilitator.workshops import find_workshop
@@ -226,3 +226,89 @@ def test_an_organisation_typed_with_extra_spaces_can_be_chosen(session, make_wor
     offered = workshop.organisations[0]  # what the phone page lists and sends back
     admission = admit(session, workshop, "participant", group_number=1, organisation=offered)
     assert session.get(Participant, admission.viewer.participant_id).organisation == "Office de tourisme"
+
+
+def test_an_anonymous_workshop_stores_no_name_nor_organisation(session, make_workshop):
+    """A tampered phone may send a name to an anonymous workshop: it is never stored."""
+    created, _ = make_workshop(anonymous=True)
+    workshop = find_workshop(session, created.code)
+    admission = admit(session, workshop, "participant", group_number=1, name="Léa", organisation="OT")
+    again = admit(
+        session,
+        workshop,
+        "participant",
+        participant_token=admission.participant_token,
+        name="Léa Martin",
+        organisation="ADT",
+    )
+    assert again.viewer.participant_id == admission.viewer.participant_id
+    stored = session.get(Participant, admission.viewer.participant_id)
+    assert (stored.name, stored.organisation) == (None, None)
+
+
+def participants_at(session, workshop, number):
+    group = workshop.group(number)
+    return len(session.scalars(select(Participant).where(Participant.group_id == group.id)).all())
+
+
+def test_a_connection_joining_again_without_its_token_is_the_same_participant(session, workshop):
+    first = admit(session, workshop, "participant", group_number=1)
+    for token in (None, "a token nobody has"):
+        again = admit(
+            session,
+            workshop,
+            "participant",
+            group_number=1,
+            participant_token=token,
+            own_token=first.participant_token,
+        )
+        assert again.viewer.participant_id == first.viewer.participant_id
+        assert again.participant_token == first.participant_token
+    assert participants_at(session, workshop, 1) == 1
+
+
+def test_a_table_and_a_workshop_hold_at_most_their_caps(session, workshop):
+    limits = ParticipantLimits(workshop=4, table=2)
+    for _ in range(2):
+        admit(session, workshop, "participant", group_number=1, limits=limits)
+    with pytest.raises(DomainError) as refused:
+        admit(session, workshop, "participant", group_number=1, limits=limits)
+    assert (refused.value.code, refused.value.details) == ("table_full", {"limit": 2})
+    assert participants_at(session, workshop, 1) == 2, "the refusal changed nothing"
+    admit(session, workshop, "participant", group_number=2, limits=limits)
+    returning = admit(session, workshop, "participant", group_number=3, limits=limits)
+    with pytest.raises(DomainError) as refused:
+        admit(session, workshop, "participant", group_number=3, limits=limits)
+    assert (refused.value.code, refused.value.details) == ("workshop_full", {"limit": 4})
+    # People already in come back, even to a full table or workshop.
+    token = returning.participant_token
+    assert (
+        admit(session, workshop, "participant", participant_token=token, limits=limits).viewer.group_number
+        == 3
+    )
+
+
+def test_the_table_cap_of_a_one_table_workshop_is_the_workshops(session, make_workshop):
+    created, _ = make_workshop(groups=1)
+    workshop = find_workshop(session, created.code)
+    limits = ParticipantLimits(workshop=5, table=2)
+    for _ in range(5):
+        admit(session, workshop, "participant", limits=limits)
+    with pytest.raises(DomainError) as refused:
+        admit(session, workshop, "participant", limits=limits)
+    assert refused.value.code == "workshop_full"
+
+
+def test_only_newcomers_pass_the_newcomer_check(session, workshop):
+    seen = []
+    limits = ParticipantLimits(newcomer=lambda group: seen.append(group.number))
+    first = admit(session, workshop, "participant", group_number=2, limits=limits)
+    admit(session, workshop, "participant", participant_token=first.participant_token, limits=limits)
+    assert seen == [2]
+
+    def refuse(_group):
+        raise DomainError("table_busy", status=429, retry_after=3)
+
+    with pytest.raises(DomainError):
+        admit(session, workshop, "participant", group_number=2, limits=ParticipantLimits(newcomer=refuse))
+    assert participants_at(session, workshop, 2) == 1

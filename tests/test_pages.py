@@ -61,6 +61,13 @@ def test_phone_page_for_a_table_names_it(client, workshop):
     assert page_data(client.get(f"/j/{workshop.code}?g=9"))["group"] is None, "an unknown table: choose one"
 
 
+@pytest.mark.parametrize("anonymous", [False, True])
+def test_an_anonymous_phone_page_asks_for_neither_name_nor_organisation(client, make_workshop, anonymous):
+    created, _ = make_workshop(anonymous=anonymous)
+    text = client.get(f"/j/{created.code}").get_data(as_text=True)
+    assert ('id="name"' in text, 'id="organisation"' in text) == (not anonymous, not anonymous)
+
+
 def test_referent_page_is_for_its_table(client, workshop):
     data = page_data(client.get(f"/r/{workshop.code}/2"))
     assert data["role"] == "referent" and data["group"] == 2

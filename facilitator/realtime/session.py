@@ -5,7 +5,7 @@ import logging
 from flask import current_app, request
 from flask_socketio import join_room, leave_room
 
-from facilitator.access import admit
+from facilitator.access import ParticipantLimits, admit
 from facilitator.cards import post_card
 from facilitator.errors import DomainError, error_body
 from facilitator.extensions import db, socketio
@@ -27,18 +27,21 @@ from facilitator.workshops import find_workshop
 
 log = logging.getLogger(__name__)
 
+# The participant each connection created: {sid: (workshop id, its token)}. A connection creates at most
+# one participant per workshop; joining again without a token makes it that participant again.
+own_participants: dict[str, tuple[int, str]] = {}
+TABLE_CARDS_MIN_PEOPLE = 10  # a table's card window counts at least this many people (docs/security.md)
+
 
 @on_event("join", JoinPayload)
 def on_join(payload: JoinPayload):
     """Any client joins a workshop in a role; the ack carries its snapshot (and a phone's token)."""
     sid = request.sid
-    address = client_address()
-    if join_failures.get(sid, 0) >= current_app.config[
-        "JOIN_FAILURES_PER_CONNECTION"
-    ] or rate_limits.exhausted("join_failures", address):
+    if join_failures.get(sid, 0) >= current_app.config["JOIN_FAILURES_PER_CONNECTION"]:
         raise DomainError("too_many_attempts", status=429)
     try:
         workshop = find_workshop(db.session, payload.code)
+        own = own_participants.get(sid)
         admission = admit(
             db.session,
             workshop,
@@ -48,14 +51,17 @@ def on_join(payload: JoinPayload):
             name=payload.name,
             organisation=payload.organisation,
             participant_token=payload.participant_token,
+            own_token=own[1] if own and own[0] == workshop.id else None,
             name_limit=current_app.config["NAME_MAX"],
+            limits=_participant_limits(workshop.id),
         )
     except DomainError as exc:
         if exc.code in ("unknown_workshop", "bad_token"):
-            join_failures[sid] = join_failures.get(sid, 0) + 1
-            rate_limits.hit("join_failures", address)
+            _count_failed_join(sid)
         raise
     viewer = admission.viewer
+    if admission.participant_token:
+        own_participants[sid] = (workshop.id, admission.participant_token)
     previous = connections.get(sid)
     if previous is not None:
         for room in rooms_for(previous):
@@ -72,6 +78,40 @@ def on_join(payload: JoinPayload):
     return reply
 
 
+def _count_failed_join(sid):
+    """A wrong code or token: count it against the connection and the address.
+
+    Past the address's budget the failure is answered `too_many_attempts` and ends this connection's
+    guessing (one guess per connection from then on), but right credentials from the same address
+    are still admitted: the budget slows guessing, it never locks a venue out (docs/security.md).
+    """
+    join_failures[sid] = join_failures.get(sid, 0) + 1
+    if rate_limits.failed("join_failures", client_address()):
+        join_failures[sid] = current_app.config["JOIN_FAILURES_PER_CONNECTION"]
+        raise DomainError("too_many_attempts", status=429) from None
+
+
+def _participant_limits(workshop_id) -> ParticipantLimits:
+    config = current_app.config
+
+    def newcomer(group):
+        rate_limits.check("new_participants", f"{workshop_id}:{group.id}", code="table_busy")
+
+    return ParticipantLimits(config["MAX_PARTICIPANTS"], config["MAX_TABLE_PARTICIPANTS"], newcomer)
+
+
+def _check_table_cards(viewer):
+    """A phone's cards also count in its table's window (per address), which no reconnection resets:
+    new participants made by joining again without a token share it instead of each bringing a fresh
+    budget. It holds the per-device budget of each person connected at the table, so the people there
+    never fill it together; only the cards of participants who left (a reconnection loop) do."""
+    store = presence.store()
+    people = max(TABLE_CARDS_MIN_PEOPLE, len(store.people(viewer.workshop_id, viewer.group_id)))
+    # With Redis each process counts its own phones, so the window is this process's too.
+    key = f"{getattr(store, 'process', '')}:{client_address()}:{viewer.workshop_id}:{viewer.group_id}"
+    rate_limits.check_shared("table_cards", key, people)
+
+
 @on_event("card:add", CardAddPayload)
 def on_card_add(payload: CardAddPayload):
     """A phone posts a card at its table (a référent or the facilitator types a paper card).
@@ -80,6 +120,8 @@ def on_card_add(payload: CardAddPayload):
     """
     viewer = current_viewer()
     rate_limits.check("cards", device_key(viewer))
+    if viewer.participant_id is not None:
+        _check_table_cards(viewer)
     workshop = current_workshop(viewer)
     card, _created = post_card(
         db.session,
@@ -127,5 +169,6 @@ def on_disconnect(*_args):
         return error_body("unknown_event", event="disconnect")
     viewer = connections.pop(request.sid, None)
     join_failures.pop(request.sid, None)
+    own_participants.pop(request.sid, None)
     if presence.LocalPresence.counted(viewer):
         socketio.start_background_task(presence.connection_left, current_app._get_current_object(), viewer)

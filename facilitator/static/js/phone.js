@@ -369,7 +369,7 @@
     document.getElementById("post-section").hidden = true;
     node.textContent = t.join_error + " : " + error.message;
     node.hidden = false;
-    if (error.code === "unknown_group" || error.code === "group_required") {
+    if (error.code === "unknown_group" || error.code === "group_required" || error.code === "table_full") {
       joinInfo = null;
       Live.storageSet(Live.key("join"), null);
       document.getElementById("group-field").hidden = false;
@@ -399,11 +399,12 @@
     event.preventDefault();
     var checked = document.querySelector("input[name=group]:checked");
     var nameField = document.getElementById("name");
+    var organisationField = document.getElementById("organisation");  /* not asked when anonymous */
     var info = {
       participant_token: joinInfo && joinInfo.participant_token,
       group: data.group || (checked ? parseInt(checked.value, 10) : null),
       name: nameField && nameField.value.trim() ? nameField.value.trim() : null,
-      organisation: document.getElementById("organisation").value || null
+      organisation: organisationField && organisationField.value ? organisationField.value : null
     };
     if (!info.group) { document.getElementById("group-field").hidden = false; return; }
     joinInfo = info;
