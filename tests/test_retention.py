@@ -87,3 +87,27 @@ def test_the_organiser_form_refuses_a_table_name_too_long(client, count_rows):
     assert response.status_code == 400
     assert "80 caractères au plus" in response.get_data(as_text=True)
     assert count_rows()["workshops"] == 0
+
+
+def test_a_deleted_workshop_s_ids_are_never_given_again(app, make_workshop, phone):
+    """Rooms are named by ids (`w<id>`, `w<id>:g<group>`, `w<id>:p<participant>`): the next workshop
+    must not get the deleted one's, or its open connections would take the new one over."""
+    from facilitator.models import Card, Group, Participant
+    from facilitator.workshops import delete_workshop, find_workshop
+
+    doomed, _ = make_workshop(title="Supprimé")
+    sock, joined = phone(doomed.code, name="Camille")
+    post(sock, "Une idée à effacer")
+    with app.app_context():
+        old_group = doomed.groups[-1].id
+        old_participant = db.session.query(Participant.id).scalar()
+        old_card = db.session.query(Card.id).scalar()
+        delete_workshop(db.session, find_workshop(db.session, doomed.code))
+    fresh, _ = make_workshop(title="Nouveau")
+    sock_b, _ = phone(fresh.code, name="Dominique")
+    post(sock_b, "Une idée neuve")
+    with app.app_context():
+        assert fresh.id > doomed.id
+        assert min(g.id for g in db.session.query(Group)) > old_group
+        assert db.session.query(Participant.id).scalar() > old_participant
+        assert db.session.query(Card.id).scalar() > old_card
