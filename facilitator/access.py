@@ -1,7 +1,7 @@
 """Who is who: admitting a connection to a workshop in a role, and what each role may do."""
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import bindparam, select
 
@@ -31,6 +31,9 @@ class Viewer:
     group_id: int | None = None
     group_number: int | None = None
     participant_id: int | None = None
+    # The hash of the token it was admitted with (facilitator, board, référent): when that token is
+    # replaced ("Nouveaux liens", the kit's fresh référent links) the connection ends.
+    credential: str | None = field(default=None, repr=False, compare=False)
 
     @property
     def sees_every_table(self) -> bool:
@@ -69,17 +72,20 @@ def admit(
 ) -> Admission:
     """Admit a connection in a role, or refuse with a DomainError that changes nothing."""
     if role in ("facilitator", "board"):
-        allowed = tokens.token_matches(token, workshop.facilitator_token_hash)
-        if role == "board":
-            allowed = allowed or tokens.token_matches(token, workshop.board_token_hash)
+        credential = workshop.facilitator_token_hash
+        allowed = tokens.token_matches(token, credential)
+        if role == "board" and not allowed:
+            credential = workshop.board_token_hash
+            allowed = tokens.token_matches(token, credential)
         if not allowed:
             raise DomainError("bad_token", status=403)
-        return Admission(Viewer(workshop.id, role))
+        return Admission(Viewer(workshop.id, role, credential=credential))
     if role == "referent":
         group = _referent_group(session, workshop, token)
         if group is None or (group_number is not None and group_number != group.number):
             raise DomainError("bad_token", status=403)
-        return Admission(Viewer(workshop.id, role, group.id, group.number), group=group)
+        viewer = Viewer(workshop.id, role, group.id, group.number, credential=group.referent_token_hash)
+        return Admission(viewer, group=group)
     if role == "participant":
         return _admit_participant(
             session,
@@ -91,6 +97,28 @@ def admit(
             name_limit=name_limit,
         )
     raise DomainError("invalid_payload", problem="unknown role")
+
+
+def still_admitted(session, workshop: Workshop, viewer: Viewer) -> bool:
+    """Whether the token this connection was admitted with still opens the workshop in its role.
+
+    Connections are ended when their tokens are replaced (`events.Revocation`); this is the check
+    behind it for the connections that were not reached: another process's (`REDIS_URL`), or a change
+    made outside the server (`python -m facilitator.kit` issues fresh référent links). Phones (no
+    credential: the join code and their own participant token) are not concerned.
+    """
+    if viewer.credential is None:
+        return True
+    if viewer.role == "facilitator":
+        return viewer.credential == workshop.facilitator_token_hash
+    if viewer.role == "board":
+        return viewer.credential in (workshop.facilitator_token_hash, workshop.board_token_hash)
+    group = session.get(Group, viewer.group_id)
+    return (
+        group is not None
+        and group.workshop_id == workshop.id
+        and viewer.credential == group.referent_token_hash
+    )
 
 
 def _admit_participant(session, workshop, *, token, group_number, name, organisation, name_limit):

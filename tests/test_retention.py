@@ -1,5 +1,6 @@
 """Privacy: the organiser deletes a workshop and everything in it; old workshops are purged."""
 
+import time
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import update
@@ -53,9 +54,11 @@ def test_the_organiser_page_deletes_a_workshop(client, make_workshop):
     assert client.get(f"/api/workshops/{workshop.code}").status_code == 404
 
 
-def test_old_workshops_are_purged_after_the_retention_period(app, make_workshop, count_rows):
+def test_old_workshops_are_purged_after_the_retention_period(app, make_workshop, count_rows, phone):
     old, _ = make_workshop(title="Ancien")
     recent, _ = make_workshop(title="Récent")
+    stale, _ = phone(old.code)
+    kept, _ = phone(recent.code)
     with app.app_context():
         db.session.execute(
             update(Workshop)
@@ -68,6 +71,12 @@ def test_old_workshops_are_purged_after_the_retention_period(app, make_workshop,
         assert purge_old_workshops(db.session, 180) == 1
         assert [w.title for w in db.session.query(Workshop)] == ["Récent"]
     assert count_rows()["workshops"] == 1
+    # The purged workshop's phones are told and disconnected (issue 18, point 2); the others stay.
+    assert [m["reason"] for m in received(stale, "session:ended")] == ["workshop_deleted"]
+    deadline = time.monotonic() + 5
+    while stale.is_connected() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not stale.is_connected() and kept.is_connected()
 
 
 def test_the_organiser_form_refuses_a_table_name_too_long(client, count_rows):
