@@ -3,7 +3,7 @@
 import time
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import text, update
 
 from facilitator.extensions import db
 from facilitator.models import Workshop
@@ -120,3 +120,30 @@ def test_a_deleted_workshop_s_ids_are_never_given_again(app, make_workshop, phon
         assert min(g.id for g in db.session.query(Group)) > old_group
         assert db.session.query(Participant.id).scalar() > old_participant
         assert db.session.query(Card.id).scalar() > old_card
+
+
+def test_a_deleted_workshop_s_text_is_gone_from_the_database_files(app, client, make_workshop, phone):
+    """Deleted text must not stay readable on disk: neither in the write-ahead log (checkpointed after
+    the deletion) nor in the free pages of the database file (secure_delete) (issue 18, point 13)."""
+    from pathlib import Path
+
+    doomed, _ = make_workshop(title="Atelier effacé")
+    sock, _ = phone(doomed.code, name="Zéphyrine")
+    secret = "Mot-de-passe-du-wifi-QX7ZK2 à ne pas garder"
+    assert post(sock, secret)["ok"]
+    database = Path(app.config["DATABASE_URL"].removeprefix("sqlite:///"))
+    files = [database, database.with_name(database.name + "-wal")]
+    with app.app_context():  # the card is on disk (in the log, or the file after a checkpoint)
+        db.session.remove()
+        db.engine.dispose()
+    needle = secret.encode()
+    assert any(path.exists() and needle in path.read_bytes() for path in files)
+
+    client.post("/organiser", data={"key": "test-organiser-key"})
+    assert client.post(f"/organiser/workshops/{doomed.code}/delete").status_code == 302
+    for path in files:
+        content = path.read_bytes() if path.exists() else b""
+        assert needle not in content and "Zéphyrine".encode() not in content, path.name
+    # Debian's SQLite zeroes deleted content by default, other builds do not: the app asks for it.
+    with app.app_context():
+        assert db.session.execute(text("PRAGMA secure_delete")).scalar() == 1
