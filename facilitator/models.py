@@ -302,3 +302,17 @@ class Event(Base):
     participant_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
     payload: Mapped[dict] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class OrganiserSession(Base):
+    """A browser signed in on the organiser pages. Its session cookie carries a random token, only
+    the hash is kept here: signing out deletes the row, so a copy of the cookie opens nothing after.
+    `key_hash`: the organiser key it signed in with (a new key signs every browser out)."""
+
+    __tablename__ = "organiser_sessions"
+    __table_args__ = (NEVER_REUSED,)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    key_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
