@@ -2,7 +2,7 @@
 
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import bindparam, case, func, select
 
@@ -36,6 +36,9 @@ class Viewer:
     group_id: int | None = None
     group_number: int | None = None
     participant_id: int | None = None
+    # The hash of the token it was admitted with (facilitator, board, référent): when that token is
+    # replaced ("Nouveaux liens", the kit's fresh référent links) the connection ends.
+    credential: str | None = field(default=None, repr=False, compare=False)
 
     @property
     def sees_every_table(self) -> bool:
@@ -95,17 +98,20 @@ def admit(
     that joins again without a (valid) token is that participant again, never a new one.
     """
     if role in ("facilitator", "board"):
-        allowed = tokens.token_matches(token, workshop.facilitator_token_hash)
-        if role == "board":
-            allowed = allowed or tokens.token_matches(token, workshop.board_token_hash)
+        credential = workshop.facilitator_token_hash
+        allowed = tokens.token_matches(token, credential)
+        if role == "board" and not allowed:
+            credential = workshop.board_token_hash
+            allowed = tokens.token_matches(token, credential)
         if not allowed:
             raise DomainError("bad_token", status=403)
-        return Admission(Viewer(workshop.id, role))
+        return Admission(Viewer(workshop.id, role, credential=credential))
     if role == "referent":
         group = _referent_group(session, workshop, token)
         if group is None or (group_number is not None and group_number != group.number):
             raise DomainError("bad_token", status=403)
-        return Admission(Viewer(workshop.id, role, group.id, group.number), group=group)
+        viewer = Viewer(workshop.id, role, group.id, group.number, credential=group.referent_token_hash)
+        return Admission(viewer, group=group)
     if role == "participant":
         return _admit_participant(
             session,
@@ -119,6 +125,28 @@ def admit(
             limits=limits or ParticipantLimits(),
         )
     raise DomainError("invalid_payload", problem="unknown role")
+
+
+def still_admitted(session, workshop: Workshop, viewer: Viewer) -> bool:
+    """Whether the token this connection was admitted with still opens the workshop in its role.
+
+    Connections are ended when their tokens are replaced (`events.Revocation`); this is the check
+    behind it for the connections that were not reached: another process's (`REDIS_URL`), or a change
+    made outside the server (`python -m facilitator.kit` issues fresh référent links). Phones (no
+    credential: the join code and their own participant token) are not concerned.
+    """
+    if viewer.credential is None:
+        return True
+    if viewer.role == "facilitator":
+        return viewer.credential == workshop.facilitator_token_hash
+    if viewer.role == "board":
+        return viewer.credential in (workshop.facilitator_token_hash, workshop.board_token_hash)
+    group = session.get(Group, viewer.group_id)
+    return (
+        group is not None
+        and group.workshop_id == workshop.id
+        and viewer.credential == group.referent_token_hash
+    )
 
 
 def _admit_participant(

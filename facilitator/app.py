@@ -77,6 +77,7 @@ def build_app(config: Config | None = None) -> Flask:
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)
     events.set_publisher(realtime.publish)
+    events.set_revoker(realtime.revocation.end_connections)
     commands.register_commands(app)
 
     app.context_processor(lambda: {"current_language": str(get_locale())})

@@ -34,6 +34,32 @@ class Audience:
     screens: bool = False
 
 
+@dataclass(frozen=True)
+class Revocation:
+    """Live connections that must end once the change is committed, and why (told to each of them).
+
+    `reason` "workshop_deleted": every connection of the workshop. "links_renewed": the connections
+    admitted with a token just replaced — the facilitator's and the boards' when `screens`, the
+    référents' of the tables `group_ids`. Phones (the join code, their own participant token) stay.
+    `group_ids`: the tables concerned, whose rooms close (every table of a deleted workshop).
+    """
+
+    workshop_id: int
+    reason: str
+    screens: bool = False
+    group_ids: tuple[int, ...] = ()
+
+    def ends(self, viewer) -> bool:
+        """Whether this connection (an `access.Viewer`) must end."""
+        if viewer is None or viewer.workshop_id != self.workshop_id:
+            return False
+        if self.reason == "workshop_deleted":
+            return True
+        if viewer.role in ("facilitator", "board"):
+            return self.screens
+        return viewer.role == "referent" and viewer.group_id in self.group_ids
+
+
 # --- What phones and boards may read: one reduction, live and replayed ---------------------------------
 
 CARD_EVENTS = frozenset({"card:added", "card:updated"})
@@ -220,17 +246,25 @@ def cards_now(session, card_ids, participant_id) -> CardsNow:
     return CardsNow(own, status, sealed)
 
 
-def _ignore(_event, _audience):
+def _ignore(*_args):
     pass
 
 
 _publisher = _ignore
+_revoker = _ignore
 
 
 def set_publisher(publisher):
     """Install the function that delivers `(message, audience)` once the transaction is committed."""
     global _publisher
     _publisher = publisher or _ignore
+
+
+def set_revoker(revoker):
+    """Install the function that ends the live connections a `Revocation` names (Socket.IO in the app;
+    nothing in scripts, whose changes connections notice at their next event, see `access.still_admitted`)."""
+    global _revoker
+    _revoker = revoker or _ignore
 
 
 # Every change runs it (each card, dot, join): built once, as building a statement costs more in Python
@@ -289,11 +323,11 @@ def record_event(
     return event
 
 
-def commit_and_publish(session, events: list[Event], announcements=()):
+def commit_and_publish(session, events: list[Event], announcements=(), revocations=()):
     """Commit the unit of work, then publish its events: nothing is announced that could be lost.
 
     `announcements` are `(message, audience)` pairs that are not part of the log, such as the deletion
-    of the workshop itself.
+    of the workshop itself. `revocations` (`Revocation`) end live connections, after the announcements.
     """
     session.commit()
     for event in events:
@@ -303,6 +337,8 @@ def commit_and_publish(session, events: list[Event], announcements=()):
         _publisher(event.payload, audience)
     for message, audience in announcements:
         _publisher(message, audience)
+    for revocation in revocations:
+        _revoker(revocation)
 
 
 def events_since(

@@ -28,12 +28,19 @@ def isoformat(moment: datetime) -> str:
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+# SQLite hands out the largest id in use plus one: deleting the newest workshop would give its id, its
+# tables' and its participants' to the next one, and rooms and clients name things by id. AUTOINCREMENT
+# keeps ids growing (migration 0005); PostgreSQL's sequences never reuse an id anyway.
+NEVER_REUSED = {"sqlite_autoincrement": True}
+
+
 class Base(DeclarativeBase):
     type_annotation_map = {datetime: DateTime(timezone=True)}
 
 
 class Workshop(Base):
     __tablename__ = "workshops"
+    __table_args__ = (NEVER_REUSED,)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(16), unique=True)
@@ -75,7 +82,7 @@ class Group(Base):
     """A table of the workshop (the contract calls them groups)."""
 
     __tablename__ = "groups"
-    __table_args__ = (UniqueConstraint("workshop_id", "number"),)
+    __table_args__ = (UniqueConstraint("workshop_id", "number"), NEVER_REUSED)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
@@ -94,7 +101,7 @@ class Step(Base):
     """A step of the agenda: which families are open, whether cards stay hidden until reveal, voting."""
 
     __tablename__ = "steps"
-    __table_args__ = (UniqueConstraint("workshop_id", "position"),)
+    __table_args__ = (UniqueConstraint("workshop_id", "position"), NEVER_REUSED)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
@@ -115,6 +122,7 @@ class Participant(Base):
     __table_args__ = (
         UniqueConstraint("workshop_id", "token_hash"),
         Index("ix_participants_workshop_group", "workshop_id", "group_id"),
+        NEVER_REUSED,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -133,6 +141,7 @@ class Card(Base):
     __table_args__ = (
         UniqueConstraint("workshop_id", "client_id"),
         Index("ix_cards_workshop_group", "workshop_id", "group_id"),
+        NEVER_REUSED,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -195,6 +204,7 @@ class Theme(Base):
     """A titled group of cards at one table."""
 
     __tablename__ = "themes"
+    __table_args__ = (NEVER_REUSED,)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
@@ -210,6 +220,7 @@ class ReportTheme(Base):
     `edited` marks a theme an organiser renamed, merged or split: a new proposal keeps it."""
 
     __tablename__ = "report_themes"
+    __table_args__ = (NEVER_REUSED,)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"), index=True)
@@ -223,7 +234,7 @@ class ReportThemeCard(Base):
     """A card's place in the synthesis: each card of a workshop is in at most one report theme."""
 
     __tablename__ = "report_theme_cards"
-    __table_args__ = (UniqueConstraint("workshop_id", "card_id"),)
+    __table_args__ = (UniqueConstraint("workshop_id", "card_id"), NEVER_REUSED)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
@@ -235,7 +246,7 @@ class Vote(Base):
     """One dot a participant put on a card or a theme; taking a dot back deletes its row."""
 
     __tablename__ = "votes"
-    __table_args__ = (Index("ix_votes_workshop_participant", "workshop_id", "participant_id"),)
+    __table_args__ = (Index("ix_votes_workshop_participant", "workshop_id", "participant_id"), NEVER_REUSED)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
@@ -250,7 +261,7 @@ class Essential(Base):
     """What a table kept: a card or a theme, in a family, in order."""
 
     __tablename__ = "essentials"
-    __table_args__ = (Index("ix_essentials_workshop_group", "workshop_id", "group_id"),)
+    __table_args__ = (Index("ix_essentials_workshop_group", "workshop_id", "group_id"), NEVER_REUSED)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
@@ -267,7 +278,7 @@ class ClientRequest(Base):
     """Client ids of acknowledged requests other than cards (edits, votes): a resend is answered, not redone."""
 
     __tablename__ = "client_requests"
-    __table_args__ = (UniqueConstraint("workshop_id", "client_id"),)
+    __table_args__ = (UniqueConstraint("workshop_id", "client_id"), NEVER_REUSED)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
@@ -280,7 +291,7 @@ class Event(Base):
     """One change of a workshop, in order: the replay log behind `sync` and the report timeline."""
 
     __tablename__ = "events"
-    __table_args__ = (UniqueConstraint("workshop_id", "seq"),)
+    __table_args__ = (UniqueConstraint("workshop_id", "seq"), NEVER_REUSED)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
@@ -290,4 +301,18 @@ class Event(Base):
     # An event only this participant may see (their own card while it is sealed until reveal).
     participant_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
     payload: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class OrganiserSession(Base):
+    """A browser signed in on the organiser pages. Its session cookie carries a random token, only
+    the hash is kept here: signing out deletes the row, so a copy of the cookie opens nothing after.
+    `key_hash`: the organiser key it signed in with (a new key signs every browser out)."""
+
+    __tablename__ = "organiser_sessions"
+    __table_args__ = (NEVER_REUSED,)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    key_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

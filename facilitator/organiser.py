@@ -1,8 +1,11 @@
 """The organiser's pages: sign in with the organiser key, create a workshop, get its links."""
 
-from flask import Blueprint, current_app, redirect, render_template, session, url_for
+from datetime import UTC, timedelta
+
+from flask import Blueprint, abort, current_app, redirect, render_template, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from sqlalchemy import delete as delete_rows
 from sqlalchemy import select
 from wtforms import (
     BooleanField,
@@ -16,9 +19,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, ValidationError
 
 from facilitator import tokens
+from facilitator.errors import DomainError
 from facilitator.extensions import db
 from facilitator.links import workshop_links
-from facilitator.models import Workshop
+from facilitator.models import OrganiserSession, Workshop, utcnow
 from facilitator.network import public_base_url, reachable_by_phones
 from facilitator.workshops import create_workshop, delete_workshop, find_workshop, rotate_links
 
@@ -74,8 +78,61 @@ class ConfirmForm(FlaskForm):
     """Only the CSRF token: for buttons that change something."""
 
 
+def open_organiser_session(store, key_hash: str, lifetime: timedelta) -> str:
+    """Keep a new signed-in browser (and forget those past `lifetime`); return its cookie's token."""
+    token = tokens.new_token()
+    store.execute(delete_rows(OrganiserSession).where(OrganiserSession.created_at < utcnow() - lifetime))
+    store.add(OrganiserSession(token_hash=tokens.hash_token(token), key_hash=key_hash))
+    store.commit()
+    return token
+
+
+def organiser_session_open(store, token, key_hash: str, lifetime: timedelta) -> bool:
+    """Whether this cookie token belongs to a browser still signed in with the current key."""
+    if not isinstance(token, str) or not token:
+        return False
+    row = store.scalar(
+        select(OrganiserSession).where(OrganiserSession.token_hash == tokens.hash_token(token))
+    )
+    if row is None or not tokens.token_matches(token, row.token_hash) or row.key_hash != key_hash:
+        return False
+    created = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC)
+    return created >= utcnow() - lifetime
+
+
+def close_organiser_session(store, token):
+    """Sign this browser out: its cookie, or any copy of it, opens nothing any more."""
+    if isinstance(token, str) and token:
+        store.execute(
+            delete_rows(OrganiserSession).where(OrganiserSession.token_hash == tokens.hash_token(token))
+        )
+        store.commit()
+
+
+def organiser_key_hash() -> str:
+    return tokens.hash_token(current_app.config["ORGANISER_KEY"])
+
+
 def signed_in() -> bool:
-    return session.get("organiser") == tokens.hash_token(current_app.config["ORGANISER_KEY"])
+    return organiser_session_open(
+        db.session, session.get("organiser"), organiser_key_hash(), current_app.permanent_session_lifetime
+    )
+
+
+def workshop_or_404(code) -> Workshop:
+    """The workshop of an organiser's button: an unknown code (deleted meanwhile) is a 404 page."""
+    try:
+        return find_workshop(db.session, code)
+    except DomainError:
+        abort(404)
+
+
+@bp.after_request
+def never_cached(response):
+    """Organiser pages show links with their tokens (and the workshops): never kept by a browser or
+    a proxy, never shown again by the Back button after sign-out."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("", methods=["GET", "POST"])
@@ -85,9 +142,10 @@ def index():
         form = SignInForm()
         error = None
         if form.validate_on_submit():
-            expected = tokens.hash_token(current_app.config["ORGANISER_KEY"])
+            expected = organiser_key_hash()
             if tokens.token_matches(form.key.data.strip(), expected):
-                session["organiser"] = expected
+                lifetime = current_app.permanent_session_lifetime
+                session["organiser"] = open_organiser_session(db.session, expected, lifetime)
                 session.permanent = True
                 return redirect(url_for("organiser.index"))
             error = _l("This key is not the organiser key printed when the server started.")
@@ -151,7 +209,7 @@ def new_links(code):
     """Issue new facilitator, board and référent links (the old ones stop working)."""
     if not signed_in() or not ConfirmForm().validate_on_submit():
         return redirect(url_for("organiser.index"))
-    workshop = find_workshop(db.session, code)
+    workshop = workshop_or_404(code)
     return links_page(workshop, rotate_links(db.session, workshop))
 
 
@@ -159,11 +217,12 @@ def new_links(code):
 def delete(code):
     """Delete a workshop and everything in it, after the organiser confirmed."""
     if signed_in() and ConfirmForm().validate_on_submit():
-        delete_workshop(db.session, find_workshop(db.session, code))
+        delete_workshop(db.session, workshop_or_404(code))
     return redirect(url_for("organiser.index"))
 
 
 @bp.post("/signout")
 def signout():
-    session.pop("organiser", None)
+    """Sign out: the session ends on the server, not only in this browser's cookie."""
+    close_organiser_session(db.session, session.pop("organiser", None))
     return redirect(url_for("pages.home"))

@@ -9,8 +9,9 @@ from sqlalchemy.orm import object_session, selectinload
 
 from facilitator import tokens
 from facilitator.agenda import agenda_snapshot, default_steps, readable_cards, step_to_dict
+from facilitator.database import truncate_write_ahead_log
 from facilitator.errors import DomainError
-from facilitator.events import Audience, commit_and_publish
+from facilitator.events import Audience, Revocation, commit_and_publish
 from facilitator.families import DEFAULT_ORGANISATIONS, TEMPLATES, families_for
 from facilitator.models import Card, Group, Participant, Workshop
 
@@ -251,22 +252,39 @@ def _visible_numbers(workshop, group):
 
 
 def rotate_links(session, workshop: Workshop) -> WorkshopSecrets:
-    """Replace the facilitator, board and référent tokens; return the new ones (the old stop working)."""
+    """Replace the facilitator, board and référent tokens; return the new ones.
+
+    The old links stop working, and so do the connections opened with them (consoles, boards,
+    référents: the remedy for a leaked link); phones stay.
+    """
     secrets = WorkshopSecrets(tokens.new_token(), tokens.new_token())
     workshop.facilitator_token_hash = tokens.hash_token(secrets.facilitator_token)
     workshop.board_token_hash = tokens.hash_token(secrets.board_token)
     for group in workshop.groups:
         secrets.referent_tokens[group.number] = tokens.new_token()
         group.referent_token_hash = tokens.hash_token(secrets.referent_tokens[group.number])
-    session.commit()
+    ended = Revocation(
+        workshop.id, "links_renewed", screens=True, group_ids=tuple(g.id for g in workshop.groups)
+    )
+    commit_and_publish(session, [], revocations=[ended])
     return secrets
 
 
 def delete_workshop(session, workshop: Workshop):
-    """Delete a workshop and everything in it (tables, participants, cards, events), then tell its clients."""
+    """Delete a workshop and everything in it (tables, participants, cards, events), tell its clients
+    and end their connections; on SQLite, fold the write-ahead log into the database file at once so
+    that the deleted text does not stay in it (secure_delete, see `database.make_engine`, zeroes it
+    there)."""
     workshop_id = workshop.id
+    ended = Revocation(workshop_id, "workshop_deleted", group_ids=tuple(g.id for g in workshop.groups))
     session.execute(delete(Workshop).where(Workshop.id == workshop_id))
-    commit_and_publish(session, [], announcements=[({"type": "workshop:deleted"}, Audience(workshop_id))])
+    commit_and_publish(
+        session,
+        [],
+        announcements=[({"type": "workshop:deleted"}, Audience(workshop_id))],
+        revocations=[ended],
+    )
+    truncate_write_ahead_log(session)
 
 
 def purge_old_workshops(session, days: int, now: datetime | None = None) -> int:
@@ -277,4 +295,6 @@ def purge_old_workshops(session, days: int, now: datetime | None = None) -> int:
     old = session.scalars(select(Workshop).where(Workshop.created_at < limit)).all()
     for workshop in old:
         delete_workshop(session, workshop)
+    if not old:  # a checkpoint left busy after an earlier deletion is retried here, every hour
+        truncate_write_ahead_log(session)
     return len(old)

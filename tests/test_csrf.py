@@ -52,3 +52,52 @@ def test_a_forged_creation_or_new_links_change_nothing(client, make_workshop, co
     links = client.post(f"/organiser/workshops/{workshop.code}/links")
     assert links.status_code == 400 and "#t=" not in links.get_data(as_text=True)
     assert count_rows() == before
+
+
+def test_signing_out_ends_the_session_on_the_server_too(client, app):
+    """A copy of the organiser's cookie (another tab, a shared laptop's profile) opens nothing once the
+    organiser signed out (issue 18, point 11)."""
+    sign_in(client)
+    copy = app.test_client()
+    copy.set_cookie("session", client.get_cookie("session").value)
+    assert "workshop-form" in copy.get("/organiser").get_data(as_text=True)
+    client.post("/organiser/signout", data={"csrf_token": csrf_token(client)})
+    assert "workshop-form" not in client.get("/organiser").get_data(as_text=True)
+    assert "workshop-form" not in copy.get("/organiser").get_data(as_text=True)
+    links = copy.post("/organiser/workshops/ZZZZZZZZ/links", data={"csrf_token": csrf_token(copy)})
+    assert links.status_code == 302
+
+
+def test_buttons_for_an_unknown_workshop_answer_404(client):
+    """The workshop was deleted in another tab: "Nouveaux liens" and "Supprimer" say not found (no 500)."""
+    sign_in(client)
+    for action in ("links", "delete"):
+        response = client.post(
+            f"/organiser/workshops/ZZZZZZZZ/{action}", data={"csrf_token": csrf_token(client)}
+        )
+        assert response.status_code == 404, action
+
+
+def test_organiser_pages_and_links_are_never_cached(client, make_workshop):
+    workshop, _ = make_workshop()
+    assert client.get("/organiser").headers["Cache-Control"] == "no-store"
+    sign_in(client)
+    assert client.get("/organiser").headers["Cache-Control"] == "no-store"
+    links = client.post(
+        f"/organiser/workshops/{workshop.code}/links", data={"csrf_token": csrf_token(client)}
+    )
+    assert links.status_code == 200 and "#t=" in links.get_data(as_text=True)
+    assert links.headers["Cache-Control"] == "no-store"
+    created = client.post(
+        "/organiser/workshops",
+        data={
+            "title": "Nouvel atelier",
+            "groups": 2,
+            "template": "concertation",
+            "language": "fr",
+            "vote_budget": 5,
+            "essentials_per_family": 3,
+            "csrf_token": csrf_token(client),
+        },
+    )
+    assert "#t=" in created.get_data(as_text=True) and created.headers["Cache-Control"] == "no-store"

@@ -2,6 +2,8 @@
 right table's console, the HTTP routes and their refusals, the slides, the offline command."""
 
 import io
+import time
+import uuid
 
 import pytest
 from pptx import Presentation
@@ -244,12 +246,74 @@ def test_only_the_facilitator_console_offers_the_kit(client, make_workshop):
     assert "Télécharger le kit" not in board and "js/kit.js" not in board
 
 
-def test_an_open_referent_console_keeps_working_after_a_kit_build(client, make_workshop, joined):
+def test_a_kit_build_ends_the_referent_consoles_opened_with_the_old_links(client, make_workshop, joined):
+    """The kit issues fresh référent links: the same renewal as "Nouveaux liens" (issue 18, point 8),
+    so the consoles opened with the old ones end; the facilitator, the boards and the phones stay."""
     workshop, secrets = make_workshop(groups=2)
     console, _reply = joined(workshop.code, "referent", token=secrets.referent_tokens[1])
+    facilitator, _reply = joined(workshop.code, "facilitator", token=secrets.facilitator_token)
+    phone, _reply = joined(workshop.code, "participant", group=1)
     assert post_kit(client, workshop.code, secrets.facilitator_token).status_code == 200
+    assert [p["args"][0] for p in console.get_received() if p["name"] == "session:ended"] == [
+        {"type": "session:ended", "reason": "links_renewed"}
+    ]
     reply = console.emit(
         "card:add", {"client_id": "paper-1", "family": "forces", "text": "Carte papier saisie"}, callback=True
     )
+    assert not reply["ok"] and reply["error"]["code"] in ("bad_token", "not_joined")
+    again = console.emit(
+        "join",
+        {"code": workshop.code, "role": "referent", "token": secrets.referent_tokens[1]},
+        callback=True,
+    )
+    assert again["error"]["code"] == "bad_token"
+    assert wait_disconnected(console)
+    for sock in (facilitator, phone):
+        reply = sock.emit(
+            "card:add",
+            {"client_id": uuid.uuid4().hex, "family": "forces", "text": "Toujours là", "group": 1},
+            callback=True,
+        )
+        assert reply["ok"], reply
+
+
+def wait_disconnected(sock, timeout=5):
+    deadline = time.monotonic() + timeout
+    while sock.is_connected() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return not sock.is_connected()
+
+
+def test_referent_links_renewed_outside_the_server_end_the_console_at_its_next_event(
+    app, make_workshop, joined
+):
+    """`python -m facilitator.kit` (or another server process) renews the links without this process
+    knowing: the console opened with the old link is refused and ended at its next event."""
+    from sqlalchemy import update
+    from sqlalchemy.orm import Session
+
+    from facilitator import tokens
+    from facilitator.extensions import db
+    from facilitator.models import Group
+
+    workshop, secrets = make_workshop(groups=2)
+    console, _reply = joined(workshop.code, "referent", token=secrets.referent_tokens[1])
+    other, _reply = joined(workshop.code, "referent", token=secrets.referent_tokens[2])
+    with Session(db.engine) as outside:
+        group_id = next(g.id for g in workshop.groups if g.number == 1)
+        outside.execute(
+            update(Group).where(Group.id == group_id).values(referent_token_hash=tokens.hash_token("renewed"))
+        )
+        outside.commit()
+    reply = console.emit(
+        "card:add", {"client_id": "paper-2", "family": "forces", "text": "Carte papier"}, callback=True
+    )
+    assert reply["error"]["code"] == "bad_token"
+    assert [p["args"][0]["reason"] for p in console.get_received() if p["name"] == "session:ended"] == [
+        "links_renewed"
+    ]
+    assert wait_disconnected(console)
+    reply = other.emit(
+        "card:add", {"client_id": "paper-3", "family": "forces", "text": "Table 2"}, callback=True
+    )
     assert reply["ok"], reply
-    assert reply["card"]["group"] == 1 and reply["card"]["source"] == "paper"

@@ -68,3 +68,51 @@ def test_differences_are_detected(url):
     upgrade_database(url)
     command.downgrade(config, "base")
     assert differences(url) != []
+
+
+def test_upgrading_an_existing_sqlite_database_keeps_its_rows_and_never_reuses_ids(url):
+    """0005 recreates every table with AUTOINCREMENT (issue 18, point 2): rows, ids and links survive."""
+    from sqlalchemy import text
+
+    config = alembic_config(url)
+    command.upgrade(config, "0004")
+    engine = create_engine(url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO workshops (id, code, title, question, language, template, families,"
+                    " organisations, vote_budget, anonymous, facilitator_token_hash, board_token_hash, seq,"
+                    " created_at, locked, essentials_per_family, step_status)"
+                    " VALUES (7, 'ABCDEFGH', 'Atelier', '', 'fr', 'concertation', '[]', '[]', 5, 0, 'f', 'b',"
+                    " 0, '2026-01-01', 0, 3, 'free')"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO groups (id, workshop_id, number, name, referent_token_hash, ready)"
+                    " VALUES (3, 7, 1, 'Table 1', 'r', 0)"
+                )
+            )
+        command.upgrade(config, "head")
+        with engine.begin() as connection:
+            assert connection.execute(text("SELECT id, code FROM workshops")).all() == [(7, "ABCDEFGH")]
+            assert connection.execute(text("SELECT id, workshop_id FROM groups")).all() == [(3, 7)]
+            assert connection.execute(text("PRAGMA foreign_key_check")).all() == []
+            created = dict(connection.execute(text("SELECT name, sql FROM sqlite_master")).all())
+            plain = [name for name in Base.metadata.tables if "AUTOINCREMENT" not in created[name]]
+            assert plain == []
+            connection.execute(text("DELETE FROM workshops"))
+            connection.execute(
+                text(
+                    "INSERT INTO workshops (code, title, question, language, template, families,"
+                    " organisations, vote_budget, anonymous, facilitator_token_hash, board_token_hash, seq,"
+                    " created_at, locked, essentials_per_family, step_status)"
+                    " VALUES ('BCDEFGHJ', 'Suivant', '', 'fr', 'concertation', '[]', '[]', 5, 0, 'f', 'b',"
+                    " 0, '2026-01-02', 0, 3, 'free')"
+                )
+            )
+            assert connection.execute(text("SELECT id FROM workshops")).scalar() == 8
+    finally:
+        engine.dispose()
+    assert differences(url) == []

@@ -1,8 +1,9 @@
 """Privacy: the organiser deletes a workshop and everything in it; old workshops are purged."""
 
+import time
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import text, update
 
 from facilitator.extensions import db
 from facilitator.models import Workshop
@@ -53,9 +54,11 @@ def test_the_organiser_page_deletes_a_workshop(client, make_workshop):
     assert client.get(f"/api/workshops/{workshop.code}").status_code == 404
 
 
-def test_old_workshops_are_purged_after_the_retention_period(app, make_workshop, count_rows):
+def test_old_workshops_are_purged_after_the_retention_period(app, make_workshop, count_rows, phone):
     old, _ = make_workshop(title="Ancien")
     recent, _ = make_workshop(title="Récent")
+    stale, _ = phone(old.code)
+    kept, _ = phone(recent.code)
     with app.app_context():
         db.session.execute(
             update(Workshop)
@@ -68,6 +71,12 @@ def test_old_workshops_are_purged_after_the_retention_period(app, make_workshop,
         assert purge_old_workshops(db.session, 180) == 1
         assert [w.title for w in db.session.query(Workshop)] == ["Récent"]
     assert count_rows()["workshops"] == 1
+    # The purged workshop's phones are told and disconnected (issue 18, point 2); the others stay.
+    assert [m["reason"] for m in received(stale, "session:ended")] == ["workshop_deleted"]
+    deadline = time.monotonic() + 5
+    while stale.is_connected() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not stale.is_connected() and kept.is_connected()
 
 
 def test_the_organiser_form_refuses_a_table_name_too_long(client, count_rows):
@@ -87,3 +96,54 @@ def test_the_organiser_form_refuses_a_table_name_too_long(client, count_rows):
     assert response.status_code == 400
     assert "80 caractères au plus" in response.get_data(as_text=True)
     assert count_rows()["workshops"] == 0
+
+
+def test_a_deleted_workshop_s_ids_are_never_given_again(app, make_workshop, phone):
+    """Rooms are named by ids (`w<id>`, `w<id>:g<group>`, `w<id>:p<participant>`): the next workshop
+    must not get the deleted one's, or its open connections would take the new one over."""
+    from facilitator.models import Card, Group, Participant
+    from facilitator.workshops import delete_workshop, find_workshop
+
+    doomed, _ = make_workshop(title="Supprimé")
+    sock, joined = phone(doomed.code, name="Camille")
+    post(sock, "Une idée à effacer")
+    with app.app_context():
+        old_group = doomed.groups[-1].id
+        old_participant = db.session.query(Participant.id).scalar()
+        old_card = db.session.query(Card.id).scalar()
+        delete_workshop(db.session, find_workshop(db.session, doomed.code))
+    fresh, _ = make_workshop(title="Nouveau")
+    sock_b, _ = phone(fresh.code, name="Dominique")
+    post(sock_b, "Une idée neuve")
+    with app.app_context():
+        assert fresh.id > doomed.id
+        assert min(g.id for g in db.session.query(Group)) > old_group
+        assert db.session.query(Participant.id).scalar() > old_participant
+        assert db.session.query(Card.id).scalar() > old_card
+
+
+def test_a_deleted_workshop_s_text_is_gone_from_the_database_files(app, client, make_workshop, phone):
+    """Deleted text must not stay readable on disk: neither in the write-ahead log (checkpointed after
+    the deletion) nor in the free pages of the database file (secure_delete) (issue 18, point 13)."""
+    from pathlib import Path
+
+    doomed, _ = make_workshop(title="Atelier effacé")
+    sock, _ = phone(doomed.code, name="Zéphyrine")
+    secret = "Mot-de-passe-du-wifi-QX7ZK2 à ne pas garder"
+    assert post(sock, secret)["ok"]
+    database = Path(app.config["DATABASE_URL"].removeprefix("sqlite:///"))
+    files = [database, database.with_name(database.name + "-wal")]
+    with app.app_context():  # the card is on disk (in the log, or the file after a checkpoint)
+        db.session.remove()
+        db.engine.dispose()
+    needle = secret.encode()
+    assert any(path.exists() and needle in path.read_bytes() for path in files)
+
+    client.post("/organiser", data={"key": "test-organiser-key"})
+    assert client.post(f"/organiser/workshops/{doomed.code}/delete").status_code == 302
+    for path in files:
+        content = path.read_bytes() if path.exists() else b""
+        assert needle not in content and "Zéphyrine".encode() not in content, path.name
+    # Debian's SQLite zeroes deleted content by default, other builds do not: the app asks for it.
+    with app.app_context():
+        assert db.session.execute(text("PRAGMA secure_delete")).scalar() == 1

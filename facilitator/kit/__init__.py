@@ -12,6 +12,7 @@ kit is built the same way by the HTTP route, `flask --app wsgi kit` and `python 
 import io
 
 from facilitator import tokens
+from facilitator.events import Revocation, commit_and_publish
 from facilitator.kit.drawing import register_fonts
 from facilitator.kit.options import KitOptions
 from facilitator.kit.paper_cards import draw_card_page
@@ -34,15 +35,18 @@ def build_kit(session, workshop, base_url: str, options: KitOptions | None = Non
     """Build the kit's PDF with fresh référent links for every table, then store their hashes.
 
     The référent tokens are kept only as hashes, so the sheets can only carry new ones: the référent
-    links handed out before stop working (consoles already open stay connected until they reconnect).
-    The hashes are stored only once the PDF is built, so a failed build changes nothing.
+    links handed out before stop working, and the référent consoles opened with them end (the same
+    renewal as the organiser's "Nouveaux liens", for the référents only; run outside the server, the
+    consoles end at their next action: `access.still_admitted`). The hashes are stored only once the
+    PDF is built, so a failed build changes nothing.
     """
     options = (options or KitOptions()).validated()
     fresh = {group.number: tokens.new_token() for group in workshop.groups}
     pdf = render_kit_pdf(workshop, base_url, fresh, options)
     for group in workshop.groups:
         group.referent_token_hash = tokens.hash_token(fresh[group.number])
-    session.commit()
+    renewed = Revocation(workshop.id, "links_renewed", group_ids=tuple(g.id for g in workshop.groups))
+    commit_and_publish(session, [], revocations=[renewed])
     return pdf
 
 

@@ -14,6 +14,7 @@ from facilitator import livesynthesis  # noqa: F401  (synthesis:changed, the `sy
 from facilitator.realtime import (
     agenda,  # noqa: F401  (agenda, timer, reveal, lock)
     moderation,  # noqa: F401  (card:edit|hide|restore|move|merge|delete, theme:*, group:ready)
+    revocation,  # noqa: F401  (ending the connections of a deleted workshop or of renewed links)
     session,  # noqa: F401  (registers join, sync, card:add, disconnect)
     votes,  # noqa: F401  (vote:cast, essentials:set, essentials:from_votes)
 )

@@ -15,7 +15,7 @@ import logging
 from flask import current_app, request
 from pydantic import ValidationError
 
-from facilitator.access import Viewer
+from facilitator.access import Viewer, still_admitted
 from facilitator.errors import DomainError, error_body, from_exception
 from facilitator.events import Audience, CardsNow, cards_now, events_since, reader_view, table_card
 from facilitator.extensions import db, socketio
@@ -165,9 +165,16 @@ def current_viewer() -> Viewer:
 
 
 def current_workshop(viewer: Viewer) -> Workshop:
+    """The viewer's workshop, while it exists and the token the viewer joined with still opens it;
+    otherwise the connection ends (a deleted workshop, renewed links: see `realtime.revocation`)."""
     workshop = db.session.get(Workshop, viewer.workshop_id)
-    if workshop is None:
-        raise DomainError("unknown_workshop", status=404)
+    if workshop is None or not still_admitted(db.session, workshop, viewer):
+        from facilitator.realtime.revocation import end_connection  # it imports this module
+
+        end_connection(request.sid, "workshop_deleted" if workshop is None else "links_renewed")
+        if workshop is None:
+            raise DomainError("unknown_workshop", status=404)
+        raise DomainError("bad_token", status=403)
     return workshop
 
 
