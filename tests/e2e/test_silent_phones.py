@@ -35,6 +35,7 @@ def venue(request, server_factory):
         FACILITATOR_PING_INTERVAL=str(PING_INTERVAL),
         FACILITATOR_PING_TIMEOUT=str(PING_TIMEOUT),
         FACILITATOR_RATE_CARDS="",
+        FACILITATOR_RATE_TABLE_CARDS="",
         FACILITATOR_RATE_EVENTS="",
     )
 
