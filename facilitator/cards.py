@@ -25,6 +25,15 @@ def clean_text(text: str, limit: int) -> str:
     return text
 
 
+def resend_differs(card: Card, text) -> bool:
+    """True when a resend of `card`'s client_id carries another text than the one stored.
+
+    The resend is still answered with the stored card (idempotency on client_id); the ack says so, so
+    the phone gives the person their text back instead of losing it silently (docs/protocol.md).
+    """
+    return clean_typed(text, multiline=True) != card.text
+
+
 def post_card(
     session,
     workshop: Workshop,
