@@ -153,7 +153,6 @@ MALFORMED_JOINS = [
     {"code": "@", "role": "facilitator", "token": ["t"]},
     {"code": "@", "role": "facilitator", "token": "t" * 100_000},
     {"code": "@", "role": "participant", "group": 1, "participant_token": 5},
-    {"code": "@", "role": "participant", "group": 1, "name": "L\ud800a"},
 ]
 
 

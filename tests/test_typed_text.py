@@ -258,6 +258,15 @@ def test_a_typed_text_that_shows_nothing_is_refused_or_left_out(env, entry, blan
         assert enter(env, blank) == expected
 
 
+def test_a_lone_surrogate_is_dropped_not_a_failed_write(env):
+    """SQLite cannot encode half a UTF-16 pair: the rule drops it from a name, and a card's text with
+    one is refused as malformed before any work (pydantic cannot read it), never a failed write."""
+    assert join_name(env, "L\ud800a") == "La"
+    with pytest.raises(DomainError) as refusal:
+        card_add(env, "Car\udfffte")
+    assert refusal.value.code == "invalid_payload"
+
+
 def test_an_organisation_type_is_matched_once_tidied(env):
     env.phone(env.w.code, group=2, organisation="\u202eO\u200bT\u202c")
     assert stored(select(Participant.organisation).where(Participant.organisation.is_not(None))) == ["OT"]
