@@ -9,6 +9,7 @@ Flask and its locals were imported: no server runs, and patching that late only 
 eventlet's warnings and tracebacks. Commands therefore run in `threading` mode, unpatched.
 """
 
+import functools
 import os
 import sys
 
@@ -97,6 +98,11 @@ if __name__ == "__main__":
     tune_garbage_collector()  # no 100-ms pauses of every connection at 1,000 phones (facilitator/runtime.py)
     options = {}
     if ASYNC_MODE == "eventlet":
+        # eventlet.wsgi sends a crash's traceback as the 500 body unless `debug=False`, and
+        # Flask-SocketIO keeps `debug` for itself: its own server call gets it here.
+        import eventlet.wsgi
+
+        eventlet.wsgi.server = functools.partial(eventlet.wsgi.server, debug=False)
         # eventlet.wsgi serves at most `max_size` requests at once (default 1,024), and every live
         # WebSocket is one: raise it so a 1,000-phone workshop plus boards is never kept waiting.
         options["max_size"] = config.MAX_CONNECTIONS

@@ -6,6 +6,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from facilitator import events
 from facilitator.config import Config
+from facilitator.errors import answer_crashes
 from facilitator.extensions import babel, csrf, db, socketio
 from facilitator.i18n import remember_language, select_locale
 from facilitator.ratelimits import rate_limits
@@ -40,6 +41,7 @@ def build_app(config: Config | None = None) -> Flask:
 
     # The handlers must be registered on `socketio` before init_app binds them to this app's server.
     from facilitator import api, commands, organiser, pages, realtime
+    from facilitator.realtime import frames
 
     db.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
@@ -66,6 +68,8 @@ def build_app(config: Config | None = None) -> Flask:
         engineio_logger=False,
     )
     realtime.core.answer_star_events(socketio.server)  # an event named "*" is answered too
+    frames.answer_malformed_frames(socketio.server, app)  # and the frames no handler sees
+    app.wsgi_app = answer_crashes(app.wsgi_app)  # outermost: a crash never sends a traceback
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(organiser.bp)
