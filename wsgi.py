@@ -46,7 +46,7 @@ elif ASYNC_MODE == "gevent":
 
 from facilitator import create_app  # noqa: E402
 from facilitator.config import Config  # noqa: E402
-from facilitator.database import upgrade_database  # noqa: E402
+from facilitator.database import check_storage, upgrade_database  # noqa: E402
 from facilitator.extensions import db, socketio  # noqa: E402
 from facilitator.network import public_base_url, reachable_by_phones  # noqa: E402
 from facilitator.runtime import tune_garbage_collector  # noqa: E402
@@ -54,6 +54,10 @@ from facilitator.workshops import purge_old_workshops  # noqa: E402
 
 config = Config()
 config.ASYNC_MODE = ASYNC_MODE  # a command never imports eventlet or gevent (see above)
+STORAGE = check_storage(config.INSTANCE_PATH, config.DATABASE_URL)  # before anything is written
+if STORAGE:
+    print(STORAGE, file=sys.stderr, flush=True)
+    sys.exit(3)
 config.resolve_secrets()
 upgrade_database(config.DATABASE_URL)
 app = create_app(config)

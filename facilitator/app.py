@@ -1,12 +1,15 @@
 """The app factory: initialise extensions, register blueprints and socket handlers. No I/O here."""
 
-from flask import Flask
+import logging
+
+from flask import Flask, request
 from flask_babel import get_locale
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from facilitator import events
 from facilitator.config import Config
-from facilitator.errors import answer_crashes
+from facilitator.database import STORAGE_LOG, storage_problem
+from facilitator.errors import answer_crashes, error_body
 from facilitator.extensions import babel, csrf, db, socketio
 from facilitator.i18n import remember_language, select_locale
 from facilitator.ratelimits import rate_limits
@@ -81,7 +84,19 @@ def build_app(config: Config | None = None) -> Flask:
     app.context_processor(lambda: {"current_language": str(get_locale())})
     app.after_request(remember_language)
     app.after_request(_security_headers)
+    app.register_error_handler(500, _storage_refused)
     return app
+
+
+def _storage_refused(exc):
+    """A page (the organiser's form…) that could not save because the disk is full or read-only says
+    so (503, the error shape); any other failure stays Flask's plain 500 page. /api/ has its own."""
+    storage = storage_problem(getattr(exc, "original_exception", None))
+    if not storage:
+        return exc
+    db.session.rollback()
+    logging.getLogger(__name__).error("%s %s refused: %s", request.method, request.path, STORAGE_LOG[storage])
+    return error_body(storage), 503
 
 
 def _security_headers(response):

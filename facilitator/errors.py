@@ -45,6 +45,11 @@ MESSAGES = {
     "unauthorised": _l("A valid key is required."),
     "not_found": _l("Not found."),
     "internal": _l("Something went wrong on the server. Try again."),
+    # The storage refuses writes (database.storage_problem): not a bug, and retrying will not help.
+    "storage_full": _l("The server can no longer save anything: its disk is full. Tell the facilitator."),
+    "storage_unavailable": _l(
+        "The server can no longer save anything: its storage is read-only or unavailable. Tell the facilitator."
+    ),
     "locked": _l("The workshop is locked by the facilitator: nothing can be posted for now."),
     "family_closed": _l("This family is closed in this step. Open now: %(open)s."),
     "posting_closed": _l("No card family is open in this step: listen to the facilitator."),
