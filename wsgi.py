@@ -9,6 +9,7 @@ Flask and its locals were imported: no server runs, and patching that late only 
 eventlet's warnings and tracebacks. Commands therefore run in `threading` mode, unpatched.
 """
 
+import functools
 import os
 import sys
 
@@ -45,7 +46,7 @@ elif ASYNC_MODE == "gevent":
 
 from facilitator import create_app  # noqa: E402
 from facilitator.config import Config  # noqa: E402
-from facilitator.database import upgrade_database  # noqa: E402
+from facilitator.database import check_storage, upgrade_database  # noqa: E402
 from facilitator.extensions import db, socketio  # noqa: E402
 from facilitator.network import public_base_url, reachable_by_phones  # noqa: E402
 from facilitator.runtime import tune_garbage_collector  # noqa: E402
@@ -53,6 +54,10 @@ from facilitator.workshops import purge_old_workshops  # noqa: E402
 
 config = Config()
 config.ASYNC_MODE = ASYNC_MODE  # a command never imports eventlet or gevent (see above)
+STORAGE = check_storage(config.INSTANCE_PATH, config.DATABASE_URL)  # before anything is written
+if STORAGE:
+    print(STORAGE, file=sys.stderr, flush=True)
+    sys.exit(3)
 config.resolve_secrets()
 upgrade_database(config.DATABASE_URL)
 app = create_app(config)
@@ -97,6 +102,11 @@ if __name__ == "__main__":
     tune_garbage_collector()  # no 100-ms pauses of every connection at 1,000 phones (facilitator/runtime.py)
     options = {}
     if ASYNC_MODE == "eventlet":
+        # eventlet.wsgi sends a crash's traceback as the 500 body unless `debug=False`, and
+        # Flask-SocketIO keeps `debug` for itself: its own server call gets it here.
+        import eventlet.wsgi
+
+        eventlet.wsgi.server = functools.partial(eventlet.wsgi.server, debug=False)
         # eventlet.wsgi serves at most `max_size` requests at once (default 1,024), and every live
         # WebSocket is one: raise it so a 1,000-phone workshop plus boards is never kept waiting.
         options["max_size"] = config.MAX_CONNECTIONS

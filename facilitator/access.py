@@ -1,6 +1,5 @@
 """Who is who: admitting a connection to a workshop in a role, and what each role may do."""
 
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -10,6 +9,7 @@ from facilitator import tokens
 from facilitator.errors import DomainError
 from facilitator.events import commit_and_publish, record_event
 from facilitator.models import Group, Participant, Workshop
+from facilitator.textsafety import clean_typed
 from facilitator.workshops import PARTICIPANTS_AT_TABLE, find_group
 
 ROLES = ("participant", "referent", "facilitator", "board")
@@ -71,8 +71,7 @@ class Admission:
 def _clean_name(value, limit: int, code: str = "name_too_long") -> str | None:
     if value is None:
         return None
-    # Control characters become spaces (a NUL byte is refused by PostgreSQL), then spaces are tidied.
-    value = " ".join("".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in str(value)).split())
+    value = clean_typed(value)  # no NUL byte (PostgreSQL refuses it), no bidi override, no blank name
     if len(value) > limit:
         raise DomainError(code, limit=limit)
     return value or None

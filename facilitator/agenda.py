@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 from facilitator.errors import DomainError
 from facilitator.events import commit_and_publish, record_event
 from facilitator.models import Card, Group, Step, Workshop, isoformat
+from facilitator.textsafety import clean_typed
 
 if TYPE_CHECKING:  # access imports workshops, which imports this module
     from facilitator.access import Viewer
@@ -297,7 +298,7 @@ def update_agenda(session, workshop: Workshop, viewer: Viewer, steps: list[dict]
         raise DomainError("invalid_payload", problem=f"an agenda has 1 to {MAX_STEPS} steps")
     cleaned = []
     for item in steps:
-        title = " ".join(str(item.get("title", "")).split())
+        title = clean_typed(item.get("title"))
         if not title or len(title) > 200:
             raise DomainError("invalid_payload", problem="a step needs a title of 1 to 200 characters")
         minutes = item.get("minutes")

@@ -1,5 +1,6 @@
 """The JSON API of the public contract. Authorisation is a Bearer token, never a cookie."""
 
+import logging
 import os
 import subprocess
 import sys
@@ -10,6 +11,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from pydantic import ValidationError
 
 from facilitator import tokens
+from facilitator.database import STORAGE_LOG, storage_problem
 from facilitator.errors import DomainError, error_body, from_exception
 from facilitator.extensions import db
 from facilitator.links import join_url, workshop_links
@@ -37,6 +39,7 @@ from facilitator.workshops import (
     public_info,
 )
 
+log = logging.getLogger(__name__)
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 
@@ -72,8 +75,12 @@ def too_large(_exc):
 
 
 @bp.errorhandler(500)
-def internal(_exc):
+def internal(exc):
     db.session.rollback()
+    storage = storage_problem(getattr(exc, "original_exception", None))
+    if storage:  # the disk is full or read-only: say so (503), retrying will not help
+        log.error("%s %s refused: %s", request.method, request.path, STORAGE_LOG[storage])
+        return jsonify(error_body(storage)), 503
     return jsonify(error_body("internal")), 500
 
 

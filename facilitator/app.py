@@ -1,11 +1,15 @@
 """The app factory: initialise extensions, register blueprints and socket handlers. No I/O here."""
 
-from flask import Flask
+import logging
+
+from flask import Flask, request
 from flask_babel import get_locale
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from facilitator import events
 from facilitator.config import Config
+from facilitator.database import STORAGE_LOG, storage_problem
+from facilitator.errors import answer_crashes, error_body
 from facilitator.extensions import babel, csrf, db, socketio
 from facilitator.i18n import remember_language, select_locale
 from facilitator.network import HostCheck
@@ -41,6 +45,7 @@ def build_app(config: Config | None = None) -> Flask:
 
     # The handlers must be registered on `socketio` before init_app binds them to this app's server.
     from facilitator import api, commands, organiser, pages, realtime
+    from facilitator.realtime import frames
 
     db.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
@@ -69,8 +74,10 @@ def build_app(config: Config | None = None) -> Flask:
         engineio_logger=False,
     )
     realtime.core.answer_star_events(socketio.server)  # an event named "*" is answered too
+    frames.answer_malformed_frames(socketio.server, app)  # and the frames no handler sees
     # Outermost, so that Socket.IO's handshake is checked too (DNS rebinding; network.host_allowed).
     app.wsgi_app = HostCheck(app.wsgi_app, config.PUBLIC_URL, config.ALLOWED_HOSTS)
+    app.wsgi_app = answer_crashes(app.wsgi_app)  # outermost: a crash never sends a traceback
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(organiser.bp)
@@ -83,7 +90,19 @@ def build_app(config: Config | None = None) -> Flask:
     app.context_processor(lambda: {"current_language": str(get_locale())})
     app.after_request(remember_language)
     app.after_request(_security_headers)
+    app.register_error_handler(500, _storage_refused)
     return app
+
+
+def _storage_refused(exc):
+    """A page (the organiser's form…) that could not save because the disk is full or read-only says
+    so (503, the error shape); any other failure stays Flask's plain 500 page. /api/ has its own."""
+    storage = storage_problem(getattr(exc, "original_exception", None))
+    if not storage:
+        return exc
+    db.session.rollback()
+    logging.getLogger(__name__).error("%s %s refused: %s", request.method, request.path, STORAGE_LOG[storage])
+    return error_body(storage), 503
 
 
 def _security_headers(response):

@@ -1,7 +1,5 @@
 """Cards: posting (idempotent on the client's id) and the rules on family and text."""
 
-import unicodedata
-
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
@@ -11,26 +9,29 @@ from facilitator.agenda import check_posting, current_step, sealed_event, sealin
 from facilitator.errors import DomainError
 from facilitator.events import commit_and_publish, next_seq, record_event
 from facilitator.models import Card, Group, Workshop
+from facilitator.textsafety import clean_typed
 from facilitator.workshops import find_group
 
 POSTING_ROLES = ("participant", "referent", "facilitator")
 
-# Control and format characters are dropped from card text, except these: line breaks and tabs, the
-# zero-width (non-)joiners that emoji sequences (👩‍💻, 🏳️‍🌈) and some scripts need, and the tag
-# characters of subdivision flags (🏴󠁧󠁢󠁳󠁣󠁴󠁿).
-KEPT_FORMAT_CHARACTERS = frozenset("\n\t\u200c\u200d" + "".join(chr(c) for c in range(0xE0020, 0xE0080)))
-
 
 def clean_text(text: str, limit: int) -> str:
-    """Return the card text as stored: NFC, control characters dropped, trimmed; refuse empty or long."""
-    text = unicodedata.normalize("NFC", text)
-    text = "".join(ch for ch in text if ch in KEPT_FORMAT_CHARACTERS or unicodedata.category(ch)[0] != "C")
-    text = "\n".join(line.strip() for line in text.strip().splitlines())
-    if all(ch in KEPT_FORMAT_CHARACTERS or ch.isspace() for ch in text):
+    """Return the card text as stored (`textsafety.clean_typed`, lines kept); refuse empty or long."""
+    text = clean_typed(text, multiline=True)
+    if not text:
         raise DomainError("empty_text")
     if len(text) > limit:
         raise DomainError("text_too_long", limit=limit)
     return text
+
+
+def resend_differs(card: Card, text) -> bool:
+    """True when a resend of `card`'s client_id carries another text than the one stored.
+
+    The resend is still answered with the stored card (idempotency on client_id); the ack says so, so
+    the phone gives the person their text back instead of losing it silently (docs/protocol.md).
+    """
+    return clean_typed(text, multiline=True) != card.text
 
 
 def post_card(

@@ -28,7 +28,7 @@ from facilitator.access import Viewer
 from facilitator.errors import DomainError
 from facilitator.events import commit_and_publish
 from facilitator.models import Card, Group, ReportTheme, ReportThemeCard, Workshop
-from facilitator.textsafety import failure_outline
+from facilitator.textsafety import clean_typed, failure_outline
 from facilitator.themes import TITLE_LIMIT, clean_title
 
 ORGANISER = "organiser"  # the editor holding the organiser key (no Viewer: the HTTP API)
@@ -232,7 +232,7 @@ def store_proposal(
         if not ids:
             continue
         position += 1
-        title = " ".join(str(theme.get("title") or "").split())[:TITLE_LIMIT] or f"Thème {position}"
+        title = clean_typed(theme.get("title"))[:TITLE_LIMIT] or f"Thème {position}"
         row = ReportTheme(workshop_id=workshop.id, title=title, position=position, edited=False)
         session.add(row)
         session.flush()

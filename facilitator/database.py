@@ -4,6 +4,10 @@ Domain functions take the session as an argument; views and socket handlers get 
 and it is released at the end of every request and every socket event.
 """
 
+import errno
+import os
+import sqlite3
+import tempfile
 from pathlib import Path
 
 from sqlalchemy import create_engine, event
@@ -121,3 +125,105 @@ def upgrade_database(url: str):
                 lock.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK})
     finally:
         engine.dispose()
+
+
+# --- Storage that cannot take a write: said clearly, at start-up and at run time -------------------------
+
+STORAGE_LOG = {
+    "storage_full": "the disk is full: nothing more can be saved (free some space, then restart)",
+    "storage_unavailable": "the database or the data folder cannot be written (read-only, removed or failing)",
+}
+# Errno values of a disk that is full (ENOSPC, EDQUOT) or that refuses writes (EROFS, EACCES, EPERM).
+FULL_ERRNOS = {errno.ENOSPC, errno.EDQUOT}
+REFUSED_ERRNOS = {errno.EROFS, errno.EACCES, errno.EPERM}
+FULL_MESSAGES = ("database or disk is full", "no space left on device", "could not extend file")
+REFUSED_MESSAGES = (
+    "readonly database",
+    "read-only",
+    "unable to open database file",
+    "disk i/o error",
+    "cannot execute",  # PostgreSQL: … in a read-only transaction
+)
+
+
+def storage_problem(exc: BaseException | None) -> str | None:
+    """Return `storage_full` or `storage_unavailable` when `exc` (or what caused it) says the storage
+    cannot take a write, else None: a full disk is not a bug, and people should be told which it is."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, OSError) and exc.errno in FULL_ERRNOS:
+            return "storage_full"
+        if isinstance(exc, OSError) and exc.errno in REFUSED_ERRNOS:
+            return "storage_unavailable"
+        if getattr(exc, "pgcode", None) == "53100":  # PostgreSQL disk_full
+            return "storage_full"
+        message = str(exc).lower()
+        if any(text in message for text in FULL_MESSAGES):
+            return "storage_full"
+        if any(text in message for text in REFUSED_MESSAGES):
+            return "storage_unavailable"
+        exc = getattr(exc, "orig", None) or exc.__cause__ or exc.__context__
+    return None
+
+
+def _sqlite_path(url: str) -> Path | None:
+    if not url.startswith("sqlite"):
+        return None
+    database = url.split("///", 1)[-1].split("?", 1)[0]
+    if not database or database == ":memory:":
+        return None
+    return Path(database.removeprefix("file:"))
+
+
+def check_storage(instance_path, url: str) -> str | None:
+    """Try a real write in the instance folder and in the SQLite database; return what is wrong, in
+    French and English, or None. `wsgi.py` runs it before anything else writes, so a read-only or
+    full disk stops the start with a message instead of a server that says "ready" and fails every
+    write (or a traceback)."""
+    folder = Path(instance_path)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".write-check-") as probe:
+            probe.write(b"facilitator")
+            probe.flush()
+            os.fsync(probe.fileno())
+    except OSError as exc:
+        return _storage_message(storage_problem(exc), f"le dossier / the folder {folder}", exc)
+    path = _sqlite_path(url)
+    if path is None:
+        return None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        connection = sqlite3.connect(url.split("///", 1)[-1] if "mode=" in url else path, uri="mode=" in url)
+        try:
+            connection.isolation_level = None
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("BEGIN IMMEDIATE")
+            connection.execute("CREATE TABLE facilitator_write_check (x)")
+            connection.execute("DROP TABLE facilitator_write_check")
+            connection.execute("COMMIT")
+        finally:
+            connection.close()
+    except (OSError, sqlite3.Error) as exc:
+        return _storage_message(storage_problem(exc), f"la base / the database {path}", exc)
+    return None
+
+
+def _storage_message(code: str | None, where: str, exc: BaseException) -> str:
+    if code == "storage_full":
+        french = "Le disque est plein : Facilitator ne pourrait rien enregistrer. Libérez de la place."
+        english = "The disk is full: Facilitator could not save anything. Free some space."
+    else:
+        french = (
+            "Facilitator ne peut pas écrire dans ce dossier ou cette base (lecture seule, droits, "
+            "disque absent). Vérifiez-les, ou choisissez un autre dossier avec FACILITATOR_INSTANCE."
+        )
+        english = (
+            "Facilitator cannot write there (read-only, permissions, missing disk). Check them, or "
+            "choose another folder with FACILITATOR_INSTANCE."
+        )
+    return (
+        f"Facilitator ne peut pas démarrer / cannot start : {where}\n"
+        f"  {french}\n  {english}\n  ({type(exc).__name__}: {exc})"
+    )

@@ -4,6 +4,11 @@ The domain raises `DomainError` without knowing about Flask; the message is tran
 error is turned into a reply, so `reports/` and plain scripts can import the domain.
 """
 
+import json
+import logging
+
+log = logging.getLogger(__name__)
+
 
 def _l(message):
     """Mark a message for extraction by pybabel; it is translated in `error_message`."""
@@ -46,6 +51,11 @@ MESSAGES = {
     "unauthorised": _l("A valid key is required."),
     "not_found": _l("Not found."),
     "internal": _l("Something went wrong on the server. Try again."),
+    # The storage refuses writes (database.storage_problem): not a bug, and retrying will not help.
+    "storage_full": _l("The server can no longer save anything: its disk is full. Tell the facilitator."),
+    "storage_unavailable": _l(
+        "The server can no longer save anything: its storage is read-only or unavailable. Tell the facilitator."
+    ),
     "locked": _l("The workshop is locked by the facilitator: nothing can be posted for now."),
     "family_closed": _l("This family is closed in this step. Open now: %(open)s."),
     "posting_closed": _l("No card family is open in this step: listen to the facilitator."),
@@ -107,3 +117,43 @@ def error_body(code: str, **details) -> dict:
 
 def from_exception(exc: DomainError) -> dict:
     return error_body(exc.code, **exc.details)
+
+
+# Said in both languages: no request context (and so no language) is left when this is sent.
+CRASH_BODY = json.dumps(
+    {
+        "ok": False,
+        "error": {
+            "code": "internal",
+            "message": "Erreur du serveur, réessayez. / Something went wrong on the server. Try again.",
+        },
+    }
+).encode()
+
+
+def answer_crashes(wsgi_app):
+    """Wrap the outermost WSGI app: an exception no layer answered becomes a 500 of the error shape.
+
+    Engine.IO raises on a polling POST to a session that just closed; eventlet.wsgi would then send the
+    Python traceback, file paths included, as the body (its `debug` default). The traceback goes to
+    the log, never to the client. A WebSocket (already upgraded) is left to the server to close.
+    """
+
+    def guarded(environ, start_response):
+        started = []
+
+        def start(status, headers, exc_info=None):
+            started.append(status)
+            return start_response(status, headers, exc_info)
+
+        try:
+            return wsgi_app(environ, start)
+        except Exception:
+            if started or environ.get("HTTP_UPGRADE", "").lower() == "websocket":
+                raise
+            log.exception("%s %s failed", environ.get("REQUEST_METHOD"), environ.get("PATH_INFO"))
+            headers = [("Content-Type", "application/json"), ("Content-Length", str(len(CRASH_BODY)))]
+            start_response("500 Internal Server Error", headers)
+            return [CRASH_BODY]
+
+    return guarded

@@ -24,6 +24,7 @@ from facilitator.extensions import db
 from facilitator.links import workshop_links
 from facilitator.models import OrganiserSession, Workshop, utcnow
 from facilitator.network import public_base_url, reachable_by_phones
+from facilitator.textsafety import clean_typed
 from facilitator.workshops import create_workshop, delete_workshop, find_workshop, rotate_links
 
 bp = Blueprint("organiser", __name__, url_prefix="/organiser")
@@ -39,8 +40,14 @@ def short_lines(_form, field):
         raise ValidationError(_l("A table name has 80 characters at most."))
 
 
+def shows_something(_form, field):
+    """Refuse a title made only of invisible characters (zero-width spaces…): see textsafety.clean_typed."""
+    if not clean_typed(field.data):
+        raise ValidationError(_l("The title needs at least one visible character."))
+
+
 class WorkshopForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200), shows_something])
     question = TextAreaField(_l("Question"), validators=[Length(max=1000)])
     groups = IntegerField(_l("Number of tables"), default=9, validators=[NumberRange(min=1, max=100)])
     group_names = TextAreaField(

@@ -1,12 +1,16 @@
 """Payload validation for socket events and the JSON API: wrong types and missing fields stop here.
 
 Limits that people meet (card length, name length) are checked by the domain, with their own error
-codes; the bounds here only stop absurd payloads before any work is done.
+codes; the bounds here only stop absurd payloads before any work is done. Every text a person typed
+is a `Typed` or `TypedLines` field: it leaves validation as `textsafety.clean_typed` makes it (no
+control, format or bidi character, NFC); a required one that shows nothing is refused here.
 """
 
+from functools import partial
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -17,8 +21,21 @@ from pydantic import (
     ValidationError,
 )
 
+from facilitator.textsafety import clean_typed
+
 CLIENT_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
 HUGE = 20_000
+
+
+def _required(text: str) -> str:
+    if not text:
+        raise ValueError("nothing visible is left once invisible characters are removed")
+    return text
+
+
+# Optional or refused by the domain with its own code when empty (`empty_text`, `empty_title`…).
+Typed = Annotated[StrictStr, AfterValidator(clean_typed)]
+TypedLines = Annotated[StrictStr, AfterValidator(partial(clean_typed, multiline=True))]
 
 
 class Payload(BaseModel):
@@ -30,8 +47,8 @@ class JoinPayload(Payload):
     role: Literal["participant", "referent", "facilitator", "board"]
     token: StrictStr | None = Field(default=None, max_length=200)
     group: StrictInt | None = Field(default=None, ge=1, le=10_000)
-    name: StrictStr | None = Field(default=None, max_length=HUGE)
-    organisation: StrictStr | None = Field(default=None, max_length=HUGE)
+    name: Typed | None = Field(default=None, max_length=HUGE)
+    organisation: Typed | None = Field(default=None, max_length=HUGE)
     participant_token: StrictStr | None = Field(default=None, max_length=200)
     language: Literal["fr", "en"] | None = None
     since: StrictInt | None = Field(default=None, ge=0)
@@ -40,7 +57,7 @@ class JoinPayload(Payload):
 class CardAddPayload(Payload):
     client_id: StrictStr = Field(pattern=CLIENT_ID_PATTERN)
     family: StrictStr = Field(max_length=64)
-    text: StrictStr = Field(max_length=HUGE)
+    text: TypedLines = Field(max_length=HUGE)
     group: StrictInt | None = Field(default=None, ge=1, le=10_000)
 
 
@@ -50,14 +67,26 @@ class SyncPayload(Payload):
 
 # Trimmed before the length checks: a title of spaces is no title. Table names fit their column;
 # organisation types fit the limit a phone may send back when it picks one (NAME_MAX).
-Title = Annotated[StrictStr, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-GroupName = Annotated[StrictStr, StringConstraints(strip_whitespace=True, max_length=80)]
-Organisation = Annotated[StrictStr, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+Title = Annotated[
+    StrictStr,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    AfterValidator(clean_typed),
+    AfterValidator(_required),
+]
+GroupName = Annotated[
+    StrictStr, StringConstraints(strip_whitespace=True, max_length=80), AfterValidator(clean_typed)
+]
+Organisation = Annotated[
+    StrictStr,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=40),
+    AfterValidator(clean_typed),
+    AfterValidator(_required),
+]
 
 
 class WorkshopCreatePayload(Payload):
     title: Title
-    question: StrictStr = Field(default="", max_length=1000)
+    question: TypedLines = Field(default="", max_length=1000)
     groups: StrictInt = Field(default=1, ge=1, le=100)
     group_names: list[GroupName] | None = Field(default=None, max_length=100)
     template: Literal["concertation", "swot", "start-stop-continue"] = "concertation"
@@ -91,7 +120,7 @@ def describe(exc: Exception) -> str:
 
 
 class StepPayload(Payload):
-    title: StrictStr = Field(max_length=HUGE)
+    title: Typed = Field(max_length=HUGE)
     minutes: StrictInt = Field(ge=1, le=480)
     open_families: list[StrictStr] = Field(default_factory=list, max_length=20)
     hidden_until_reveal: StrictBool = False
@@ -127,10 +156,10 @@ class WorkshopLockPayload(Payload):
 class KitPayload(Payload):
     """Options of the preparation kit (`POST /api/workshops/<code>/kit.pdf|pptx`); every field optional."""
 
-    rules: StrictStr | None = Field(default=None, max_length=3000)
+    rules: TypedLines | None = Field(default=None, max_length=3000)
     start: StrictStr = Field(default="9:30", max_length=20)
     posters: Literal["a4", "a3", "both"] = "a4"
-    contact: StrictStr = Field(default="", max_length=200)
+    contact: Typed = Field(default="", max_length=200)
     card_pages: StrictInt = Field(default=1, ge=0, le=20)
 
 
@@ -139,10 +168,16 @@ class KitPayload(Payload):
 Id = Annotated[StrictInt, Field(ge=1, le=2**62)]
 
 
+def _one_dot(delta: int) -> int:
+    if delta not in (1, -1):
+        raise ValueError("delta is 1 or -1")
+    return delta
+
+
 class VoteCastPayload(Payload):
     card_id: Id | None = None
     theme_id: Id | None = None
-    delta: Literal[1, -1]
+    delta: Annotated[StrictInt, AfterValidator(_one_dot)]  # strict: `true` is not +1
     client_id: StrictStr | None = Field(default=None, pattern=CLIENT_ID_PATTERN)
 
 
@@ -170,7 +205,7 @@ class CardPayload(Payload):
 
 
 class CardEditPayload(CardPayload):
-    text: StrictStr = Field(max_length=HUGE)
+    text: TypedLines = Field(max_length=HUGE)
 
 
 class CardMovePayload(CardPayload):
@@ -184,7 +219,7 @@ class CardMergePayload(Payload):
 
 
 class ThemeCreatePayload(Payload):
-    title: StrictStr = Field(max_length=HUGE)
+    title: Typed = Field(max_length=HUGE)
     cards: CardIds = Field(default_factory=list)
     group: StrictInt | None = Field(default=None, ge=1, le=10_000)
     client_id: OptionalClientId = None
@@ -196,7 +231,7 @@ class ThemePayload(Payload):
 
 
 class ThemeRenamePayload(ThemePayload):
-    title: StrictStr = Field(max_length=HUGE)
+    title: Typed = Field(max_length=HUGE)
 
 
 class ThemeCardsPayload(ThemePayload):
@@ -217,18 +252,18 @@ class SynthesisProposePayload(Payload):
 
 
 class SynthesisRenamePayload(Payload):
-    title: StrictStr = Field(max_length=HUGE)
+    title: Typed = Field(max_length=HUGE)
 
 
 class SynthesisMergePayload(Payload):
     into: Id
     source: Id = Field(alias="from")
-    title: StrictStr | None = Field(default=None, max_length=HUGE)
+    title: Typed | None = Field(default=None, max_length=HUGE)
 
 
 class SynthesisSplitPayload(Payload):
     cards: list[Id] = Field(min_length=1, max_length=5000)
-    title: StrictStr = Field(max_length=HUGE)
+    title: Typed = Field(max_length=HUGE)
 
 
 class SynthesisMovePayload(Payload):

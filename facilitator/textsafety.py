@@ -1,14 +1,17 @@
-"""Text that leaves the app in other formats: spreadsheet cells, and the log of a failed subprocess.
+"""Text that people type, as it is stored, and text that leaves the app: spreadsheet cells, and the
+log of a failed subprocess.
 
 A card starting with `=`, `+`, `-`, `@`, a tab or a carriage return would be read as a formula by
 Excel, LibreOffice or Google Sheets (CSV/formula injection, OWASP). Every spreadsheet or CSV writer
 passes each cell through `spreadsheet_safe` (see docs/security.md).
 
+Text that enters the app: what people type is stored as `clean_typed` leaves it (below).
 A report or synthesis subprocess that fails logs only its `failure_outline`: the exception types and
 code locations, never a message that could quote a card.
 """
 
 import re
+import unicodedata
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -47,3 +50,48 @@ def failure_outline(stderr: str, frames: int = 12) -> str:
         elif found := _RAISED.match(line):
             kept.append(found[1])
     return " > ".join(kept[-frames:]) or "no traceback"
+
+
+# --- What people type: one rule for every human-typed string ----------------------------------------------
+#
+# Cards, edits, theme titles, first names, organisation types, workshop titles and questions, table names,
+# agenda steps, the kit's rules and contact all pass through `clean_typed` (schemas.py runs it on every
+# text field of a payload; the domain functions run it again for the organiser's forms, the CLI and the
+# demo, which build no payload). Control and format characters are dropped: a NUL byte (PostgreSQL
+# refuses it, spreadsheets too), bidi overrides and isolates (U+202A–U+202E, U+2066–U+2069: "gpj.exe"
+# shown as "exe.jpg"), zero-width spaces, lone surrogates (SQLite cannot encode them). Kept: the
+# zero-width (non-)joiners that emoji sequences (👩‍💻, 🏳️‍🌈) and some scripts need, the tag characters of
+# subdivision flags (🏴󠁧󠁢󠁳󠁣󠁴󠁿), and line breaks (as "\n") in multi-line fields.
+
+KEPT_FORMAT_CHARACTERS = frozenset("\t\u200c\u200d" + "".join(chr(c) for c in range(0xE0020, 0xE0080)))
+# Letters that draw nothing (Hangul fillers, the blank Braille pattern): text made of them alone is empty.
+BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def _kept(line: str) -> str:
+    return "".join(ch for ch in line if ch in KEPT_FORMAT_CHARACTERS or unicodedata.category(ch)[0] != "C")
+
+
+def visible(text: str) -> bool:
+    """True when `text` shows something: not only spaces, joiners and blank letters."""
+    return any(
+        not ch.isspace() and ch not in KEPT_FORMAT_CHARACTERS and ch not in BLANK_LETTERS for ch in text
+    )
+
+
+def clean_typed(text, *, multiline: bool = False) -> str:
+    """Return what a person typed as it is stored, or "" when nothing visible is left.
+
+    NFC; control, format and bidi characters dropped; one line: spaces tidied to single spaces;
+    multi-line: each line trimmed, line breaks kept as "\\n". The caller refuses "" when the field is
+    required (each with its own error: `empty_text`, `empty_title`, `invalid_payload`) and checks
+    the length on the result.
+    """
+    text = "" if text is None else str(text)
+    if multiline:
+        # Line breaks first (\r\n, \r, U+2028…), then what each line keeps.
+        text = "\n".join(_kept(line).strip() for line in text.splitlines()).strip()
+    else:
+        text = " ".join(" ".join(_kept(line) for line in text.splitlines()).split())
+    text = unicodedata.normalize("NFC", text)
+    return text if visible(text) else ""

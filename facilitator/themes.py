@@ -12,14 +12,15 @@ from facilitator.errors import DomainError
 from facilitator.events import record_event
 from facilitator.models import Card, Theme, Workshop, isoformat
 from facilitator.moderation import MAX_MERGE, finish, moderated_card, stored_reply
+from facilitator.textsafety import clean_typed
 from facilitator.workshops import find_group, snapshot_part
 
 TITLE_LIMIT = 200
 
 
 def clean_title(title) -> str:
-    """A theme's title (a table's, or a cross-table one of the Synthèse): spaces tidied, not empty, short."""
-    title = " ".join(str(title or "").split())
+    """A theme's title (a table's, or a cross-table one of the Synthèse): `clean_typed`, not empty, short."""
+    title = clean_typed(title)
     if not title:
         raise DomainError("empty_title")
     if len(title) > TITLE_LIMIT:

@@ -245,7 +245,7 @@ def cast_vote(
         raise DomainError("forbidden", status=403)
     if viewer.participant_id is None:
         raise DomainError("forbidden", status=403)
-    if delta not in (1, -1):
+    if isinstance(delta, bool) or delta not in (1, -1):  # `True == 1`: a boolean is no dot
         raise DomainError("invalid_payload", problem="delta is 1 or -1")
     try:
         return _cast(session, workshop, viewer, card_id, theme_id, delta, client_id)

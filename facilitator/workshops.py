@@ -14,8 +14,10 @@ from facilitator.errors import DomainError
 from facilitator.events import Audience, Revocation, commit_and_publish
 from facilitator.families import DEFAULT_ORGANISATIONS, TEMPLATES, families_for
 from facilitator.models import Card, Group, Participant, Workshop
+from facilitator.textsafety import clean_typed
 
 MAX_GROUPS = 100
+TITLE_MAX = 200  # the column's length
 
 # The statements every phone's join runs, built once with bound parameters: building a statement is
 # most of what a small query costs in Python (measured: 146 µs built per call, 44 µs prebuilt), and a
@@ -80,7 +82,12 @@ def create_workshop(
         raise DomainError("invalid_payload", problem=f"groups must be between 1 and {MAX_GROUPS}")
     if template not in TEMPLATES:
         raise DomainError("invalid_payload", problem=f"unknown template {template!r}")
-    names = list(group_names or [])
+    title = clean_typed(title)
+    if not title or len(title) > TITLE_MAX:
+        raise DomainError("invalid_payload", problem=f"title: 1 to {TITLE_MAX} visible characters")
+    question = clean_typed(question, multiline=True)
+    names = [clean_typed(name) for name in group_names or []]
+    organisations = [name for name in (clean_typed(o) for o in organisations or []) if name]
     secrets = WorkshopSecrets(tokens.new_token(), tokens.new_token())
     unknown = sorted(set(family_budgets or {}) - set(families_for(template)))
     if unknown:
@@ -91,10 +98,8 @@ def create_workshop(
         template=template,
         language=language,
         families=families_for(template),
-        # Spaces tidied as a phone's choice will be (see access._clean_name), or it would never match.
-        organisations=[" ".join(o.split()) for o in organisations if o.strip()]
-        if organisations
-        else list(DEFAULT_ORGANISATIONS),
+        # Tidied as a phone's choice will be (see access._clean_name), or it would never match.
+        organisations=organisations or list(DEFAULT_ORGANISATIONS),
         vote_budget=vote_budget,
         family_budgets=dict(family_budgets) if family_budgets else None,
         essentials_per_family=essentials_per_family,
@@ -107,7 +112,7 @@ def create_workshop(
     for number in range(1, groups + 1):
         referent_token = tokens.new_token()
         secrets.referent_tokens[number] = referent_token
-        name = names[number - 1].strip() if number <= len(names) and names[number - 1].strip() else ""
+        name = names[number - 1] if number <= len(names) else ""
         workshop.groups.append(
             Group(
                 number=number,

@@ -153,7 +153,6 @@ MALFORMED_JOINS = [
     {"code": "@", "role": "facilitator", "token": ["t"]},
     {"code": "@", "role": "facilitator", "token": "t" * 100_000},
     {"code": "@", "role": "participant", "group": 1, "participant_token": 5},
-    {"code": "@", "role": "participant", "group": 1, "name": "L\ud800a"},
 ]
 
 
@@ -355,6 +354,27 @@ def test_idempotent_resend_is_broadcast_once(room, count_rows):
     assert count_rows() == before
     assert card_texts(room["board"]) == ["Une seule fois"]
     assert card_texts(room["phone1b"]) == ["Une seule fois"]
+
+
+def test_a_resend_says_it_is_one_and_tidying_is_no_difference(room):
+    client_id = new_client_id()
+    first = add_card(room["phone1"], text="Une seule fois", client_id=client_id)
+    assert "duplicate" not in first and "text_differs" not in first
+    again = add_card(room["phone1"], text="  Une seule\u200b fois \n", client_id=client_id)
+    assert again["ok"] and again["duplicate"] is True and again["text_differs"] is False
+
+
+def test_a_resend_with_another_text_keeps_the_card_and_says_the_text_differs(room, count_rows):
+    """Issue 18, point 14: the stored card is answered (idempotency), and the phone is told that the
+    text it sent is not that card's, so it can give the person their text back."""
+    client_id = new_client_id()
+    first = add_card(room["phone1"], text="Premier jet", client_id=client_id)
+    before = count_rows()
+    again = add_card(room["phone1"], text="Texte corrigé", client_id=client_id)
+    assert again["ok"] and again["card"] == first["card"]
+    assert again["duplicate"] is True and again["text_differs"] is True
+    assert count_rows() == before
+    assert card_texts(room["board"]) == ["Premier jet"]
 
 
 def test_client_id_of_someone_else_is_a_conflict(room):

@@ -1,9 +1,13 @@
 """`python wsgi.py` hands eventlet a connection limit above a 1,000-phone workshop (its default is 1,024)."""
 
 import json
+import socket
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -89,3 +93,53 @@ def test_the_server_is_still_patched_first(tmp_path):
         timeout=60,
     )
     assert "PATCHED True" in done.stdout, done.stderr[-2000:]
+
+
+# --- Start-up storage check (issue 18, point 10): a folder or a database that cannot take a write stops
+# the start with a French and English message, before the banner says "ready".
+
+
+def start_up(tmp_path, **env):
+    """Run the real `python wsgi.py`; return the finished process (one that serves is a failure)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = str(sock.getsockname()[1])
+    environment = environment_for(tmp_path, FACILITATOR_HOST="127.0.0.1", FACILITATOR_PORT=port, **env)
+    try:
+        return subprocess.run(
+            [sys.executable, "wsgi.py"], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=30
+        )
+    except subprocess.TimeoutExpired as served:
+        pytest.fail(f"the server started instead of refusing: {served.stdout!r}")
+
+
+def assert_refused_start(done, where):
+    assert done.returncode == 3, (done.returncode, done.stderr[-2000:])
+    assert "RUN " not in done.stdout and "prêt / is ready" not in done.stdout
+    assert "Facilitator ne peut pas démarrer / cannot start" in done.stderr and where in done.stderr
+    assert "Traceback" not in done.stderr, done.stderr[-2000:]
+
+
+def test_an_instance_path_that_is_not_a_folder_stops_the_start(tmp_path):
+    taken = tmp_path / "instance"
+    taken.write_text("not a folder")
+    assert_refused_start(start_up(tmp_path, FACILITATOR_INSTANCE=str(taken)), str(taken))
+
+
+def test_a_read_only_instance_folder_stops_the_start(tmp_path):
+    """Tests run as root, where permissions never refuse a write: the folder is made immutable."""
+    folder = tmp_path / "instance"
+    folder.mkdir()
+    if subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode != 0:
+        pytest.skip("chattr +i is not available on this filesystem")
+    try:
+        assert_refused_start(start_up(tmp_path, FACILITATOR_INSTANCE=str(folder)), str(folder))
+    finally:
+        subprocess.run(["chattr", "-i", str(folder)], check=True)
+
+
+def test_a_read_only_database_stops_the_start(tmp_path):
+    database = tmp_path / "facilitator.db"
+    sqlite3.connect(database).close()
+    read_only = f"sqlite:///file:{database}?mode=ro&uri=true"
+    assert_refused_start(start_up(tmp_path, DATABASE_URL=read_only), str(database))

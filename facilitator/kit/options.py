@@ -1,10 +1,11 @@
 """What the organiser may choose for a kit, and the agenda's clock times."""
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from facilitator.errors import DomainError
 from facilitator.kit.texts import default_rules, french_spacing
+from facilitator.textsafety import clean_typed
 
 POSTER_SIZES = ("a4", "a3", "both")
 RULES_MAX = 3000
@@ -23,7 +24,13 @@ class KitOptions:
     card_pages: int = 1
 
     def validated(self) -> "KitOptions":
-        """Return these options, or refuse them with `invalid_payload` naming the field."""
+        """Return these options as they will be printed (`clean_typed`), or refuse them with
+        `invalid_payload` naming the field."""
+        rules = clean_typed(self.rules, multiline=True) if self.rules is not None else None
+        options = replace(self, rules=rules or None, contact=clean_typed(self.contact))
+        return options._checked()
+
+    def _checked(self) -> "KitOptions":
         if self.posters not in POSTER_SIZES:
             raise DomainError("invalid_payload", problem="posters must be a4, a3 or both")
         parse_start(self.start)

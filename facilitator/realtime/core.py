@@ -16,6 +16,7 @@ from flask import current_app, request
 from pydantic import ValidationError
 
 from facilitator.access import Viewer, still_admitted
+from facilitator.database import STORAGE_LOG, storage_problem
 from facilitator.errors import DomainError, error_body, from_exception
 from facilitator.events import Audience, CardsNow, cards_now, events_since, reader_view, table_card
 from facilitator.extensions import db, socketio
@@ -144,9 +145,13 @@ def on_event(name, schema):
             except DomainError as exc:
                 db.session.rollback()
                 return from_exception(exc)
-            except Exception:
-                log.exception("socket event %s failed", name)
+            except Exception as exc:
                 db.session.rollback()
+                storage = storage_problem(exc)
+                if storage:  # said as it is, in one line: a full disk is no bug to trace
+                    log.error("socket event %s refused: %s (%s)", name, STORAGE_LOG[storage], exc)
+                    return error_body(storage)
+                log.exception("socket event %s failed", name)
                 return error_body("internal")
             finally:
                 db.session.remove()

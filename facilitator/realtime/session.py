@@ -6,7 +6,7 @@ from flask import current_app, request
 from flask_socketio import join_room, leave_room
 
 from facilitator.access import ParticipantLimits, admit
-from facilitator.cards import post_card
+from facilitator.cards import post_card, resend_differs
 from facilitator.errors import DomainError, error_body
 from facilitator.extensions import db, socketio
 from facilitator.ratelimits import rate_limits
@@ -123,7 +123,7 @@ def on_card_add(payload: CardAddPayload):
     if viewer.participant_id is not None:
         _check_table_cards(viewer)
     workshop = current_workshop(viewer)
-    card, _created = post_card(
+    card, created = post_card(
         db.session,
         workshop,
         viewer,
@@ -133,7 +133,10 @@ def on_card_add(payload: CardAddPayload):
         group_number=payload.group,
         text_limit=current_app.config["CARD_TEXT_MAX"],
     )
-    return {"ok": True, "card": {**card.to_dict(anonymous=workshop.anonymous), "client_id": card.client_id}}
+    reply = {"ok": True, "card": {**card.to_dict(anonymous=workshop.anonymous), "client_id": card.client_id}}
+    if not created:  # a resend: the stored card, and whether the text sent is not the one stored
+        reply.update(duplicate=True, text_differs=resend_differs(card, payload.text))
+    return reply
 
 
 @on_event("sync", SyncPayload)

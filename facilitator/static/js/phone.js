@@ -275,6 +275,8 @@
           mine.push(reply.card.id);
           saveMine();
           cards[reply.card.id] = reply.card;
+          /* A resend answered with a card of another text (docs/protocol.md): never lose this one. */
+          if (reply.text_differs) { showCardError(t.text_differs); giveBack(entry.text); }
         } else {
           showCardError(reply.error.message);
           giveBack(entry.text);

@@ -82,8 +82,14 @@
         }
         outbox = outbox.filter(function (other) { return other.client_id !== entry.client_id; });
         saveOutbox();
-        if (reply.ok) { cards[reply.card.id] = reply.card; }
-        else {
+        if (reply.ok) {
+          cards[reply.card.id] = reply.card;
+          /* A resend answered with a card of another text (docs/protocol.md): never lose this one. */
+          if (reply.text_differs) {
+            showError("card-error", t.text_differs);
+            if (!paperText.value) { paperText.value = entry.text; }
+          }
+        } else {
           showError("card-error", reply.error.message);
           if (!paperText.value) { paperText.value = entry.text; }
         }
