@@ -53,8 +53,10 @@ def seed_hostile(session, anonymous=False):
     plenary on each, each an essential; a table theme, an agenda step and an organisers' report theme
     (across both tables) with hostile titles; one person with a hostile name and organisation type."""
     workshop, secrets = create_workshop(
-        session, title=f"Atelier {FRACTION} <b>&\x01", question=PRICE, groups=2, anonymous=anonymous
+        session, title="Atelier", question=PRICE, groups=2, anonymous=anonymous
     )
+    # As an older database may hold it: create_workshop's text rule (textsafety.clean_typed) drops \x01.
+    workshop.title = f"Atelier {FRACTION} <b>&\x01"
     for group, name in zip(workshop.groups, [PRICE, "\u202eTable\x00"], strict=True):
         group.name = name
     person = Participant(
