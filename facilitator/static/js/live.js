@@ -43,7 +43,7 @@
     return node;
   }
 
-  var ended = false;  // the workshop was deleted: nothing changes the page any more
+  var ended = false;  // the workshop was deleted or this link replaced: nothing changes the page any more
 
   function setStatus(state) {
     var node = document.getElementById("status");
@@ -54,25 +54,36 @@
     document.body.setAttribute("data-connection", state);
   }
 
-  /* The organiser deleted the workshop (`workshop:deleted`, or a rejoin refused with unknown_workshop
-     after a drop): say so, stop reconnecting, forget what this browser kept about it (tokens, the
-     outbox: those cards can never be sent), and take the cards off the screen (hidden), since they are gone. */
-  function endWorkshop(socket) {
+  /* The organiser deleted the workshop (`workshop:deleted`, `session:ended` "workshop_deleted", or a
+     rejoin refused with unknown_workshop after a drop): say so, stop reconnecting, forget what this
+     browser kept about it (tokens, the outbox: those cards can never be sent), and take the cards off
+     the screen (hidden), since they are gone. */
+  function endWorkshop(socket) { endPage(socket, data.ended, "facilitator:" + data.code + ":"); }
+
+  /* The organiser issued new links (`session:ended` "links_renewed", or a console, board or référent
+     link refused with bad_token): the same unmistakable end, saying what to do. Only this link's token
+     is forgotten: a référent's unsent paper cards stay for the new link to send. */
+  function endLink(socket) {
+    endPage(socket, data.revoked, key("token:" + data.role + (data.group ? ":" + data.group : "")));
+  }
+
+  function endPage(socket, words, forget) {
     if (ended) { return; }
     var node = document.getElementById("status");
     if (node) {
       node.hidden = false;
-      node.textContent = data.ended.status;
+      node.textContent = words.status;
       node.className = "status status-error";
     }
     ended = true;
     document.body.setAttribute("data-connection", "ended");
     socket.disconnect();  /* a disconnect asked for by the client is never retried */
-    var prefix = "facilitator:" + data.code + ":";
     try {
       for (var i = window.localStorage.length - 1; i >= 0; i -= 1) {
         var stored = window.localStorage.key(i);
-        if (stored && stored.indexOf(prefix) === 0) { window.localStorage.removeItem(stored); }
+        /* `forget` ends with ":" for every key of the workshop, or names one key exactly */
+        var match = forget.slice(-1) === ":" ? stored && stored.indexOf(forget) === 0 : stored === forget;
+        if (match) { window.localStorage.removeItem(stored); }
       }
     } catch (e) { /* no storage: nothing kept */ }
     /* Hidden, not removed: feature scripts (agenda timers…) keep their nodes. */
@@ -81,8 +92,8 @@
     var notice = el("section", "panel ended-notice");
     notice.id = "workshop-ended";
     notice.setAttribute("role", "alert");
-    notice.appendChild(el("h1", null, data.ended.title));
-    notice.appendChild(el("p", null, data.ended.text));
+    notice.appendChild(el("h1", null, words.title));
+    notice.appendChild(el("p", null, words.text));
     main.appendChild(notice);
   }
 
@@ -99,6 +110,10 @@
     function apply(message) {
       if (!message || typeof message.type !== "string" || ended) { return; }
       if (message.type === "workshop:deleted") { endWorkshop(socket); return; }
+      if (message.type === "session:ended") {
+        if (message.reason === "links_renewed") { endLink(socket); } else { endWorkshop(socket); }
+        return;
+      }
       /* Cards posted in a burst arrive together: apply each one, in order, as if sent alone. */
       if (message.type === "cards:batch") { (message.messages || []).forEach(apply); return; }
       if (typeof message.seq === "number" && message.seq > state.seq) { state.seq = message.seq; }
@@ -116,6 +131,7 @@
         if (err) { setStatus("offline"); return join(); }
         if (!reply.ok) {
           if (reply.error.code === "unknown_workshop") { endWorkshop(socket); return; }
+          if (reply.error.code === "bad_token" && data.role !== "participant") { endLink(socket); return; }
           setStatus("offline");
           if (options.onJoinError) { options.onJoinError(reply.error); }
           return;
