@@ -11,8 +11,10 @@ handlers of one feature when it is imported here.
 """
 
 from facilitator import livesynthesis  # noqa: F401  (synthesis:changed, the `synthesis` snapshot part)
+from facilitator import presenter  # noqa: F401  (the `board` snapshot part)
 from facilitator.realtime import (
     agenda,  # noqa: F401  (agenda, timer, reveal, lock)
+    board,  # noqa: F401  (board:show, presenter control)
     moderation,  # noqa: F401  (card:edit|hide|restore|move|merge|delete, theme:*, group:ready)
     session,  # noqa: F401  (registers join, sync, card:add, disconnect)
     votes,  # noqa: F401  (vote:cast, essentials:set, essentials:from_votes)
