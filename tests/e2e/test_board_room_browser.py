@@ -67,13 +67,17 @@ def chrome_hidden(board):
 def reachable_ids(board):
     """Step every column through its pages (Page Down); return the ids of the cards seen whole inside
     their column and the window, and the largest page count."""
-    pages = max(int(n) for n in board.locator("[data-cards-family]").evaluate_all(
-        "lists => lists.map(l => l.getAttribute('data-pages') || '1')"
-    ))
+    pages = max(
+        int(n)
+        for n in board.locator("[data-cards-family]").evaluate_all(
+            "lists => lists.map(l => l.getAttribute('data-pages') || '1')"
+        )
+    )
     seen = set()
     for _ in range(pages * 2):  # columns page independently: a few turns more than the longest
-        seen |= set(board.evaluate(
-            """() => {
+        seen |= set(
+            board.evaluate(
+                """() => {
               const ids = [];
               for (const list of document.querySelectorAll("[data-cards-family]")) {
                 const frame = list.getBoundingClientRect();
@@ -87,7 +91,8 @@ def reachable_ids(board):
               }
               return ids;
             }"""
-        ))
+            )
+        )
         board.keyboard.press("PageDown")
     return seen, pages
 
@@ -142,7 +147,9 @@ def run_the_room(live_server, open_context, size, created, phones):
     expect(welcome.locator(".cover-code")).to_have_text(created["code"])
     expect(welcome.locator(".cover-qr svg")).to_be_visible()
     box = welcome.locator(".cover-join").bounding_box()
-    assert box["y"] + box["height"] <= viewport["height"] and box["x"] + box["width"] <= viewport["width"], box
+    assert box["y"] + box["height"] <= viewport["height"] and box["x"] + box["width"] <= viewport["width"], (
+        box
+    )
     board.mouse.move(0, 0)
     board.wait_for_timeout(3500)  # the chrome fades 3 s after the mouse stops
     chrome_hidden(board)
@@ -166,9 +173,11 @@ def run_the_room(live_server, open_context, size, created, phones):
     for table, (first, second) in phones.items():
         mine = [c for c in first.cards() if c["group"] == table]
         # Table 1 keeps 9 essentials (a dot on each of its ten cards), the others 3.
-        votes = [(first, c, 1) for c in mine[:5]] + [(second, c, 1) for c in mine[5:]] if table == 1 else [
-            (first, mine[0], 3), (first, mine[1], 1), (first, mine[4], 1)
-        ]
+        votes = (
+            [(first, c, 1) for c in mine[:5]] + [(second, c, 1) for c in mine[5:]]
+            if table == 1
+            else [(first, mine[0], 3), (first, mine[1], 1), (first, mine[4], 1)]
+        )
         for phone, card, dots in votes:
             for _ in range(dots):
                 reply = phone.call("vote:cast", {"card_id": card["id"], "delta": 1})
@@ -194,7 +203,9 @@ def run_the_room(live_server, open_context, size, created, phones):
     first_table = board.locator('[data-plenary-group="1"]')
     seen = set()
     for _ in range(int(first_table.get_attribute("data-pages") or 1)):
-        seen |= set(first_table.locator(".essential-item:not(.is-off-page) .essential-text").all_inner_texts())
+        seen |= set(
+            first_table.locator(".essential-item:not(.is-off-page) .essential-text").all_inner_texts()
+        )
         board.keyboard.press("PageDown")
         plenary_fits(board, viewport, size)
     assert len(seen) == 9, seen
@@ -219,7 +230,9 @@ def run_the_room(live_server, open_context, size, created, phones):
     nav = board.locator(".presenter-nav").bounding_box()
     meta = last.locator(".essential-meta").bounding_box()
     assert meta["y"] + meta["height"] <= nav["y"], (meta, nav)
-    assert board.evaluate("(b => b.scrollHeight <= b.clientHeight + 1)(document.getElementById('presenter-body'))")
+    assert board.evaluate(
+        "(b => b.scrollHeight <= b.clientHeight + 1)(document.getElementById('presenter-body'))"
+    )
     hand.locator("#board-control-prev").click()
     expect(board.locator("#presenter-progress")).to_have_text("Table 9 / 9")
     shoot(hand, f"{size}-4-phone-console")
@@ -253,7 +266,7 @@ def plenary_fits(board, viewport, size):
     )
     assert problems == [], problems
     if size == "1920x1080":
-        fonts = board.locator(
-            ".ranking-family, .ranking-count"
-        ).evaluate_all("nodes => nodes.map(n => parseFloat(getComputedStyle(n).fontSize))")
+        fonts = board.locator(".ranking-family, .ranking-count").evaluate_all(
+            "nodes => nodes.map(n => parseFloat(getComputedStyle(n).fontSize))"
+        )
         assert min(fonts) >= 28, fonts
