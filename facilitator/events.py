@@ -146,8 +146,9 @@ def essentials_view(message: dict, now: CardsNow | None = None) -> dict:
 # --- What the boards may read of the live synthesis (livesynthesis.py) ---------------------------------
 
 SYNTHESIS_CHANGED = "synthesis:changed"
+BOARD_CHANGED = "board:changed"  # the view the facilitator puts on the boards (presenter.py)
 # Events for the facilitator and the boards only: never a phone's or a référent's, live or replayed.
-SCREEN_EVENTS = frozenset({SYNTHESIS_CHANGED})
+SCREEN_EVENTS = frozenset({SYNTHESIS_CHANGED, BOARD_CHANGED})
 # What a board shows instead of an automatic title made of a card it may not read (« Thème 2 »).
 WITHHELD_TITLE = {"fr": "Thème {n}", "en": "Theme {n}"}
 _ARTICLES = frozenset({"un", "une", "des", "a", "an"})
@@ -208,7 +209,7 @@ def reader_view(message: dict, now: CardsNow | None = None) -> dict:
     entries no longer readable, `synthesis:changed` becomes `screen_view`; the others carry no card text
     (`theme:*` card ids, `vote:counts` targets, `card:sealed` counts) and pass as they are."""
     type_ = message.get("type")
-    if type_ in SCREEN_EVENTS:
+    if type_ == SYNTHESIS_CHANGED:
         return screen_view(message, now)
     if type_ == ESSENTIALS_CHANGED:
         return essentials_view(message, now)
@@ -220,7 +221,7 @@ def mentioned_cards(message: dict) -> list:
     ids = [c.get("id") for c in _cards_in(message)]
     if message.get("type") == ESSENTIALS_CHANGED:
         ids += [e.get("card_id") for e in message.get("essentials") or [] if isinstance(e, dict)]
-    synthesis = message.get("synthesis") if message.get("type") in SCREEN_EVENTS else None
+    synthesis = message.get("synthesis") if message.get("type") == SYNTHESIS_CHANGED else None
     if isinstance(synthesis, dict):
         for theme in synthesis.get("themes") or []:
             ids += [e.get("id") for e in theme.get("examples") or []]

@@ -10,9 +10,13 @@ table's cards; neither they nor the boards receive the text of a card hidden by 
 handlers of one feature when it is imported here.
 """
 
-from facilitator import livesynthesis  # noqa: F401  (synthesis:changed, the `synthesis` snapshot part)
+from facilitator import (
+    livesynthesis,  # noqa: F401  (synthesis:changed, the `synthesis` snapshot part)
+    presenter,  # noqa: F401  (board:changed, the `board` snapshot part)
+)
 from facilitator.realtime import (
     agenda,  # noqa: F401  (agenda, timer, reveal, lock)
+    board,  # noqa: F401  (board:show, presenter control)
     moderation,  # noqa: F401  (card:edit|hide|restore|move|merge|delete, theme:*, group:ready)
     revocation,  # noqa: F401  (ending the connections of a deleted workshop or of renewed links)
     session,  # noqa: F401  (registers join, sync, card:add, disconnect)

@@ -254,6 +254,13 @@ def test_workshop_pages_in_their_states(live_server, open_context, connect, audi
     board.keyboard.press("2")
     expect(board.locator('.view-button[data-view="table"]')).to_have_attribute("aria-pressed", "true")
     audit(board, "board-table")
+    # The welcome and closing screens, put on the board from the console (issue 16, presenter control).
+    for view in ("welcome", "closing"):
+        send(facilitator, "board:show", {"view": view})
+        expect(board.locator(f"#board-{view}")).to_be_visible()
+        audit(board, f"board-{view}")
+    send(facilitator, "board:show", {"view": "all"})
+    expect(board.locator("#board-closing")).to_be_hidden()
 
     # The table vote: a dot from the phone's own button; the référent's essentials.
     send(facilitator, "step:goto", {"position": 3})

@@ -187,6 +187,12 @@ def test_the_console_projects_and_the_keys_reach_the_view(live_server, open_cont
     for index in range(count):
         box = tiles.nth(index).bounding_box()
         assert box["y"] + box["height"] <= 1080, (index, box)
+    # Issue 16: at 9 tiles every tile keeps an example card, and names its tables, not "tables 1, 3".
+    names = {g["number"]: g["name"] for g in created["groups"]}
+    expect(board.locator(".synthesis-tile:not(:has(.synthesis-example))")).to_have_count(0)
+    listed = board.locator(".synthesis-tile-tables").all_inner_texts()
+    assert listed and all(not text.startswith(("table ", "tables ")) for text in listed), listed
+    assert all(any(name in text for name in names.values()) for text in listed), (listed, names)
     button.click()
     expect(button).to_have_text("Projeter la synthèse sur l’écran")
     expect(board.locator("body")).to_have_attribute("data-view", "all")

@@ -8,6 +8,7 @@
   var t = data.t;
   var token = Live.pageToken(data.role);
   var isFacilitator = data.role === "facilitator";
+  var isBoard = data.role === "board";
   var families = data.workshop.families;
   var groups = data.workshop.groups;
   var cards = {};
@@ -28,7 +29,9 @@
     var info = (data.workshop.family_labels || {})[key];
     labels[key] = info ? info.label : key;
   });
-  var views = ["all", "table", "plenary", "present", "synthesis"];  /* synthesis: board_synthesis.js draws it */
+  var views = ["all", "table", "plenary", "present", "synthesis", "welcome", "closing"];  /* synthesis: board_synthesis.js draws it */
+  var KEYED = 5;  /* keys 1–5: the first five views; welcome and closing are the board's full-screen covers */
+  var OVERLAYS = ["present", "welcome", "closing"];  /* drawn over the view shown before */
 
   function fill(text, values) {
     return text.replace(/\{(\w+)\}/g, function (all, name) { return values[name] !== undefined ? values[name] : all; });
@@ -127,6 +130,12 @@
     });
     document.getElementById("total-cards").textContent = total;
     document.getElementById("total-people").textContent = people;
+    var roomCards = 0;
+    var roomPeople = 0;
+    Object.keys(byGroup).forEach(function (g) { roomCards += byGroup[g]; });
+    Object.keys(participants).forEach(function (g) { roomPeople += participants[g]; });
+    each("[data-total-cards]", function (node) { node.textContent = roomCards; });
+    each("[data-total-people]", function (node) { node.textContent = roomPeople; });
     each("[data-glance-group]", function (tile) {
       var number = tile.getAttribute("data-glance-group");
       var counts = byTable[number] || {};
@@ -154,6 +163,7 @@
         if (column) { column.appendChild(cardItem(card)); }
       });
     updateCounts();
+    scheduleFit();
   }
 
   function setCard(card) {
@@ -180,6 +190,99 @@
       }
     }
     updateCounts();
+    scheduleFit();
+  }
+
+  /* ---- "All cards" on the projector: every card reachable. A column that overflows first shrinks its
+     type, step by step down to a readable floor (the CSS `max()` of .card-text); then it pages: the
+     cards that fit, "1–12 / 40" in its heading, the next page every PAGE_MS, or at once with
+     ↓ / Page Down (↑ / Page Up back; a presenter's remote). The console scrolls instead. ---- */
+  var FIT_SCALES = [1, 0.92, 0.84, 0.76, 0.7];
+  var PAGE_MS = 12000;
+  var columnPages = {};   /* family -> {page, bounds: [[from, to)…]} */
+  var fitPending = false;
+  function scheduleFit() {
+    if (!isBoard || fitPending) { return; }
+    fitPending = true;
+    window.requestAnimationFrame(function () { fitPending = false; fitColumns(); });
+  }
+  function fitColumns() {
+    if (view !== "all" && view !== "table") { return; }
+    each("[data-cards-family]", function (list) { fitColumn(list, true); });
+  }
+  function showPage(list, state) {
+    var items = list.querySelectorAll("[data-card-id]");
+    var bound = state.bounds[state.page] || [0, items.length];
+    Array.prototype.forEach.call(items, function (node, k) {
+      node.classList.toggle("is-off-page", k < bound[0] || k >= bound[1]);
+    });
+    var label = document.querySelector('[data-page-family="' + list.getAttribute("data-cards-family") + '"]');
+    if (!label) { return; }
+    label.hidden = state.bounds.length < 2;
+    var values = { from: bound[0] + 1, to: bound[1], total: items.length };
+    label.textContent = fill(t.column_page, values);
+    label.setAttribute("aria-label", fill(t.column_page_label, values));
+    list.setAttribute("data-page", String(state.page + 1));
+    list.setAttribute("data-pages", String(state.bounds.length));
+  }
+  function fitColumn(list, again) {
+    var family = list.getAttribute("data-cards-family");
+    var column = list.parentNode;
+    var items = Array.prototype.slice.call(list.querySelectorAll("[data-card-id]"));
+    var state = columnPages[family] || { page: 0, bounds: [] };
+    columnPages[family] = state;
+    items.forEach(function (node) { node.classList.remove("is-off-page"); });
+    var fits = false;
+    for (var i = 0; i < FIT_SCALES.length && !fits; i += 1) {
+      column.style.setProperty("--card-scale", String(FIT_SCALES[i]));
+      fits = list.scrollHeight <= list.clientHeight + 1;
+    }
+    var height = list.clientHeight;
+    if (fits || !items.length || height <= 0) {
+      state.bounds = [[0, items.length]];
+      state.page = 0;
+      showPage(list, state);
+      return;
+    }
+    var style = window.getComputedStyle(list);
+    var room = height - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
+    var bounds = [];
+    var start = 0;
+    var top = items[0].getBoundingClientRect().top;
+    items.forEach(function (node, k) {
+      var box = node.getBoundingClientRect();
+      if (k > start && box.bottom - top > room) { bounds.push([start, k]); start = k; top = box.top; }
+    });
+    bounds.push([start, items.length]);
+    state.bounds = bounds;
+    state.page = Math.min(state.page, bounds.length - 1);
+    showPage(list, state);
+    /* The "1–12 / 40" label may have wrapped the heading: measure once more at the new height. */
+    if (again && list.clientHeight !== height) { fitColumn(list, false); }
+  }
+  function turnPages(by) {
+    var turned = false;
+    each("[data-cards-family]", function (list) {
+      var state = columnPages[list.getAttribute("data-cards-family")];
+      if (!state || state.bounds.length < 2) { return; }
+      state.page = (state.page + by + state.bounds.length) % state.bounds.length;
+      showPage(list, state);
+      turned = true;
+    });
+    return turned;
+  }
+  var pageTimer = null;
+  function restartPaging() {
+    if (!isBoard) { return; }
+    if (pageTimer) { window.clearInterval(pageTimer); }
+    pageTimer = window.setInterval(function () {
+      if (view === "all" || view === "table") { turnPages(1); }
+      if (view === "plenary") { turnTiles(1); }
+    }, PAGE_MS);
+  }
+  if (isBoard) {
+    window.addEventListener("resize", scheduleFit);
+    restartPaging();
   }
 
   /* ---- Essentials: plenary and presenter ---- */
@@ -225,17 +328,163 @@
     return wrap;
   }
 
+  /* The room's ranking: every table's essentials by plenary dots (by table dots until the plenary
+     vote has any), as bars; the leader (all ex aequo) highlighted. */
+  function ranking(limit) {
+    var entries = [];
+    groups.forEach(function (g) {
+      (essentials[g.number] || []).forEach(function (e) {
+        entries.push({ entry: e, group: g, plenary: plenaryVotes(e), votes: e.votes || 0 });
+      });
+    });
+    var byPlenary = entries.some(function (x) { return x.plenary > 0; }) || voting === "plenary";
+    entries.forEach(function (x) { x.score = byPlenary ? x.plenary : x.votes; });
+    entries = entries.filter(function (x) { return x.score > 0; });
+    entries.sort(function (a, b) { return b.score - a.score || b.votes - a.votes; });
+    var top = entries.length ? entries[0].score : 0;
+    var section = Live.el("section", "plenary-ranking");
+    section.setAttribute("aria-labelledby", "plenary-ranking-title");
+    var title = Live.el("h2", "plenary-ranking-title", t.room_ranking);
+    title.id = "plenary-ranking-title";
+    section.appendChild(title);
+    if (!top) {
+      section.appendChild(Live.el("p", "essentials-empty", t.plenary_ranking_empty));
+      return section;
+    }
+    var ol = Live.el("ol", "ranking-list");
+    entries.slice(0, limit).forEach(function (x) {
+      var li = Live.el("li", "ranking-row family-" + x.entry.family);
+      li.setAttribute("data-ranking-target", x.entry.target);
+      var head = Live.el("span", "ranking-head");
+      head.appendChild(Live.el("span", "ranking-family", labels[x.entry.family]));
+      if (x.score === top) {
+        li.classList.add("is-leader");
+        head.appendChild(Live.el("span", "ranking-leader", t.leader));
+      }
+      li.appendChild(head);
+      var bar = Live.el("span", "ranking-bar");
+      var track = Live.el("span", "ranking-track");
+      var fillBar = Live.el("span", "ranking-fill");
+      fillBar.style.width = Math.max(3, Math.round(100 * x.score / top)) + "%";
+      track.appendChild(fillBar);
+      bar.appendChild(track);
+      bar.appendChild(Live.el("span", "ranking-count", dots(x.score)));
+      li.appendChild(bar);
+      li.appendChild(Live.el("span", "ranking-text", x.entry.text));
+      li.appendChild(Live.el("span", "ranking-meta", x.group.name));
+      ol.appendChild(li);
+    });
+    section.appendChild(ol);
+    return section;
+  }
+
+  var PLENARY_SCALES = [1, 0.9, 0.8, 0.7, 0.62, 0.55];
+  var tilePages = {};  /* table number -> {page, bounds} */
+  function showTilePage(tile, state) {
+    var items = tile.querySelectorAll(".essential-item");
+    var bound = state.bounds[state.page] || [0, items.length];
+    Array.prototype.forEach.call(items, function (item, k) {
+      item.classList.toggle("is-off-page", k < bound[0] || k >= bound[1]);
+    });
+    Array.prototype.forEach.call(tile.querySelectorAll(".essential-family"), function (block) {
+      block.classList.toggle("is-off-page", !block.querySelector(".essential-item:not(.is-off-page)"));
+    });
+    var label = tile.querySelector(".column-page");
+    if (!label) {
+      label = Live.el("span", "column-page");
+      tile.querySelector(".plenary-name").appendChild(label);
+    }
+    var values = { from: bound[0] + 1, to: bound[1], total: items.length };
+    label.textContent = " " + fill(t.column_page, values);
+    label.setAttribute("aria-label", fill(t.column_page_label, values));
+    label.hidden = state.bounds.length < 2;
+    tile.setAttribute("data-pages", String(state.bounds.length));
+  }
+  function pageTile(tile) {
+    var number = tile.getAttribute("data-plenary-group");
+    var state = tilePages[number] || { page: 0, bounds: [] };
+    tilePages[number] = state;
+    var items = tile.querySelectorAll(".essential-item");
+    var bounds = [];
+    var start = 0;
+    while (start < items.length) {
+      var end = start + 1;
+      while (end < items.length) {
+        state.bounds = [[start, end + 1]];
+        state.page = 0;
+        showTilePage(tile, state);
+        if (tile.scrollHeight > tile.clientHeight + 1) { break; }
+        end += 1;
+      }
+      bounds.push([start, end]);
+      start = end;
+    }
+    state.bounds = bounds;
+    state.page = Math.min(state.page, bounds.length - 1);
+    showTilePage(tile, state);
+  }
+  function turnTiles(by) {
+    var turned = false;
+    each("[data-plenary-group]", function (tile) {
+      var state = tilePages[tile.getAttribute("data-plenary-group")];
+      if (!state || state.bounds.length < 2) { return; }
+      state.page = (state.page + by + state.bounds.length) % state.bounds.length;
+      showTilePage(tile, state);
+      turned = true;
+    });
+    return turned;
+  }
   function renderPlenary() {
     var root = document.getElementById("plenary");
     root.textContent = "";
-    root.className = "plenary plenary-" + Math.min(groups.length, 9);
+    var n = groups.length;
+    root.className = "plenary plenary-" + Math.min(n, 12);
+    var grid = Live.el("div", "plenary-tables");
+    var columnsCount = n <= 3 ? Math.max(n, 1) : n <= 4 ? 2 : n <= 9 ? 3 : n <= 12 ? 4 : 5;
+    grid.style.setProperty("--plenary-columns", String(columnsCount));
+    grid.style.setProperty("--plenary-rows", String(Math.ceil(n / columnsCount) || 1));
     groups.forEach(function (g) {
       var column = Live.el("section", "plenary-table");
       column.setAttribute("data-plenary-group", g.number);
       column.appendChild(Live.el("h2", "plenary-name", g.name));
       column.appendChild(familyBlocks(g.number, "plenary-essentials"));
-      root.appendChild(column);
+      grid.appendChild(column);
     });
+    root.appendChild(grid);
+    root.appendChild(ranking(10));
+    if (isBoard) { fitPlenary(root); }
+  }
+  /* On the projector every table stays in sight: the essentials' text shrinks until no table
+     overflows (labels and dot counts keep their size); the ranking keeps the rows that fit. */
+  function fitPlenary(root) {
+    var tiles = root.querySelectorAll(".plenary-table");
+    Object.keys(tilePages).forEach(function (number) { tilePages[number].bounds = []; });
+    function overflowing() {
+      return Array.prototype.some.call(tiles, function (tile) { return tile.scrollHeight > tile.clientHeight + 1; });
+    }
+    for (var i = 0; i < PLENARY_SCALES.length; i += 1) {
+      root.style.setProperty("--plenary-scale", String(PLENARY_SCALES[i]));
+      if (!overflowing()) { break; }
+    }
+    /* A table still too tall at the floor: each of its essentials keeps its dots and 2 lines of its
+       text, then 1 (the whole text is in the presentation, key 4). */
+    Array.prototype.forEach.call(tiles, function (tile) {
+      ["is-clamped-2", "is-clamped-1"].forEach(function (clamp) {
+        if (tile.scrollHeight <= tile.clientHeight + 1) { return; }
+        tile.classList.remove("is-clamped-2");
+        tile.classList.add(clamp);
+      });
+    });
+    /* Still too tall (a table of many essentials on a small screen): that table pages, as the
+       columns of "All cards" do ("1–5 / 9", turned with them). */
+    Array.prototype.forEach.call(tiles, function (tile) {
+      if (tile.scrollHeight > tile.clientHeight + 1) { pageTile(tile); }
+    });
+    var list = root.querySelector(".ranking-list");
+    var section = root.querySelector(".plenary-ranking");
+    while (list && list.children.length > 1 && section.scrollHeight > section.clientHeight + 1) {
+      list.removeChild(list.lastChild);
+    }
   }
 
   function renderPresenter() {
@@ -248,6 +497,17 @@
     var body = document.getElementById("presenter-body");
     body.textContent = "";
     body.appendChild(familyBlocks(g.number, "presenter-essentials"));
+    fitPresenter(body);
+  }
+  /* A projected screen cannot scroll: the table's essentials shrink until the last one's dots sit
+     above the buttons. */
+  var PRESENTER_SCALES = [1, 0.9, 0.8, 0.7, 0.6, 0.5, 0.45, 0.4];
+  function fitPresenter(body) {
+    if (document.getElementById("presenter").hidden) { return; }
+    for (var i = 0; i < PRESENTER_SCALES.length; i += 1) {
+      body.style.setProperty("--presenter-scale", String(PRESENTER_SCALES[i]));
+      if (body.scrollHeight <= body.clientHeight + 1) { break; }
+    }
   }
 
   function renderEssentials() {
@@ -260,7 +520,7 @@
   var before = "all";
   function setView(next) {
     if (views.indexOf(next) < 0) { return; }
-    if (next !== "present") { before = next; }
+    if (OVERLAYS.indexOf(next) < 0) { before = next; }
     view = next;
     if (view === "table" && filter === null && groups.length) { setFilter(groups[0].number); }
     if (view === "all" && filter !== null) { setFilter(null); }
@@ -268,11 +528,19 @@
       button.setAttribute("aria-pressed", button.getAttribute("data-view") === view ? "true" : "false");
     });
     each("[data-view-panel]", function (panel) {
-      panel.hidden = panel.getAttribute("data-view-panel").split(" ").indexOf(view === "present" ? before : view) < 0;
+      panel.hidden = panel.getAttribute("data-view-panel").split(" ").indexOf(OVERLAYS.indexOf(view) >= 0 ? before : view) < 0;
     });
     document.body.setAttribute("data-view", view);
     var presenter = document.getElementById("presenter");
     presenter.hidden = view !== "present";
+    ["welcome", "closing"].forEach(function (cover) {
+      var node = document.getElementById("board-" + cover);
+      if (node) { node.hidden = view !== cover; }
+    });
+    var title = document.getElementById("board-table-title");
+    title.hidden = !isBoard || view !== "table";
+    title.textContent = filter !== null ? (groupNames[filter] || "") : "";
+    if (view === "all" || view === "table") { scheduleFit(); }
     if (view === "present") {
       renderPresenter();
       document.getElementById("presenter-next").focus();
@@ -287,6 +555,8 @@
       other.setAttribute("aria-pressed", (g ? parseInt(g, 10) : null) === filter ? "true" : "false");
     });
     renderAll();
+    var title = document.getElementById("board-table-title");
+    title.textContent = filter !== null ? (groupNames[filter] || "") : "";
   }
 
   each(".filter-button", function (button) {
@@ -313,9 +583,71 @@
       else if (event.key === "Escape") { setView(before); event.preventDefault(); }
       return;
     }
+    if ((view === "welcome" || view === "closing") && event.key === "Escape") { setView(before); event.preventDefault(); return; }
+    if (isBoard && (view === "all" || view === "table" || view === "plenary")) {
+      var by = event.key === "ArrowDown" || event.key === "PageDown" ? 1 : event.key === "ArrowUp" || event.key === "PageUp" ? -1 : 0;
+      if (by && (view === "plenary" ? turnTiles(by) : turnPages(by))) { restartPaging(); event.preventDefault(); return; }
+    }
     var index = ["1", "2", "3", "4", "5"].indexOf(event.key);
-    if (index >= 0) { setView(views[index]); event.preventDefault(); }
+    if (index >= 0 && index < KEYED) { setView(views[index]); event.preventDefault(); }
   });
+
+  /* ---- Presenter control: the facilitator's console puts a view on the board (`board:changed`, the
+     snapshot's `board`); the keys above still switch it locally until the next change. ---- */
+  var drivenSeq = 0;
+  function followConsole(state) {
+    if (!isBoard || !state || views.indexOf(state.view) < 0) { return; }
+    if (typeof state.seq === "number") {
+      if (state.seq <= drivenSeq) { return; }
+      drivenSeq = state.seq;
+    }
+    if (state.view === "table" && state.table) { setFilter(state.table); }
+    if (state.view === "all" && filter !== null) { setFilter(null); }
+    if (state.view === "present" && state.table) {
+      var at = groups.map(function (g) { return g.number; }).indexOf(state.table);
+      if (at >= 0) { presenterIndex = at; }
+    }
+    setView(state.view);
+    if (state.view === "present") { renderPresenter(); }
+  }
+  Live.subscribe("board:changed", function (message) {
+    followConsole({ view: message.board.view, table: message.board.table, seq: message.seq, at: message.board.at });
+  });
+
+  /* ---- Admin chrome on the projector (view tabs, table filter, language, connection): hidden, shown
+     while the mouse moves or a control has the keyboard's focus (CSS :focus-within). ---- */
+  if (isBoard) {
+    var chromeTimer = null;
+    document.addEventListener("mousemove", function () {
+      document.body.classList.add("chrome-shown");
+      window.clearTimeout(chromeTimer);
+      chromeTimer = window.setTimeout(function () { document.body.classList.remove("chrome-shown"); }, 3000);
+    });
+  }
+
+  /* The Accueil step opens the welcome cover, the conclusion (or the end of the run) the closing one,
+     on the projector, when the run enters them (a later console choice wins, `at` is server time). */
+  var coverKey = null;
+  function coverFor(agenda) {
+    if (!agenda) { return null; }
+    var kind = agenda.step && agenda.step.kind;
+    if (agenda.status === "ended" || kind === "conclusion") { return "closing"; }
+    if (kind === "accueil" && (agenda.status === "running" || agenda.status === "paused")) { return "welcome"; }
+    return null;
+  }
+  function applyCover(agenda, driven) {
+    if (!isBoard) { return; }
+    var cover = coverFor(agenda);
+    var key = cover && cover + ":" + agenda.position;
+    if (key === coverKey) { return; }
+    coverKey = key;
+    if (!cover) {
+      if (view === "welcome" || view === "closing") { setView(before); }
+      return;
+    }
+    if (driven && driven.at && agenda.started_at && driven.at > agenda.started_at) { return; }
+    setView(cover);
+  }
 
   var asked = (window.location.search.match(/[?&]view=(\w+)/) || [])[1];
   setView(views.indexOf(asked) >= 0 ? asked : "all");
@@ -330,7 +662,7 @@
     renderEssentials();
   }
 
-  Live.subscribe("step:changed", function (message) { applyVoting(message.agenda, true); });
+  Live.subscribe("step:changed", function (message) { applyVoting(message.agenda, true); applyCover(message.agenda, null); });
 
   Live.connect({
     payload: function () { return { code: data.code, role: data.role, token: token }; },
@@ -352,6 +684,12 @@
       if (voting === "plenary" && !wasPlenary && !asked && view === "all") { setView("plenary"); }
       renderAll();
       renderEssentials();
+      /* A board that (re)joins converges: the console's last choice, unless the run entered its
+         Accueil or conclusion since. */
+      var agendaNow = snap.agenda || {};
+      var later = snap.board && (!agendaNow.started_at || snap.board.at > agendaNow.started_at);
+      if (later && coverFor(agendaNow)) { coverKey = coverFor(agendaNow) + ":" + agendaNow.position; }
+      if (later) { followConsole(snap.board); } else { applyCover(agendaNow, null); }
     },
     onEvent: function (message) {
       if (message.type === "card:added") { setCard(message.card); }

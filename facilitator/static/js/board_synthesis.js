@@ -25,6 +25,9 @@
   var projected = false;
   var previous = "all";   /* the view to go back to when the projection stops */
   var labels = data.workshop.family_labels || {};
+  var groupNames = {};  /* the tiles name their tables (« Luchon, Avène »), not « tables 1, 3 » */
+  (data.workshop.groups || []).forEach(function (g) { groupNames[g.number] = g.name; });
+  function tableName(number) { return groupNames[number] || fill(t.table_n, { n: number }); }
   var pager = document.getElementById("synthesis-pager");
   var pageNode = document.getElementById("synthesis-page");
   var page = 0;           /* the page shown, local to this screen */
@@ -48,8 +51,9 @@
       n === 1 ? fill(t.raised_one, { total: total }) : fill(t.raised_many, { n: n, total: total })));
     facts.appendChild(Live.el("span", "synthesis-tile-count",
       theme.count === 1 ? t.cards_one : fill(t.cards_many, { n: theme.count })));
-    facts.appendChild(Live.el("span", "synthesis-tile-tables",
-      fill(n === 1 ? t.table_list : t.tables_list, { list: theme.tables.join(", ") })));
+    var names = Live.el("span", "synthesis-tile-tables", theme.tables.map(tableName).join(", "));
+    names.title = names.textContent;
+    facts.appendChild(names);
     item.appendChild(facts);
     var examples = theme.examples || [];
     if (examples.length) {
@@ -59,7 +63,7 @@
         li.setAttribute("data-card-id", String(example.id));
         li.appendChild(Live.el("span", "synthesis-example-text", example.text));
         var family = labels[example.family] ? labels[example.family].label : example.family;
-        li.appendChild(Live.el("span", "synthesis-example-meta", fill(t.table_n, { n: example.group }) + " · " + family));
+        li.appendChild(Live.el("span", "synthesis-example-meta", tableName(example.group) + " · " + family));
         list.appendChild(li);
       });
       item.appendChild(list);
@@ -78,19 +82,21 @@
     tiles.className = names.join(" ");
   }
 
-  /* A tile taller than its cell shortens its examples, from the last: one line, then without its table
-     and family, then none; then its title's third line. */
+  /* A tile taller than its cell first loses its title's third line, then shortens its examples, from
+     the last: without their table and family, one line, then none — the first example goes last, so
+     9 tiles keep a card each when the room allows (issue 16). */
   function shed(item) {
     function over() { return item.scrollHeight > item.clientHeight + 1; }
+    if (over()) { item.classList.add("is-tight"); }
     var examples = item.querySelectorAll(".synthesis-example");
     for (var i = examples.length - 1; i >= 0 && over(); i -= 1) {
-      examples[i].classList.add("is-short");
-      if (over()) { examples[i].classList.add("is-bare"); }
-      if (over()) { examples[i].remove(); }
+      examples[i].classList.add("is-bare");
+      if (over()) { examples[i].classList.add("is-short"); }
+      if (over() && i > 0) { examples[i].remove(); }
     }
+    if (over() && examples.length) { examples[0].remove(); }
     var list = item.querySelector(".synthesis-examples");
     if (list && !list.children.length) { list.remove(); }
-    if (over()) { item.classList.add("is-tight"); }
   }
 
   /* How many tiles fit this screen: the columns from the width (at most 3), the rows from the tallest
