@@ -71,6 +71,7 @@ MESSAGES = {
     "card_merged": _l("This card was merged into another one."),
     "editing_closed": _l("This card can no longer be changed: its step is over."),
     "merge_too_few": _l("Choose at least two cards to merge."),
+    "nothing_to_unmerge": _l("This card has no merge left to undo."),
     "mixed_tables": _l("These cards are not all at the same table."),
     "unknown_theme": _l("This theme does not exist (any more)."),
     "empty_title": _l("The theme needs a title."),

@@ -191,6 +191,23 @@ class Card(Base):
         }
 
 
+class CardMerge(Base):
+    """One merge of duplicates into a card, with what it changed: `card:unmerge` puts it all back.
+
+    `undo`: {"cards": [{"id", "status", "theme", "merged_into"}] (the merged cards as they were),
+    "repointed": [{"id", "merged_into"}] (cards merged earlier into one of them), "votes": {card id:
+    [vote ids]}, "essentials": {card id: [essential ids]}} — the rows the merge moved to the kept card."""
+
+    __tablename__ = "card_merges"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    kept_id: Mapped[int] = mapped_column(ForeignKey("cards.id", ondelete="CASCADE"), index=True)
+    undo: Mapped[dict] = mapped_column(JSON)
+    undone: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class Theme(Base):
     """A titled group of cards at one table."""
 

@@ -76,6 +76,13 @@ def on_card_merge(payload: CardMergePayload):
     )
 
 
+@on_event("card:unmerge", CardPayload)
+def on_card_unmerge(payload: CardPayload):
+    """Undo the last merge into `card_id`: the merged cards come back with their dots and essentials."""
+    workshop, viewer = _context()
+    return moderation.unmerge_card(db.session, workshop, viewer, payload.card_id, client_id=payload.client_id)
+
+
 @on_event("card:delete", CardPayload)
 def on_card_delete(payload: CardPayload):
     workshop, viewer = _context()

@@ -1,0 +1,100 @@
+"""Moderation that holds, in real browsers (issue 16): the référent chooses which card a merge keeps,
+confirms, and undoes it — the cards, their dots and their place come back on the console, the board
+and the phones. Console at 1366×768; screenshots of the chooser and of the undo bar."""
+
+import re
+
+import pytest
+from phones import connected, join, post
+from test_browser import PROJECTOR, SCREENSHOTS
+
+playwright_sync = pytest.importorskip("playwright.sync_api")
+expect = playwright_sync.expect
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+LAPTOP = {"viewport": {"width": 1366, "height": 768}}
+
+
+def shot(page, name, full_page=False):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"moderation-{name}.png"), full_page=full_page)
+
+
+def console_card(page, text):
+    return page.locator("#cards li.ref-card[data-card-id]", has_text=text)
+
+
+def test_the_referent_chooses_the_kept_card_then_undoes_the_merge(live_server, open_context):
+    created = live_server.create_workshop(groups=2, vote_budget=3)
+    table = created["groups"][0]
+    board = open_context(**PROJECTOR).new_page()
+    board.goto(created["board_url"])
+    connected(board)
+    lea = join(open_context, table["join_url"], "Léa")
+    paul = join(open_context, table["join_url"], "Paul")
+    post(lea, "Parking trop petit")
+    post(paul, "Le parking est trop petit le matin, on tourne 20 minutes")
+    # Léa puts a dot on her own card, the one the merge will fold away.
+    lea_card = lea.locator(".phone-card[data-card-id]", has_text="Parking trop petit")
+    lea_card.locator(".vote-plus").click()
+    expect(lea_card.locator(".vote-total")).to_have_text("1 gommette")
+
+    referent = open_context(**LAPTOP).new_page()
+    referent.goto(table["referent_url"])
+    connected(referent)
+    console_card(referent, "Parking trop petit").locator(".pick input").check()
+    console_card(referent, "on tourne 20 minutes").locator(".pick input").check()
+    referent.get_by_role("button", name="Fusionner").click()
+    chooser = referent.locator("#merge-chooser")
+    expect(chooser).to_be_visible()
+    options = chooser.locator(".merge-option")
+    expect(options).to_have_count(2)
+    expect(options.nth(0).locator("input")).to_be_checked()  # the earliest card by default
+    # Nothing happened yet: the merge waits for the confirmation.
+    expect(board.locator("[data-card-id]", has_text="Parking trop petit")).to_have_count(1)
+    options.nth(1).click()  # keep Paul's, more precise text
+    expect(options.nth(1).locator("input")).to_be_checked()
+    shot(referent, "merge-chooser-1366")
+    referent.get_by_role("button", name="Fusionner les 2 cartes").click()
+
+    kept = console_card(referent, "on tourne 20 minutes")
+    expect(kept.locator(".merged-list")).to_have_text(re.compile("Parking trop petit » — Léa"))
+    expect(kept.locator(".vote-total")).to_have_text("1 gommette")  # Léa's dot followed the text
+    expect(board.locator("[data-card-id]", has_text="Parking trop petit")).to_have_count(0)
+    expect(lea.locator(".phone-card", has_text="Parking trop petit")).to_have_count(0)
+    undo_bar = referent.locator("#undo-bar")
+    expect(undo_bar).to_be_visible()
+    expect(referent.locator("#undo-text")).to_have_text(re.compile("2 cartes fusionnées"))
+    expect(referent.locator("#undo-merge")).to_be_focused()
+    shot(referent, "merge-undo-1366")
+
+    referent.locator("#undo-merge").click()
+    expect(referent.locator("#undo-text")).to_have_text(re.compile("Fusion défaite"))
+    expect(console_card(referent, "Parking trop petit")).to_have_count(1)
+    expect(kept.locator(".merged-list")).to_have_count(0)
+    expect(console_card(referent, "Parking trop petit").locator(".vote-total")).to_have_text("1 gommette")
+    expect(kept.locator(".vote-total")).to_have_text("0 gommette")
+    expect(board.locator("[data-card-id]", has_text="Parking trop petit")).to_have_count(1)
+    back = lea.locator(".phone-card[data-card-id]", has_text="Parking trop petit")
+    expect(back).to_have_count(1)
+    expect(back.locator(".vote-total")).to_have_text("1 gommette")
+    # Léa still has her dot on it: she can take it back.
+    back.locator(".vote-minus").click()
+    expect(back.locator(".vote-total")).to_have_text("0 gommette")
+
+    # Merged again, then separated from the kept card itself (after a reload: from the server).
+    console_card(referent, "Parking trop petit").locator(".pick input").check()
+    console_card(referent, "on tourne 20 minutes").locator(".pick input").check()
+    referent.get_by_role("button", name="Fusionner").click()
+    referent.get_by_role("button", name="Fusionner les 2 cartes").click()
+    forces = referent.locator(".family-section.family-forces li.ref-card[data-card-id]")
+    expect(forces).to_have_count(1)  # the earliest text kept, this time
+    referent.reload()
+    connected(referent)
+    expect(forces).to_have_count(1)
+    forces.get_by_role("button", name="Séparer").click()
+    expect(forces).to_have_count(2)
+    expect(referent.get_by_role("button", name="Séparer")).to_have_count(0)
+    expect(board.locator("[data-card-id]", has_text="on tourne 20 minutes")).to_have_count(1)
+    shot(referent, "after-separate-1366", full_page=True)
