@@ -297,7 +297,6 @@ def test_unmerge_restores_the_cards_their_dots_their_theme_and_their_essentials(
     assert by_id[dup["id"]]["text"] == "Équipes fidèles et motivées"
     assert by_id[hidden["id"]] == {"id": hidden["id"], "group": 1, "status": "hidden"}
     assert updates[0]["unmerged"] == sorted([dup["id"], hidden["id"]])
-    board_messages = board.get_received()
     snap = table["fac"].emit("sync", {"since": 0}, callback=True)
     types = [e["type"] for e in snap["events"]]
     assert "vote:counts" in types and "essentials:changed" in types
@@ -307,7 +306,6 @@ def test_unmerge_restores_the_cards_their_dots_their_theme_and_their_essentials(
     assert table_counts[f"card:{dup['id']}"] == 1 and table_counts[f"card:{kept['id']}"] == 1
     [essential] = votes["snapshot"]["essentials"]["1"]
     assert essential["card_id"] == dup["id"]
-    del board_messages
 
     # Nothing left to undo; a resend answers the first reply.
     again = ref.emit("card:unmerge", {"card_id": kept["id"]}, callback=True)
