@@ -124,6 +124,8 @@ class Participant(Base):
     name: Mapped[str | None] = mapped_column(String(80))
     organisation: Mapped[str | None] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A person without a phone, created by the référent, who casts their dots for them (no token works).
+    paper: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     group: Mapped[Group] = relationship()
 

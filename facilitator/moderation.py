@@ -373,7 +373,9 @@ def unmerge_card(session, workshop: Workshop, viewer: Viewer, card_id, *, client
 def _ids_by_card(session, model, card_ids) -> dict[str, list[int]]:
     """{card id (as a JSON key): [ids of the `model` rows (votes, essentials) on that card]}."""
     found: dict[str, list[int]] = {}
-    for row_id, card_id in session.execute(select(model.id, model.card_id).where(model.card_id.in_(card_ids))):
+    for row_id, card_id in session.execute(
+        select(model.id, model.card_id).where(model.card_id.in_(card_ids))
+    ):
         found.setdefault(str(card_id), []).append(row_id)
     return found
 

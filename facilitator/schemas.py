@@ -144,6 +144,7 @@ class VoteCastPayload(Payload):
     theme_id: Id | None = None
     delta: Literal[1, -1]
     client_id: StrictStr | None = Field(default=None, pattern=CLIENT_ID_PATTERN)
+    paper_participant: Id | None = None  # the référent casts for a person without a phone
 
 
 class EssentialsSetPayload(Payload):
@@ -238,3 +239,9 @@ class SynthesisMovePayload(Payload):
 
 class SynthesisProjectionPayload(Payload):
     projected: StrictBool
+
+
+class PaperParticipantPayload(Payload):
+    name: StrictStr | None = Field(default=None, max_length=HUGE)
+    group: StrictInt | None = Field(default=None, ge=1, le=10_000)
+    client_id: OptionalClientId = None

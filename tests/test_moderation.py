@@ -261,7 +261,9 @@ def test_any_chosen_card_may_be_the_kept_one(table):
     later = post(table["paul"], "Le parking est trop petit le matin")
     reply = table["ref1"].emit("card:merge", {"keep": later["id"], "cards": [first["id"]]}, callback=True)
     assert reply["ok"], reply
-    assert reply["card"]["id"] == later["id"] and reply["card"]["text"] == "Le parking est trop petit le matin"
+    assert (
+        reply["card"]["id"] == later["id"] and reply["card"]["text"] == "Le parking est trop petit le matin"
+    )
     assert [m["id"] for m in reply["card"]["merged_from"]] == [first["id"]]
     assert isinstance(reply["merge"], int)
 
@@ -280,7 +282,9 @@ def test_unmerge_restores_the_cards_their_dots_their_theme_and_their_essentials(
     merge = ref.emit("card:merge", {"keep": kept["id"], "cards": [dup["id"], hidden["id"]]}, callback=True)
     assert merge["ok"], merge
     counts = {m["target"]: m["votes"] for m in received(board, "vote:counts")}
-    assert counts[f"card:{kept['id']}"] == 2 and counts[f"card:{dup['id']}"] == 0, "the board hears the dots move"
+    assert counts[f"card:{kept['id']}"] == 2 and counts[f"card:{dup['id']}"] == 0, (
+        "the board hears the dots move"
+    )
     drain(board, paul, table["fac"])
 
     reply = ref.emit("card:unmerge", {"card_id": kept["id"]}, callback=True)
@@ -300,8 +304,11 @@ def test_unmerge_restores_the_cards_their_dots_their_theme_and_their_essentials(
     snap = table["fac"].emit("sync", {"since": 0}, callback=True)
     types = [e["type"] for e in snap["events"]]
     assert "vote:counts" in types and "essentials:changed" in types
-    votes = table["fac"].emit("join", {"code": table["w"].code, "role": "facilitator",
-                                       "token": table["secrets"].facilitator_token}, callback=True)
+    votes = table["fac"].emit(
+        "join",
+        {"code": table["w"].code, "role": "facilitator", "token": table["secrets"].facilitator_token},
+        callback=True,
+    )
     table_counts = votes["snapshot"]["votes"]["counts"]["table"]
     assert table_counts[f"card:{dup['id']}"] == 1 and table_counts[f"card:{kept['id']}"] == 1
     [essential] = votes["snapshot"]["essentials"]["1"]
@@ -323,7 +330,9 @@ def test_unmerge_undoes_the_latest_merge_first_and_keeps_later_dots(table):
     assert [m["id"] for m in first["card"]["merged_from"]] == [b["id"]]
     second = ref.emit("card:unmerge", {"card_id": a["id"]}, callback=True)
     assert [card["id"] for card in second["unmerged"]] == [b["id"]]
-    assert lea.emit("vote:cast", {"card_id": a["id"], "delta": -1}, callback=True)["ok"], "the later dot stayed"
+    assert lea.emit("vote:cast", {"card_id": a["id"], "delta": -1}, callback=True)["ok"], (
+        "the later dot stayed"
+    )
 
 
 def test_unmerge_of_a_card_merged_since_and_by_others_is_refused(table, count_rows):
@@ -342,6 +351,8 @@ def test_unmerge_of_a_card_merged_since_and_by_others_is_refused(table, count_ro
     )
     assert count_rows() == before
     # Undo the later merge, then the earlier one: a and b come back.
-    assert [x["id"] for x in ref.emit("card:unmerge", {"card_id": c["id"]}, callback=True)["unmerged"]] == [a["id"]]
+    assert [x["id"] for x in ref.emit("card:unmerge", {"card_id": c["id"]}, callback=True)["unmerged"]] == [
+        a["id"]
+    ]
     restored = ref.emit("card:unmerge", {"card_id": a["id"]}, callback=True)
     assert [x["id"] for x in restored["unmerged"]] == [b["id"]]

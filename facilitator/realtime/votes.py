@@ -5,6 +5,8 @@
 facilitator; the boards and the table (everyone, in plenary) receive `essentials:changed`.
 """
 
+from flask import current_app
+
 from facilitator import essentials, votes
 from facilitator.extensions import db
 from facilitator.realtime.core import current_viewer, current_workshop, on_event
@@ -12,6 +14,7 @@ from facilitator.schemas import (
     EmptyPayload,
     EssentialsFromVotesPayload,
     EssentialsSetPayload,
+    PaperParticipantPayload,
     VoteCastPayload,
 )
 
@@ -28,6 +31,22 @@ def on_vote_cast(payload: VoteCastPayload):
         theme_id=payload.theme_id,
         delta=payload.delta,
         client_id=payload.client_id,
+        paper_participant=payload.paper_participant,
+    )
+
+
+@on_event("participant:add_paper", PaperParticipantPayload)
+def on_participant_add_paper(payload: PaperParticipantPayload):
+    """The référent adds a person without a phone to its table, whose dots it will cast."""
+    viewer = current_viewer()
+    return votes.add_paper_participant(
+        db.session,
+        current_workshop(viewer),
+        viewer,
+        payload.name,
+        group_number=payload.group,
+        client_id=payload.client_id,
+        name_limit=current_app.config["NAME_MAX"],
     )
 
 

@@ -98,3 +98,60 @@ def test_the_referent_chooses_the_kept_card_then_undoes_the_merge(live_server, o
     expect(referent.get_by_role("button", name="Séparer")).to_have_count(0)
     expect(board.locator("[data-card-id]", has_text="on tourne 20 minutes")).to_have_count(1)
     shot(referent, "after-separate-1366", full_page=True)
+
+
+def test_the_referent_casts_the_dots_of_a_person_without_a_phone(live_server, open_context):
+    created = live_server.create_workshop(groups=2, vote_budget=3)
+    table = created["groups"][0]
+    lea = join(open_context, table["join_url"], "Léa")
+    post(lea, "Plus de navettes le week-end")
+    post(lea, "Un guichet unique")
+
+    referent = open_context(**LAPTOP).new_page()
+    referent.goto(table["referent_url"])
+    connected(referent)
+    panel = referent.locator("#paper-voters")
+    expect(panel).to_be_visible()  # free mode votes at the tables
+    expect(referent.locator("#cards .vote-button")).to_have_count(0)
+    referent.locator("#paper-name").fill("Marie")
+    referent.get_by_role("button", name="Ajouter une personne sans téléphone").click()
+    marie = panel.locator(".paper-person", has_text="Marie")
+    expect(marie).to_have_attribute("aria-pressed", "true")  # the person added is the one voting
+    expect(referent.locator("#paper-acting")).to_have_text(re.compile("Vous votez pour Marie"))
+    shuttle = console_card(referent, "navettes")
+    shuttle.locator(".vote-plus").click()
+    expect(shuttle.locator(".vote-total")).to_have_text("1 gommette")
+    shuttle.locator(".vote-plus").click()
+    expect(shuttle.locator(".vote-total")).to_have_text("2 gommettes")
+    expect(referent.locator("#vote-left")).to_have_text("Marie : il reste 1 gommette")
+    expect(marie).to_contain_text("reste 1 gommette")
+    shot(referent, "paper-votes-1366")
+    shot(referent, "paper-votes-1366-page", full_page=True)
+    # Léa's phone sees the total; her own budget is untouched.
+    lea_card = lea.locator(".phone-card[data-card-id]", has_text="navettes")
+    expect(lea_card.locator(".vote-total")).to_have_text("2 gommettes")
+    expect(lea.locator("#vote-left")).to_have_text("Il vous reste 3 gommettes")
+    shot(lea, "paper-votes-phone-360")
+
+    # A second person, unnamed: numbered; Marie's dots stay hers.
+    referent.get_by_role("button", name="Ajouter une personne sans téléphone").click()
+    second = panel.locator(".paper-person", has_text="Personne sans téléphone 2")
+    expect(second).to_have_attribute("aria-pressed", "true")
+    expect(marie).to_have_attribute("aria-pressed", "false")
+    expect(shuttle.locator(".vote-mine")).to_have_text("")
+    expect(shuttle.locator(".vote-minus")).to_be_disabled()
+    console_card(referent, "guichet").locator(".vote-plus").click()
+    expect(console_card(referent, "guichet").locator(".vote-total")).to_have_text("1 gommette")
+    referent.get_by_role("button", name="Terminé pour cette personne").click()
+    expect(referent.locator("#cards .vote-button")).to_have_count(0)
+    expect(referent.locator("#vote-budget")).to_be_hidden()
+
+    # After a reload the people and their dots come from the server; Marie takes one back.
+    referent.reload()
+    connected(referent)
+    expect(marie).to_contain_text("reste 1 gommette")
+    marie.click()
+    shuttle.locator(".vote-minus").click()
+    expect(shuttle.locator(".vote-total")).to_have_text("1 gommette")
+    expect(marie).to_contain_text("reste 2 gommettes")
+    expect(lea_card.locator(".vote-total")).to_have_text("1 gommette")
