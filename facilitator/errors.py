@@ -64,6 +64,7 @@ MESSAGES = {
     "no_dot_here": _l("You have no dot here to take back."),
     "unknown_target": _l("This card cannot be chosen here."),
     "essentials_full": _l("At most %(limit)s essentials per family."),
+    "card_in_theme": _l("This card is in a theme: put your dot on the theme."),
     "unknown_paper_participant": _l("This person without a phone is not at your table (any more)."),
     # Moderation and themes (moderation.py, themes.py)
     "unknown_card": _l("This card does not exist (any more)."),

@@ -220,6 +220,8 @@ class Theme(Base):
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The family it is filed under, chosen by the référent; None: its earliest visible card's.
+    family: Mapped[str | None] = mapped_column(String(40), default=None)
 
 
 class ReportTheme(Base):

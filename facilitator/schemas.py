@@ -151,6 +151,10 @@ class EssentialsSetPayload(Payload):
     family: StrictStr = Field(max_length=64)
     card_ids: list[Id] | None = Field(default=None, max_length=50)
     theme_ids: list[Id] | None = Field(default=None, max_length=50)
+    # Cards and themes mixed, in order: ["card:12", "theme:3", …] (issue 16).
+    targets: list[Annotated[StrictStr, Field(pattern=r"^(card|theme):[1-9][0-9]{0,17}$")]] | None = Field(
+        default=None, max_length=50
+    )
     group: StrictInt | None = Field(default=None, ge=1, le=10_000)
 
 
@@ -244,4 +248,10 @@ class SynthesisProjectionPayload(Payload):
 class PaperParticipantPayload(Payload):
     name: StrictStr | None = Field(default=None, max_length=HUGE)
     group: StrictInt | None = Field(default=None, ge=1, le=10_000)
+    client_id: OptionalClientId = None
+
+
+class ThemeFamilyPayload(Payload):
+    theme_id: Id
+    family: StrictStr | None = Field(max_length=64)
     client_id: OptionalClientId = None

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from sqlalchemy import bindparam, case, delete, func, insert, select
+from sqlalchemy import bindparam, case, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -123,9 +123,12 @@ def theme_cards(session, theme: Theme) -> list[Card]:
 
 
 def theme_family(session, theme: Theme) -> str | None:
-    """A theme's family: the family of its earliest visible card (None: an empty theme)."""
+    """A theme's family: the one its référent chose, else the family of its earliest visible card
+    (None: an empty theme, whatever was chosen — it takes no dots and cannot be kept)."""
     cards = theme_cards(session, theme)
-    return cards[0].family if cards else None
+    if not cards:
+        return None
+    return theme.family or cards[0].family
 
 
 def _target_family(session, card_id, theme_id) -> str | None:
@@ -154,6 +157,8 @@ def _resolve_target(session, workshop: Workshop, viewer: Viewer, stage: str, car
             raise DomainError("unknown_target", status=404)
         if not votable_card(card):
             raise DomainError("unknown_target", status=404)
+        if card.theme_id is not None:  # the theme stands for its cards: one row of dots per theme
+            raise DomainError("card_in_theme", status=409)
         return card.group, card.family
     theme = session.get(Theme, theme_id)
     if theme is None or theme.workshop_id != workshop.id or theme.group_id != viewer.group_id:
@@ -456,7 +461,7 @@ def rankings(session, workshop: Workshop, groups: list[Group]) -> dict[int, dict
     for card in cards:
         if card.theme_id is not None and card.status == "visible":
             members.setdefault(card.theme_id, []).append(card)
-        if votable_card(card):
+        if votable_card(card) and card.theme_id is None:  # a card in a theme is ranked as its theme
             key = target_key(card.id)
             entries[card.group_id].setdefault(card.family, []).append(
                 {
@@ -475,7 +480,7 @@ def rankings(session, workshop: Workshop, groups: list[Group]) -> dict[int, dict
         found = members.get(theme.id)
         if found:
             key = target_key(theme_id=theme.id)
-            entries[theme.group_id].setdefault(found[0].family, []).append(
+            entries[theme.group_id].setdefault(theme.family or found[0].family, []).append(
                 {
                     "target": key,
                     "card_id": None,
@@ -654,3 +659,40 @@ def paper_participants_snapshot(session, workshop: Workshop, group: Group | None
             )
         )
     return {"paper_participants": found}
+
+
+def move_dots_to_theme(session, workshop: Workshop, theme: Theme, group: Group, card_ids: list[int]) -> list:
+    """Cards joining a theme bring their table-stage dots to it (the theme is voted on, not its cards:
+    a dot left on a card would have no row to take it back from). Returns the `vote:counts` events."""
+    if not card_ids:
+        return []
+    moved = dict(
+        session.execute(
+            select(Vote.card_id, func.count(Vote.id))
+            .where(Vote.card_id.in_(card_ids), Vote.stage == "table")
+            .group_by(Vote.card_id)
+        ).all()
+    )
+    if not moved:
+        return []
+    session.execute(
+        update(Vote)
+        .where(Vote.card_id.in_(list(moved)), Vote.stage == "table")
+        .values(card_id=None, theme_id=theme.id)
+        .execution_options(synchronize_session=False)
+    )
+    total = session.scalar(
+        select(func.count(Vote.id)).where(Vote.theme_id == theme.id, Vote.stage == "table")
+    )
+    events = []
+    for card_id, theme_id, n in [*((c, None, 0) for c in sorted(moved)), (None, theme.id, total)]:
+        payload = {
+            "group": group.number,
+            "stage": "table",
+            "target": target_key(card_id, theme_id),
+            "card_id": card_id,
+            "theme_id": theme_id,
+            "votes": n,
+        }
+        events.append(record_event(session, workshop, "vote:counts", payload, group))
+    return events

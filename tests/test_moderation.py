@@ -274,7 +274,7 @@ def test_unmerge_restores_the_cards_their_dots_their_theme_and_their_essentials(
     dup = post(paul, "Équipes fidèles et motivées")
     hidden = post(paul, "Équipes fidèles (mot déplacé)")
     assert ref.emit("card:hide", {"card_id": hidden["id"]}, callback=True)["ok"]
-    theme = ref.emit("theme:create", {"title": "Équipes", "cards": [dup["id"]]}, callback=True)["theme"]
+    theme = ref.emit("theme:create", {"title": "Équipes", "cards": [hidden["id"]]}, callback=True)["theme"]
     assert table["lea"].emit("vote:cast", {"card_id": dup["id"], "delta": 1}, callback=True)["ok"]
     assert paul.emit("vote:cast", {"card_id": kept["id"], "delta": 1}, callback=True)["ok"]
     kept_set = ref.emit("essentials:set", {"family": "forces", "card_ids": [dup["id"]]}, callback=True)
@@ -291,8 +291,9 @@ def test_unmerge_restores_the_cards_their_dots_their_theme_and_their_essentials(
     assert reply["ok"], reply
     assert reply["card"]["merged_from"] == []
     back = {c["id"]: c for c in reply["unmerged"]}
-    assert back[dup["id"]]["status"] == "visible" and back[dup["id"]]["theme"] == theme["id"]
+    assert back[dup["id"]]["status"] == "visible"
     assert back[hidden["id"]]["status"] == "hidden", "a card hidden before the merge comes back hidden"
+    assert back[hidden["id"]]["theme"] == theme["id"], "back in its theme"
     assert back[dup["id"]]["merged_into"] is None
 
     # The board: the kept card, each restored card (the hidden one reduced), the dots, the essentials.

@@ -18,6 +18,7 @@ from facilitator.schemas import (
     GroupReadyPayload,
     ThemeCardsPayload,
     ThemeCreatePayload,
+    ThemeFamilyPayload,
     ThemePayload,
     ThemeRenamePayload,
 )
@@ -124,6 +125,15 @@ def on_theme_remove_cards(payload: ThemeCardsPayload):
     workshop, viewer = _context()
     return themes.remove_theme_cards(
         db.session, workshop, viewer, payload.theme_id, payload.cards, client_id=payload.client_id
+    )
+
+
+@on_event("theme:set_family", ThemeFamilyPayload)
+def on_theme_set_family(payload: ThemeFamilyPayload):
+    """File a theme under a family of the workshop (null: its earliest card's)."""
+    workshop, viewer = _context()
+    return themes.set_theme_family(
+        db.session, workshop, viewer, payload.theme_id, payload.family, client_id=payload.client_id
     )
 
 

@@ -61,6 +61,7 @@ def on_essentials_set(payload: EssentialsSetPayload):
         family=payload.family,
         card_ids=payload.card_ids,
         theme_ids=payload.theme_ids,
+        targets=payload.targets,
         group_number=payload.group,
     )
     return {"ok": True, "essentials": kept}

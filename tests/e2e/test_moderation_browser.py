@@ -155,3 +155,62 @@ def test_the_referent_casts_the_dots_of_a_person_without_a_phone(live_server, op
     expect(shuttle.locator(".vote-total")).to_have_text("1 gommette")
     expect(marie).to_contain_text("reste 2 gommettes")
     expect(lea_card.locator(".vote-total")).to_have_text("1 gommette")
+
+
+def post_in(page, family, text):
+    page.locator(f".family-choice.family-{family}").click()
+    post(page, text)
+
+
+def test_a_theme_is_voted_and_kept_as_one_and_filed_under_the_family_chosen(live_server, open_context):
+    created = live_server.create_workshop(groups=2, vote_budget=3)
+    table = created["groups"][0]
+    lea = join(open_context, table["join_url"], "Léa")
+    post_in(lea, "forces", "Un accueil chaleureux")
+    post_in(lea, "attentes", "Des horaires plus larges pour accueillir")
+    post_in(lea, "attentes", "Une navette depuis la gare")
+
+    referent = open_context(**LAPTOP).new_page()
+    referent.goto(table["referent_url"])
+    connected(referent)
+    console_card(referent, "chaleureux").locator(".pick input").check()
+    console_card(referent, "horaires").locator(".pick input").check()
+    referent.locator("#theme-title").fill("Bien accueillir")
+    referent.get_by_role("button", name="Créer un thème").click()
+    theme = referent.locator(".theme-group", has_text="Bien accueillir")
+    head = theme.locator(".theme-head")
+    expect(head).to_have_attribute("data-family", "forces")  # its earliest card's
+    family = head.get_by_label("Classé dans")
+    expect(family).to_have_value("forces")
+
+    # One row of dots per theme, on the phone and on the console.
+    phone_theme = lea.locator(".phone-theme", has_text="Bien accueillir")
+    expect(phone_theme.locator(".vote-row")).to_have_count(1)
+    expect(phone_theme.locator(".phone-theme-head .vote-row")).to_have_count(1)
+    expect(phone_theme.locator(".phone-card .vote-row")).to_have_count(0)
+    phone_theme.locator(".vote-plus").click()
+    expect(lea.locator("#vote-left")).to_have_text("Il vous reste 2 gommettes")
+    expect(theme.locator(".vote-row")).to_have_count(1)
+    expect(head.locator(".vote-total")).to_have_text("1 gommette")
+    shot(lea, "theme-one-row-phone-360", full_page=True)
+
+    # Filed under « Attentes »: the theme's "Keep" keeps it there, next to a card of that family.
+    family.select_option("attentes")
+    expect(head).to_have_attribute("data-family", "attentes")
+    head.get_by_role("button", name="Garder").click()
+    console_card(referent, "navette").get_by_role("button", name="Garder").click()
+    kept = referent.locator('#essentials-families [data-family="attentes"] li.essential')
+    expect(kept).to_have_count(2)
+    expect(kept.nth(0)).to_contain_text("Thème · Bien accueillir")
+    expect(kept.nth(1)).to_contain_text("navette")
+    expect(head.locator(".keep-button")).to_have_attribute("aria-pressed", "true")
+    # ↑ / ↓ / ✕ on the theme like on a card.
+    kept.nth(1).get_by_role("button", name="Monter").click()
+    expect(kept.nth(0)).to_contain_text("navette")
+    expect(kept.nth(1)).to_contain_text("Bien accueillir")
+    referent.locator("#essentials-panel").scroll_into_view_if_needed()
+    shot(referent, "theme-essentials-1366")
+    kept.nth(1).get_by_role("button", name="Retirer de l’essentiel").click()
+    expect(kept).to_have_count(1)
+    expect(head.locator(".keep-button")).to_have_attribute("aria-pressed", "false")
+    shot(referent, "theme-head-1366-page", full_page=True)

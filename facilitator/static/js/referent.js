@@ -289,6 +289,9 @@
     /* The title row carries data-theme-id, not the cards: votes.js puts the theme's dot total there. */
     var head = Live.el("div", "theme-head");
     head.setAttribute("data-theme-id", theme.id);
+    /* The family it is filed under (votes, essentials.js's "Keep"): the référent's choice, else its
+       earliest card's. */
+    if (theme.family) { head.setAttribute("data-family", theme.family); }
     if (editing && editing.kind === "theme" && editing.id === theme.id) {
       var form = Live.el("form", "theme-rename");
       var label = Live.el("label", "visually-hidden", t.title_label);
@@ -332,6 +335,30 @@
         render();
         focusKey("rename-input-" + theme.id);
       }));
+      var kinds = {};
+      members.forEach(function (card) { kinds[card.family] = true; });
+      if (Object.keys(kinds).length > 1 || theme.family_chosen) {
+        /* A mixed theme: which family it is filed under (its earliest card's until chosen). */
+        var fileLabel = Live.el("label", "theme-family");
+        fileLabel.appendChild(Live.el("span", "theme-family-label", t.filed_under));
+        var pickFamily = document.createElement("select");
+        pickFamily.setAttribute("data-key", "theme-family-" + theme.id);
+        families.forEach(function (key) {
+          var option = Live.el("option", null, familyLabel(key));
+          option.value = key;
+          option.selected = key === theme.family;
+          pickFamily.appendChild(option);
+        });
+        pickFamily.addEventListener("change", function () {
+          send("theme:set_family", { theme_id: theme.id, family: pickFamily.value }, function (reply) {
+            if (reply.ok) { applyTheme(reply.theme); }
+            render();
+            focusKey("theme-family-" + theme.id);
+          });
+        });
+        fileLabel.appendChild(pickFamily);
+        tools.appendChild(fileLabel);
+      }
       tools.appendChild(button(t.dissolve, "", "dissolve-" + theme.id, function () {
         send("theme:dissolve", { theme_id: theme.id }, function (reply) {
           if (reply.ok) { dissolve(reply.theme); render(); }

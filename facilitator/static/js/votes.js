@@ -110,6 +110,8 @@
       if (readOnly && !(counts.table[key] > 0)) { showing = false; }
       /* A hidden or sealed card (its author's phone still shows it, marked) takes no dots. */
       if (isPhone && unvotable) { showing = false; }
+      /* A card inside a theme: the theme takes the dots, one row per theme (its cards show none). */
+      if (item.getAttribute("data-card-id") && item.closest(".phone-theme, .theme-group")) { showing = false; }
       if (!showing) { if (row) { row.remove(); } item.classList.remove("has-my-dots"); return; }
       if (row && row.getAttribute("data-mode") !== mode) { row.remove(); row = null; }
       if (!row) {
