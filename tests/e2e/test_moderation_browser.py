@@ -6,7 +6,7 @@ import re
 
 import pytest
 from phones import connected, join, post
-from test_browser import PROJECTOR, SCREENSHOTS
+from test_browser import PHONE, PROJECTOR, SCREENSHOTS
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 expect = playwright_sync.expect
@@ -99,6 +99,17 @@ def test_the_referent_chooses_the_kept_card_then_undoes_the_merge(live_server, o
     expect(board.locator("[data-card-id]", has_text="on tourne 20 minutes")).to_have_count(1)
     shot(referent, "after-separate-1366", full_page=True)
 
+    # The same chooser on a référent's phone (360 px): nothing wider than the screen.
+    small = open_context(**PHONE).new_page()
+    small.goto(table["referent_url"])
+    connected(small)
+    for text in ("Parking trop petit", "on tourne 20 minutes"):
+        console_card(small, text).locator(".pick input").check()
+    small.get_by_role("button", name="Fusionner").click()
+    expect(small.locator("#merge-chooser")).to_be_visible()
+    assert small.evaluate("document.documentElement.scrollWidth") <= 360
+    shot(small, "merge-chooser-360")
+
 
 def test_the_referent_casts_the_dots_of_a_person_without_a_phone(live_server, open_context):
     created = live_server.create_workshop(groups=2, vote_budget=3)
@@ -155,6 +166,16 @@ def test_the_referent_casts_the_dots_of_a_person_without_a_phone(live_server, op
     expect(shuttle.locator(".vote-total")).to_have_text("1 gommette")
     expect(marie).to_contain_text("reste 2 gommettes")
     expect(lea_card.locator(".vote-total")).to_have_text("1 gommette")
+
+    # The référent's phone (360 px): the people and the bar fit.
+    small = open_context(**PHONE).new_page()
+    small.goto(table["referent_url"])
+    connected(small)
+    small.locator("#paper-voters .paper-person", has_text="Marie").click()
+    expect(small.locator("#vote-left")).to_have_text("Marie : il reste 2 gommettes")
+    assert small.evaluate("document.documentElement.scrollWidth") <= 360
+    small.locator("#paper-voters").scroll_into_view_if_needed()
+    shot(small, "paper-votes-referent-360")
 
 
 def post_in(page, family, text):
