@@ -696,3 +696,24 @@ def move_dots_to_theme(session, workshop: Workshop, theme: Theme, group: Group, 
         }
         events.append(record_event(session, workshop, "vote:counts", payload, group))
     return events
+
+
+def my_votes(session, workshop: Workshop, viewer: Viewer) -> dict:
+    """What a console shows of its own dots, read again after a change moved some (a merge, its undo,
+    cards joining a theme): a participant's `mine`, `remaining` and `remaining_by_family` at both
+    stages; for a référent (its table) or the facilitator, the `paper_participants` whose dots it casts."""
+    if viewer is None or viewer.workshop_id != workshop.id or viewer.role == "board":
+        raise DomainError("forbidden", status=403)
+    if viewer.role in ("referent", "facilitator"):
+        group = None
+        if viewer.role == "referent":
+            group = next(g for g in workshop.groups if g.id == viewer.group_id)
+        return {"ok": True, **paper_participants_snapshot(session, workshop, group, viewer)}
+    dots = _my_dots_by_stage(session, workshop, viewer.participant_id)
+    left = {stage: _left(session, workshop, dots[stage]) for stage in STAGES}
+    return {
+        "ok": True,
+        "mine": {stage: left[stage]["mine"] for stage in STAGES},
+        "remaining": {stage: left[stage]["remaining"] for stage in STAGES},
+        "remaining_by_family": {stage: left[stage]["by_family"] for stage in STAGES},
+    }

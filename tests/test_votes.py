@@ -420,3 +420,25 @@ def test_the_report_counts_paper_dots_apart(session, w):
     assert report["totals"]["votes"] == 3 and report["totals"]["votes_paper"] == 2
     assert report["totals"]["participants_paper"] == 1 and report["totals"]["participants"] == 2
     assert [g["votes_paper"] for g in report["by_group"]] == [2, 0]
+
+
+def test_a_phone_reads_its_own_dots_again_after_a_merge_moved_them(joined, make_workshop, phone):
+    created, secrets = make_workshop(groups=2, vote_budget=3)
+    ref, _ = joined(created.code, "referent", token=secrets.referent_tokens[1])
+    lea, _ = phone(created.code, group=1, name="Léa")
+
+    def add(text):
+        reply = lea.emit(
+            "card:add", {"client_id": new_client_id(), "family": "forces", "text": text}, callback=True
+        )
+        return reply["card"]["id"]
+
+    kept, dup = add("Parking"), add("Parking trop petit")
+    assert lea.emit("vote:cast", {"card_id": dup, "delta": 1}, callback=True)["ok"]
+    assert ref.emit("card:merge", {"keep": kept, "cards": [dup]}, callback=True)["ok"]
+    mine = lea.emit("vote:mine", {}, callback=True)
+    assert mine["ok"] and mine["mine"]["table"] == {f"card:{kept}": 1} and mine["remaining"]["table"] == 2
+    paper = ref.emit("participant:add_paper", {}, callback=True)["participant"]
+    assert ref.emit("vote:mine", {}, callback=True)["paper_participants"] == [paper]
+    board, _ = joined(created.code, "board", token=secrets.board_token)
+    assert board.emit("vote:mine", {}, callback=True)["error"]["code"] == "forbidden"

@@ -35,6 +35,13 @@ def on_vote_cast(payload: VoteCastPayload):
     )
 
 
+@on_event("vote:mine", EmptyPayload)
+def on_vote_mine(_payload):
+    """A phone's own dots (or a référent's paper participants), read again after a change moved dots."""
+    viewer = current_viewer()
+    return votes.my_votes(db.session, current_workshop(viewer), viewer)
+
+
 @on_event("participant:add_paper", PaperParticipantPayload)
 def on_participant_add_paper(payload: PaperParticipantPayload):
     """The référent adds a person without a phone to its table, whose dots it will cast."""

@@ -63,6 +63,10 @@ def test_the_referent_chooses_the_kept_card_then_undoes_the_merge(live_server, o
     expect(kept.locator(".vote-total")).to_have_text("1 gommette")  # Léa's dot followed the text
     expect(board.locator("[data-card-id]", has_text="Parking trop petit")).to_have_count(0)
     expect(lea.locator(".phone-card", has_text="Parking trop petit")).to_have_count(0)
+    # Léa's phone knows her dot is on the kept card now: she can take it back from there.
+    lea_kept = lea.locator(".phone-card[data-card-id]", has_text="on tourne 20 minutes")
+    expect(lea_kept.locator(".vote-mine")).to_have_text("●")
+    expect(lea_kept.locator(".vote-minus")).to_be_enabled()
     undo_bar = referent.locator("#undo-bar")
     expect(undo_bar).to_be_visible()
     expect(referent.locator("#undo-text")).to_have_text(re.compile("2 cartes fusionnées"))

@@ -383,6 +383,34 @@
       if (voting === "plenary" && was !== "plenary") { loadPlenary(); }
       decorateAll();
     });
+    /* A merge, its undo, or cards joining a theme move dots between targets: the totals come in
+       `vote:counts`, but whose dots moved only the server knows — ask for my own again (once for a
+       burst of changes). */
+    var refreshTimer = null;
+    function refreshMine() {
+      if (refreshTimer) { return; }
+      refreshTimer = window.setTimeout(function () {
+        refreshTimer = null;
+        if (!Live.current || !Live.current.state.joined) { return; }
+        Live.current.request("vote:mine", {}, function (err, reply) {
+          if (err || !reply.ok) { return; }
+          if (reply.paper_participants) { paperPeople = reply.paper_participants; }
+          if (reply.mine) {
+            mine = { table: reply.mine.table || {}, plenary: reply.mine.plenary || {} };
+            left = { table: reply.remaining.table, plenary: reply.remaining.plenary };
+            byFamily = { table: reply.remaining_by_family.table, plenary: reply.remaining_by_family.plenary };
+          }
+          if (!actingPerson()) { acting = null; }
+          decorateAll();
+        });
+      }, 300);
+    }
+    var movesDots = isPhone || !!paperBox;
+    Live.subscribe("card:updated", function (message) {
+      if (movesDots && (message.merged || message.unmerged)) { refreshMine(); }
+    });
+    Live.subscribe("theme:created", function () { if (movesDots) { refreshMine(); } });
+    Live.subscribe("theme:updated", function () { if (movesDots) { refreshMine(); } });
     Live.subscribe("essentials:changed", function (message) {
       plenary[String(message.group)] = message.essentials;
       if (voting === "plenary") { renderPlenary(); }
