@@ -442,3 +442,11 @@ def test_a_phone_reads_its_own_dots_again_after_a_merge_moved_them(joined, make_
     assert ref.emit("vote:mine", {}, callback=True)["paper_participants"] == [paper]
     board, _ = joined(created.code, "board", token=secrets.board_token)
     assert board.emit("vote:mine", {}, callback=True)["error"]["code"] == "forbidden"
+
+
+def test_an_anonymous_workshop_stores_no_name_for_a_paper_participant(session, make_workshop):
+    created, _ = make_workshop(groups=1, anonymous=True)
+    w = session.get(Workshop, created.id)
+    ref = Viewer(w.id, "referent", w.groups[0].id, w.groups[0].number)
+    assert votes.add_paper_participant(session, w, ref, "Marie")["participant"]["name"] is None
+    assert session.scalar(select(Participant.name).where(Participant.paper.is_(True))) is None
