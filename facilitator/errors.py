@@ -74,6 +74,8 @@ MESSAGES = {
     "no_dot_here": _l("You have no dot here to take back."),
     "unknown_target": _l("This card cannot be chosen here."),
     "essentials_full": _l("At most %(limit)s essentials per family."),
+    "card_in_theme": _l("This card is in a theme: put your dot on the theme."),
+    "unknown_paper_participant": _l("This person without a phone is not at your table (any more)."),
     # Moderation and themes (moderation.py, themes.py)
     "unknown_card": _l("This card does not exist (any more)."),
     "not_your_table": _l("This card belongs to another table."),
@@ -81,6 +83,7 @@ MESSAGES = {
     "card_merged": _l("This card was merged into another one."),
     "editing_closed": _l("This card can no longer be changed: its step is over."),
     "merge_too_few": _l("Choose at least two cards to merge."),
+    "nothing_to_unmerge": _l("This card has no merge left to undo."),
     "mixed_tables": _l("These cards are not all at the same table."),
     "unknown_theme": _l("This theme does not exist (any more)."),
     "empty_title": _l("The theme needs a title."),

@@ -16,7 +16,16 @@ from facilitator.agenda import run_over, voting_state
 from facilitator.errors import DomainError
 from facilitator.events import commit_and_publish, record_event
 from facilitator.models import Card, Essential, Group, Theme, Workshop
-from facilitator.votes import counts, rankings, table_ranking, target_key, theme_cards, votable_card
+from facilitator.votes import (
+    counts,
+    parse_key,
+    rankings,
+    table_ranking,
+    target_key,
+    theme_cards,
+    theme_family,
+    votable_card,
+)
 from facilitator.workshops import find_group, snapshot_part
 
 if TYPE_CHECKING:
@@ -107,6 +116,8 @@ def _check_target(session, workshop, group, family, card_id, theme_id):
     theme = session.get(Theme, theme_id)
     if theme is None or theme.group_id != group.id or not theme_cards(session, theme):
         raise DomainError("unknown_target", status=404)
+    if theme_family(session, theme) != family:
+        raise DomainError("invalid_payload", problem="a theme is kept in its own family")
 
 
 def _replace(session, workshop, group, family, targets, source):
@@ -145,15 +156,22 @@ def set_essentials(
     family: str,
     card_ids: list[int] | None = None,
     theme_ids: list[int] | None = None,
+    targets: list[str] | None = None,
     group_number: int | None = None,
 ) -> list[dict]:
-    """Set a family's essentials of a table, in order (an empty list unmarks them all); return the table's."""
+    """Set a family's essentials of a table, in order (an empty list unmarks them all); return the table's.
+
+    `targets` (["card:12", "theme:3"]) mixes cards and themes in one order — how the console reorders a
+    family's essentials; `card_ids` or `theme_ids` alone still work."""
     group = _table(workshop, viewer, group_number)
     if family not in workshop.families:
         raise DomainError("unknown_family")
-    if card_ids and theme_ids:
-        raise DomainError("invalid_payload", problem="give card_ids or theme_ids, not both")
-    targets = [(i, None) for i in card_ids or []] + [(None, i) for i in theme_ids or []]
+    if sum(bool(x) for x in (card_ids, theme_ids, targets)) > 1:
+        raise DomainError("invalid_payload", problem="give card_ids, theme_ids or targets, one of them")
+    if targets:
+        targets = [parse_key(key) for key in targets]
+    else:
+        targets = [(i, None) for i in card_ids or []] + [(None, i) for i in theme_ids or []]
     if len(set(targets)) != len(targets):
         raise DomainError("invalid_payload", problem="the same card twice")
     if len(targets) > workshop.essentials_per_family:

@@ -132,6 +132,8 @@ class Participant(Base):
     name: Mapped[str | None] = mapped_column(String(80))
     organisation: Mapped[str | None] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A person without a phone, created by the référent, who casts their dots for them (no token works).
+    paper: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     group: Mapped[Group] = relationship()
 
@@ -200,6 +202,24 @@ class Card(Base):
         }
 
 
+class CardMerge(Base):
+    """One merge of duplicates into a card, with what it changed: `card:unmerge` puts it all back.
+
+    `undo`: {"cards": [{"id", "status", "theme", "merged_into"}] (the merged cards as they were),
+    "repointed": [{"id", "merged_into"}] (cards merged earlier into one of them), "votes": {card id:
+    [vote ids]}, "essentials": {card id: [essential ids]}} — the rows the merge moved to the kept card."""
+
+    __tablename__ = "card_merges"
+    __table_args__ = (NEVER_REUSED,)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    kept_id: Mapped[int] = mapped_column(ForeignKey("cards.id", ondelete="CASCADE"), index=True)
+    undo: Mapped[dict] = mapped_column(JSON)
+    undone: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class Theme(Base):
     """A titled group of cards at one table."""
 
@@ -211,6 +231,8 @@ class Theme(Base):
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The family it is filed under, chosen by the référent; None: its earliest visible card's.
+    family: Mapped[str | None] = mapped_column(String(40), default=None)
 
 
 class ReportTheme(Base):

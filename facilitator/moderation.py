@@ -9,7 +9,7 @@ only its author does (see `card_event`) — and is idempotent on an optional `cl
 resend (an outbox after a lost ack) gets the stored reply and changes nothing.
 """
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from facilitator import livesynthesis
@@ -19,7 +19,7 @@ from facilitator.cards import clean_text
 from facilitator.errors import DomainError
 from facilitator.essentials import essentials_of
 from facilitator.events import commit_and_publish, record_event
-from facilitator.models import Card, ClientRequest, Essential, Vote, Workshop, utcnow
+from facilitator.models import Card, CardMerge, ClientRequest, Essential, Theme, Vote, Workshop, utcnow
 from facilitator.workshops import find_group, snapshot_part
 
 MODERATORS = ("referent", "facilitator")
@@ -176,11 +176,7 @@ def _leave_essentials(session, workshop: Workshop, card: Card) -> list:
         return []
     session.execute(delete(Essential).where(Essential.card_id == card.id))
     session.flush()
-    essentials = essentials_of(session, workshop, card.group)
-    # As `essentials.set_essentials` does: everyone hears it while the plenary vote is open.
-    audience = None if voting_state(workshop) == "plenary" else card.group
-    payload = {"group": card.group.number, "essentials": essentials}
-    return [record_event(session, workshop, "essentials:changed", payload, audience)]
+    return _essentials_changed(session, workshop, card.group)
 
 
 def move_card(session, workshop: Workshop, viewer: Viewer, card_id, family: str, *, client_id=None) -> dict:
@@ -217,11 +213,13 @@ def delete_card(session, workshop: Workshop, viewer: Viewer, card_id, *, client_
 def merge_cards(
     session, workshop: Workshop, viewer: Viewer, keep_id, card_ids: list, *, client_id=None
 ) -> dict:
-    """Merge duplicates into the kept card (référent, facilitator).
+    """Merge duplicates into the kept card (référent, facilitator) — any of the chosen cards may be kept.
 
     The kept card keeps its text; the others become `merged` (`merged_into` the kept card) and stay
-    listed in its `merged_from` with their text, author and table. Their dots move to the kept card.
-    One `card:updated` carries the kept card and, in `merged`, the merged ones.
+    listed in its `merged_from` with their text, author and table. Their dots and essentials move to the
+    kept card. One `card:updated` carries the kept card and, in `merged`, the merged ones (then a
+    `vote:counts` per target whose dots moved). What moved is kept in a `CardMerge`, so that
+    `unmerge_card` can put it back; the reply's `merge` names it.
     """
     if (earlier := stored_reply(session, workshop, client_id)) is not None:
         return earlier
@@ -238,6 +236,21 @@ def merge_cards(
     if any(card.group_id != kept.group_id for card in merged):
         raise DomainError("mixed_tables")
     ids = [card.id for card in merged]
+    before = _dot_counts(session, [kept.id, *ids])
+    undo = {
+        "cards": [
+            {"id": c.id, "status": c.status, "theme": c.theme_id, "merged_into": c.merged_into_id}
+            for c in merged
+        ],
+        "repointed": [
+            {"id": c_id, "merged_into": into}
+            for c_id, into in session.execute(
+                select(Card.id, Card.merged_into_id).where(Card.merged_into_id.in_(ids))
+            )
+        ],
+        "votes": _ids_by_card(session, Vote, ids),
+        "essentials": _ids_by_card(session, Essential, ids),
+    }
     now = utcnow()
     for card in merged:
         card.status = "merged"
@@ -251,7 +264,6 @@ def merge_cards(
         .values(merged_into_id=kept.id)
         .execution_options(synchronize_session=False)
     )
-    # TODO(votes): votes.py may keep per-card counts of its own; the rows move here.
     session.execute(
         update(Vote)
         .where(Vote.card_id.in_(ids))
@@ -265,14 +277,148 @@ def merge_cards(
         .execution_options(synchronize_session=False)
     )
     kept.updated_at = now
+    record = CardMerge(workshop_id=workshop.id, kept_id=kept.id, undo=undo)
+    session.add(record)
     session.flush()
     session.expire(kept, ["merged_cards"])
     anonymous = workshop.anonymous
     event = card_event(
         session, workshop, kept, {"merged": [card.to_dict(anonymous=anonymous) for card in merged]}
     )
-    reply = {"ok": True, "card": kept.to_dict(anonymous=anonymous), "merged": ids}
-    return finish(session, workshop, client_id, [event], reply)
+    events = [event, *_dot_count_events(session, workshop, kept.group, before)]
+    reply = {"ok": True, "card": kept.to_dict(anonymous=anonymous), "merged": ids, "merge": record.id}
+    return finish(session, workshop, client_id, events, reply)
+
+
+def unmerge_card(session, workshop: Workshop, viewer: Viewer, card_id, *, client_id=None) -> dict:
+    """Undo the last merge into this card (référent, facilitator): the merged cards come back as they
+    were (visible or hidden, in their theme if it still exists), with the dots and essentials the merge
+    moved — dots cast on the kept card since stay on it; a dot taken back since stays taken back.
+
+    Merges into a card are undone latest first. Refused with `nothing_to_unmerge` when the card has no
+    merge left to undo, `card_merged` when the card itself was merged since (undo that merge first).
+    Records a `card:updated` for the kept card (`unmerged`: the ids), one per card restored, and the
+    `vote:counts` / `essentials:changed` of what moved back.
+    """
+    if (earlier := stored_reply(session, workshop, client_id)) is not None:
+        return earlier
+    if viewer.role not in MODERATORS:
+        _check_viewer(workshop, viewer)
+        raise DomainError("forbidden", status=403)
+    kept = moderated_card(session, workshop, viewer, card_id)
+    record = session.scalar(
+        select(CardMerge)
+        .where(CardMerge.kept_id == kept.id, CardMerge.undone.is_(False))
+        .order_by(CardMerge.id.desc())
+        .limit(1)
+    )
+    if record is None:
+        raise DomainError("nothing_to_unmerge", status=409)
+    undo = record.undo
+    ids = [entry["id"] for entry in undo["cards"]]
+    restored = [
+        card
+        for card in session.scalars(select(Card).where(Card.id.in_(ids)).order_by(Card.seq))
+        if card.status == "merged" and card.merged_into_id == kept.id
+    ]
+    if not restored:
+        raise DomainError("nothing_to_unmerge", status=409)
+    before = _dot_counts(session, [kept.id, *ids])
+    themes = set(session.scalars(select(Theme.id).where(Theme.group_id == kept.group_id)))
+    was = {entry["id"]: entry for entry in undo["cards"]}
+    now = utcnow()
+    for card in restored:
+        card.status = was[card.id]["status"]
+        card.merged_into_id = was[card.id]["merged_into"]
+        theme = was[card.id]["theme"]
+        card.theme_id = theme if theme in themes else None
+        card.updated_at = now
+    back = {card.id for card in restored}
+    for entry in undo["repointed"]:
+        if entry["merged_into"] in back:
+            session.execute(
+                update(Card)
+                .where(Card.id == entry["id"], Card.merged_into_id == kept.id)
+                .values(merged_into_id=entry["merged_into"])
+                .execution_options(synchronize_session=False)
+            )
+    for model, key in ((Vote, "votes"), (Essential, "essentials")):
+        for owner, row_ids in undo[key].items():
+            if int(owner) in back and row_ids:
+                session.execute(
+                    update(model)
+                    .where(model.id.in_(row_ids), model.card_id == kept.id)
+                    .values(card_id=int(owner))
+                    .execution_options(synchronize_session=False)
+                )
+    record.undone = True
+    kept.updated_at = now
+    session.flush()
+    session.expire(kept, ["merged_cards"])
+    session.expire_all()
+    events = [card_event(session, workshop, kept, {"unmerged": sorted(back)})]
+    events += [card_event(session, workshop, card) for card in restored]
+    events += _dot_count_events(session, workshop, kept.group, before)
+    moved_essentials = any(int(owner) in back and rows for owner, rows in undo["essentials"].items())
+    if moved_essentials:
+        events.extend(_essentials_changed(session, workshop, kept.group))
+    reply = {
+        "ok": True,
+        "card": kept.to_dict(anonymous=workshop.anonymous),
+        "unmerged": [card.to_dict(anonymous=workshop.anonymous) for card in restored],
+    }
+    return finish(session, workshop, client_id, events, reply)
+
+
+def _ids_by_card(session, model, card_ids) -> dict[str, list[int]]:
+    """{card id (as a JSON key): [ids of the `model` rows (votes, essentials) on that card]}."""
+    found: dict[str, list[int]] = {}
+    for row_id, card_id in session.execute(
+        select(model.id, model.card_id).where(model.card_id.in_(card_ids))
+    ):
+        found.setdefault(str(card_id), []).append(row_id)
+    return found
+
+
+def _dot_counts(session, card_ids) -> dict[tuple[str, int], int]:
+    """{(stage, card id): dots} on these cards."""
+    rows = session.execute(
+        select(Vote.stage, Vote.card_id, func.count(Vote.id))
+        .where(Vote.card_id.in_(card_ids))
+        .group_by(Vote.stage, Vote.card_id)
+    )
+    found = {(stage, card_id): n for stage, card_id, n in rows}
+    return {**{(stage, c): 0 for stage in ("table", "plenary") for c in card_ids}, **found}
+
+
+def _dot_count_events(session, workshop: Workshop, group, before: dict) -> list:
+    """A `vote:counts` (as `votes.cast_vote` sends) for each card whose dots a merge or unmerge moved."""
+    after = _dot_counts(session, sorted({card_id for _stage, card_id in before}))
+    events = []
+    for (stage, card_id), n in sorted(after.items()):
+        if before.get((stage, card_id), 0) == n:
+            continue
+        payload = {
+            "group": group.number,
+            "stage": stage,
+            "target": f"card:{card_id}",
+            "card_id": card_id,
+            "theme_id": None,
+            "votes": n,
+        }
+        events.append(
+            record_event(session, workshop, "vote:counts", payload, group if stage == "table" else None)
+        )
+    return events
+
+
+def _essentials_changed(session, workshop: Workshop, group) -> list:
+    """`essentials:changed` with the table's list; as `essentials.set_essentials` does, everyone hears it
+    while the plenary vote is open."""
+    essentials = essentials_of(session, workshop, group)
+    audience = None if voting_state(workshop) == "plenary" else group
+    payload = {"group": group.number, "essentials": essentials}
+    return [record_event(session, workshop, "essentials:changed", payload, audience)]
 
 
 # --- The table's "ready" signal ----------------------------------------------------------------------

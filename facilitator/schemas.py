@@ -179,12 +179,17 @@ class VoteCastPayload(Payload):
     theme_id: Id | None = None
     delta: Annotated[StrictInt, AfterValidator(_one_dot)]  # strict: `true` is not +1
     client_id: StrictStr | None = Field(default=None, pattern=CLIENT_ID_PATTERN)
+    paper_participant: Id | None = None  # the référent casts for a person without a phone
 
 
 class EssentialsSetPayload(Payload):
     family: StrictStr = Field(max_length=64)
     card_ids: list[Id] | None = Field(default=None, max_length=50)
     theme_ids: list[Id] | None = Field(default=None, max_length=50)
+    # Cards and themes mixed, in order: ["card:12", "theme:3", …] (issue 16).
+    targets: list[Annotated[StrictStr, Field(pattern=r"^(card|theme):[1-9][0-9]{0,17}$")]] | None = Field(
+        default=None, max_length=50
+    )
     group: StrictInt | None = Field(default=None, ge=1, le=10_000)
 
 
@@ -281,3 +286,15 @@ class BoardShowPayload(Payload):
 
     view: Literal["all", "table", "plenary", "present", "synthesis", "welcome", "closing"]
     table: StrictInt | None = Field(default=None, ge=1, le=10_000)
+
+
+class PaperParticipantPayload(Payload):
+    name: Typed | None = Field(default=None, max_length=HUGE)
+    group: StrictInt | None = Field(default=None, ge=1, le=10_000)
+    client_id: OptionalClientId = None
+
+
+class ThemeFamilyPayload(Payload):
+    theme_id: Id
+    family: StrictStr | None = Field(max_length=64)
+    client_id: OptionalClientId = None

@@ -5,12 +5,13 @@ Create with a title and cards, rename, add and remove cards, dissolve. Each chan
 theme with the ids of its cards: a client sets each card's `theme` from it. Idempotent on `client_id`.
 """
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
+from facilitator import votes
 from facilitator.access import Viewer
 from facilitator.errors import DomainError
 from facilitator.events import record_event
-from facilitator.models import Card, Theme, Workshop, isoformat
+from facilitator.models import Card, Essential, Theme, Workshop, isoformat
 from facilitator.moderation import MAX_MERGE, finish, moderated_card, stored_reply
 from facilitator.textsafety import clean_typed
 from facilitator.workshops import find_group, snapshot_part
@@ -44,11 +45,17 @@ def _theme_cards(session, theme: Theme) -> list[Card]:
 
 
 def theme_to_dict(session, theme: Theme, group_number: int) -> dict:
+    """`family`: the family it is filed under (votes, essentials): the chosen one (`family_chosen`), else
+    its earliest visible card's; None while it has no visible card."""
+    cards = _theme_cards(session, theme)
+    visible = [card for card in cards if card.status == "visible"]
     return {
         "id": theme.id,
         "title": theme.title,
         "group": group_number,
-        "cards": [card.id for card in _theme_cards(session, theme)],
+        "cards": [card.id for card in cards],
+        "family": (theme.family or visible[0].family) if visible else None,
+        "family_chosen": theme.family is not None,
         "created_at": isoformat(theme.created_at),
     }
 
@@ -81,12 +88,14 @@ def _group_of(workshop, theme_or_id):
     return next(g for g in workshop.groups if g.id == group_id)
 
 
-def _publish(session, workshop, theme, type_, client_id):
+def _publish(session, workshop, theme, type_, client_id, joined=()):
+    """Record the theme's event; `joined`: the cards that just joined it, whose table dots move to it."""
     group = _group_of(workshop, theme)
     session.flush()
     body = theme_to_dict(session, theme, group.number)
     event = record_event(session, workshop, type_, {"theme": body}, group)
-    return finish(session, workshop, client_id, [event], {"ok": True, "theme": body})
+    events = [event, *votes.move_dots_to_theme(session, workshop, theme, group, list(joined))]
+    return finish(session, workshop, client_id, events, {"ok": True, "theme": body})
 
 
 def create_theme(
@@ -120,7 +129,7 @@ def create_theme(
     session.flush()
     for card in cards:
         card.theme_id = theme.id
-    return _publish(session, workshop, theme, "theme:created", client_id)
+    return _publish(session, workshop, theme, "theme:created", client_id, [c.id for c in cards])
 
 
 def rename_theme(
@@ -141,9 +150,12 @@ def add_theme_cards(
     if (earlier := stored_reply(session, workshop, client_id)) is not None:
         return earlier
     theme = find_theme(session, workshop, viewer, theme_id)
+    joined = []
     for card in _cards_for(session, workshop, viewer, card_ids, theme.group_id):
+        if card.theme_id != theme.id:
+            joined.append(card.id)
         card.theme_id = theme.id
-    return _publish(session, workshop, theme, "theme:updated", client_id)
+    return _publish(session, workshop, theme, "theme:updated", client_id, joined)
 
 
 def remove_theme_cards(
@@ -157,6 +169,34 @@ def remove_theme_cards(
         if card.theme_id == theme.id:
             card.theme_id = None
     return _publish(session, workshop, theme, "theme:updated", client_id)
+
+
+def set_theme_family(
+    session, workshop: Workshop, viewer: Viewer, theme_id, family: str | None, *, client_id=None
+) -> dict:
+    """File a theme (a mixed-family one, typically) under a family of the workshop, or back under its
+    earliest card's (`family` None). Its dots stay; it leaves the essentials of another family
+    (`essentials:changed`), as a card moved to another family would not be kept there either."""
+    from facilitator.moderation import _essentials_changed
+
+    if (earlier := stored_reply(session, workshop, client_id)) is not None:
+        return earlier
+    theme = find_theme(session, workshop, viewer, theme_id)
+    if family is not None and family not in workshop.families:
+        raise DomainError("unknown_family")
+    theme.family = family
+    session.flush()
+    group = _group_of(workshop, theme)
+    body = theme_to_dict(session, theme, group.number)
+    events = [record_event(session, workshop, "theme:updated", {"theme": body}, group)]
+    stale = select(Essential.id).where(Essential.theme_id == theme.id, Essential.family != body["family"])
+    if session.scalar(stale.limit(1)) is not None:
+        session.execute(
+            delete(Essential).where(Essential.id.in_(stale)).execution_options(synchronize_session=False)
+        )
+        session.flush()
+        events.extend(_essentials_changed(session, workshop, group))
+    return finish(session, workshop, client_id, events, {"ok": True, "theme": body})
 
 
 def dissolve_theme(session, workshop: Workshop, viewer: Viewer, theme_id, *, client_id=None) -> dict:

@@ -7,6 +7,11 @@ on the visible cards and themes of their own table) and "plenary" (on every tabl
 agenda says which one is open (`agenda.voting_state`).
 
 Targets are named by a string key, `card:<id>` or `theme:<id>`, in counts, acks and events.
+
+Paper participants: a person without a phone is created by the référent at their table
+(`add_paper_participant`) and has the same budget as everyone; the référent casts their dots for them
+(`cast_vote(..., paper_participant=id)`), counted against that person's budget, never the référent's.
+The report counts their dots apart (`votes_paper`).
 """
 
 from __future__ import annotations
@@ -14,20 +19,22 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from sqlalchemy import bindparam, case, delete, func, insert, select
+from sqlalchemy import bindparam, case, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from facilitator import tokens
 from facilitator.agenda import voting_state
 from facilitator.errors import DomainError
 from facilitator.events import commit_and_publish, next_seq, record_event
-from facilitator.models import Card, ClientRequest, Essential, Group, Theme, Vote, Workshop
+from facilitator.models import Card, ClientRequest, Essential, Group, Participant, Theme, Vote, Workshop
 from facilitator.workshops import snapshot_part
 
 if TYPE_CHECKING:
     from facilitator.access import Viewer
 
 STAGES = ("table", "plenary")
+PAPER_PER_TABLE = 100  # paper participants a table may hold (each one is a person the référent votes for)
 
 
 # --- The statements of a cast and of a phone's snapshot, built once -----------------------------------
@@ -116,9 +123,12 @@ def theme_cards(session, theme: Theme) -> list[Card]:
 
 
 def theme_family(session, theme: Theme) -> str | None:
-    """A theme's family: the family of its earliest visible card (None: an empty theme)."""
+    """A theme's family: the one its référent chose, else the family of its earliest visible card
+    (None: an empty theme, whatever was chosen — it takes no dots and cannot be kept)."""
     cards = theme_cards(session, theme)
-    return cards[0].family if cards else None
+    if not cards:
+        return None
+    return theme.family or cards[0].family
 
 
 def _target_family(session, card_id, theme_id) -> str | None:
@@ -147,6 +157,8 @@ def _resolve_target(session, workshop: Workshop, viewer: Viewer, stage: str, car
             raise DomainError("unknown_target", status=404)
         if not votable_card(card):
             raise DomainError("unknown_target", status=404)
+        if card.theme_id is not None:  # the theme stands for its cards: one row of dots per theme
+            raise DomainError("card_in_theme", status=409)
         return card.group, card.family
     theme = session.get(Theme, theme_id)
     if theme is None or theme.workshop_id != workshop.id or theme.group_id != viewer.group_id:
@@ -234,13 +246,19 @@ def cast_vote(
     theme_id: int | None = None,
     delta: int,
     client_id: str | None = None,
+    paper_participant: int | None = None,
 ) -> dict:
     """Put a dot on a card or theme (delta +1) or take one back (-1); return the ack.
+
+    `paper_participant`: the référent of that person's table (or the facilitator) casts for a paper
+    participant, on that person's budget; the ack then names them (`paper_participant`).
 
     Ack: {"ok": True, "stage", "target", "votes" (the target's total), "remaining", "by_family",
     "mine": {target: n}}. A resend with the same `client_id` answers the stored ack and counts once.
     Broadcast `vote:counts` {group, stage, target, card_id, theme_id, votes}: totals, never who voted.
     """
+    if paper_participant is not None:
+        viewer = _paper_voter(session, workshop, viewer, paper_participant)
     if viewer is None or viewer.role != "participant" or viewer.workshop_id != workshop.id:
         raise DomainError("forbidden", status=403)
     if viewer.participant_id is None:
@@ -248,14 +266,29 @@ def cast_vote(
     if isinstance(delta, bool) or delta not in (1, -1):  # `True == 1`: a boolean is no dot
         raise DomainError("invalid_payload", problem="delta is 1 or -1")
     try:
-        return _cast(session, workshop, viewer, card_id, theme_id, delta, client_id)
+        reply = _cast(session, workshop, viewer, card_id, theme_id, delta, client_id)
     except DomainError:
         # A resend of an acknowledged cast answers its first ack, even if it would be refused now (the
         # last dot, voting closed since). Looked up only here: a first cast needs no extra read.
-        stored = _first_answer(session, workshop, client_id, viewer)
-        if stored is None:
+        reply = _first_answer(session, workshop, client_id, viewer)
+        if reply is None:
             raise
-        return stored
+    return {**reply, "paper_participant": paper_participant} if paper_participant is not None else reply
+
+
+def _paper_voter(session, workshop: Workshop, viewer: Viewer, participant_id) -> Viewer:
+    """The viewer a référent (or the facilitator) casts as: a paper participant of their table."""
+    from facilitator.access import Viewer as Acting
+
+    if viewer is None or viewer.workshop_id != workshop.id or viewer.role not in ("referent", "facilitator"):
+        raise DomainError("forbidden", status=403)
+    person = session.get(Participant, participant_id) if isinstance(participant_id, int) else None
+    if person is None or person.workshop_id != workshop.id or not person.paper:
+        raise DomainError("unknown_paper_participant", status=404)
+    if viewer.role == "referent" and person.group_id != viewer.group_id:
+        raise DomainError("not_your_table", status=403)
+    group = next(g for g in workshop.groups if g.id == person.group_id)
+    return Acting(workshop.id, "participant", group.id, group.number, person.id)
 
 
 def _dots_and_total(
@@ -428,7 +461,7 @@ def rankings(session, workshop: Workshop, groups: list[Group]) -> dict[int, dict
     for card in cards:
         if card.theme_id is not None and card.status == "visible":
             members.setdefault(card.theme_id, []).append(card)
-        if votable_card(card):
+        if votable_card(card) and card.theme_id is None:  # a card in a theme is ranked as its theme
             key = target_key(card.id)
             entries[card.group_id].setdefault(card.family, []).append(
                 {
@@ -447,7 +480,7 @@ def rankings(session, workshop: Workshop, groups: list[Group]) -> dict[int, dict
         found = members.get(theme.id)
         if found:
             key = target_key(theme_id=theme.id)
-            entries[theme.group_id].setdefault(found[0].family, []).append(
+            entries[theme.group_id].setdefault(theme.family or found[0].family, []).append(
                 {
                     "target": key,
                     "card_id": None,
@@ -517,4 +550,170 @@ def votes_snapshot(session, workshop: Workshop, group: Group | None, viewer) -> 
             "remaining": {stage: mine[stage]["remaining"] for stage in STAGES},
             "remaining_by_family": {stage: mine[stage]["by_family"] for stage in STAGES},
         }
+    }
+
+
+# --- Paper participants -------------------------------------------------------------------------------
+
+
+def _paper_table(workshop: Workshop, viewer: Viewer, group_number: int | None) -> Group:
+    """The table a référent adds paper participants to (its own), or the facilitator's `group_number`."""
+    if viewer is None or viewer.workshop_id != workshop.id:
+        raise DomainError("forbidden", status=403)
+    if viewer.role == "referent":
+        if group_number is not None and group_number != viewer.group_number:
+            raise DomainError("not_your_table", status=403)
+        return next(g for g in workshop.groups if g.id == viewer.group_id)
+    if viewer.role == "facilitator":
+        if group_number is None:
+            raise DomainError("group_required")
+        group = workshop.group(group_number)
+        if group is None:
+            raise DomainError("unknown_group", status=404)
+        return group
+    raise DomainError("forbidden", status=403)
+
+
+def paper_participant_to_dict(
+    session, workshop: Workshop, person: Participant, number: int, group_number: int
+):
+    """A paper participant as the staff's consoles show them: their name (or their `number` at the
+    table), and at each stage their dots and what is left."""
+    dots = _my_dots_by_stage(session, workshop, person.id)
+    left = {stage: _left(session, workshop, dots[stage]) for stage in STAGES}
+    return {
+        "id": person.id,
+        "name": person.name,
+        "number": number,
+        "group": group_number,
+        "mine": {stage: left[stage]["mine"] for stage in STAGES},
+        "remaining": {stage: left[stage]["remaining"] for stage in STAGES},
+        "remaining_by_family": {stage: left[stage]["by_family"] for stage in STAGES},
+    }
+
+
+def add_paper_participant(
+    session,
+    workshop: Workshop,
+    viewer: Viewer,
+    name: str | None = None,
+    *,
+    group_number: int | None = None,
+    client_id: str | None = None,
+    name_limit: int = 40,
+) -> dict:
+    """Add a person without a phone to the référent's table (the facilitator names the table): a
+    participant of their own, with the workshop's dot budget, whom no link admits. `name` is optional
+    (the console then says « Personne sans téléphone 2 »). Records `participants:count` for the table.
+
+    Ack: {"ok": True, "participant": {"id", "name", "number", "group", "mine", "remaining",
+    "remaining_by_family"}}. Idempotent on `client_id`."""
+    from facilitator.access import _clean_name, _count_event
+    from facilitator.moderation import finish, stored_reply
+
+    if (earlier := stored_reply(session, workshop, client_id)) is not None:
+        return earlier
+    group = _paper_table(workshop, viewer, group_number)
+    name = None if workshop.anonymous else _clean_name(name, name_limit)
+    already = session.scalar(
+        select(func.count(Participant.id)).where(
+            Participant.group_id == group.id, Participant.paper.is_(True)
+        )
+    )
+    if already >= PAPER_PER_TABLE:
+        raise DomainError("table_full", status=403, limit=PAPER_PER_TABLE)
+    person = Participant(
+        workshop_id=workshop.id,
+        group_id=group.id,
+        token_hash=tokens.hash_token(tokens.new_token()),  # a token nobody holds
+        name=name,
+        paper=True,
+    )
+    session.add(person)
+    session.flush()
+    event = _count_event(session, workshop, group)
+    reply = {
+        "ok": True,
+        "participant": paper_participant_to_dict(session, workshop, person, already + 1, group.number),
+    }
+    return finish(session, workshop, client_id, [event], reply)
+
+
+@snapshot_part
+def paper_participants_snapshot(session, workshop: Workshop, group: Group | None, viewer) -> dict:
+    """Snapshot part "paper_participants" for the référent (its table) and the facilitator (every
+    table): [paper participant…] in the order they were added. Nobody else gets the key."""
+    if viewer is None or viewer.role not in ("referent", "facilitator"):
+        return {}
+    query = select(Participant).where(Participant.workshop_id == workshop.id, Participant.paper.is_(True))
+    if group is not None:
+        query = query.where(Participant.group_id == group.id)
+    numbers = {g.id: g.number for g in workshop.groups}
+    seen: Counter = Counter()
+    found = []
+    for person in session.scalars(query.order_by(Participant.id)):
+        seen[person.group_id] += 1
+        found.append(
+            paper_participant_to_dict(
+                session, workshop, person, seen[person.group_id], numbers[person.group_id]
+            )
+        )
+    return {"paper_participants": found}
+
+
+def move_dots_to_theme(session, workshop: Workshop, theme: Theme, group: Group, card_ids: list[int]) -> list:
+    """Cards joining a theme bring their table-stage dots to it (the theme is voted on, not its cards:
+    a dot left on a card would have no row to take it back from). Returns the `vote:counts` events."""
+    if not card_ids:
+        return []
+    moved = dict(
+        session.execute(
+            select(Vote.card_id, func.count(Vote.id))
+            .where(Vote.card_id.in_(card_ids), Vote.stage == "table")
+            .group_by(Vote.card_id)
+        ).all()
+    )
+    if not moved:
+        return []
+    session.execute(
+        update(Vote)
+        .where(Vote.card_id.in_(list(moved)), Vote.stage == "table")
+        .values(card_id=None, theme_id=theme.id)
+        .execution_options(synchronize_session=False)
+    )
+    total = session.scalar(
+        select(func.count(Vote.id)).where(Vote.theme_id == theme.id, Vote.stage == "table")
+    )
+    events = []
+    for card_id, theme_id, n in [*((c, None, 0) for c in sorted(moved)), (None, theme.id, total)]:
+        payload = {
+            "group": group.number,
+            "stage": "table",
+            "target": target_key(card_id, theme_id),
+            "card_id": card_id,
+            "theme_id": theme_id,
+            "votes": n,
+        }
+        events.append(record_event(session, workshop, "vote:counts", payload, group))
+    return events
+
+
+def my_votes(session, workshop: Workshop, viewer: Viewer) -> dict:
+    """What a console shows of its own dots, read again after a change moved some (a merge, its undo,
+    cards joining a theme): a participant's `mine`, `remaining` and `remaining_by_family` at both
+    stages; for a référent (its table) or the facilitator, the `paper_participants` whose dots it casts."""
+    if viewer is None or viewer.workshop_id != workshop.id or viewer.role == "board":
+        raise DomainError("forbidden", status=403)
+    if viewer.role in ("referent", "facilitator"):
+        group = None
+        if viewer.role == "referent":
+            group = next(g for g in workshop.groups if g.id == viewer.group_id)
+        return {"ok": True, **paper_participants_snapshot(session, workshop, group, viewer)}
+    dots = _my_dots_by_stage(session, workshop, viewer.participant_id)
+    left = {stage: _left(session, workshop, dots[stage]) for stage in STAGES}
+    return {
+        "ok": True,
+        "mine": {stage: left[stage]["mine"] for stage in STAGES},
+        "remaining": {stage: left[stage]["remaining"] for stage in STAGES},
+        "remaining_by_family": {stage: left[stage]["by_family"] for stage in STAGES},
     }

@@ -68,10 +68,21 @@ class Summary:
         names = groups.set_index("number")["name"]
         return str(names.get(number, f"Table {number}"))
 
+    def paper_dots_by_group(self) -> dict:
+        """{table number: dots cast for the table's paper participants (both stages)}."""
+        people = self.frames.participants
+        paper = people[people["paper"].astype(bool)].set_index("id")["group"]
+        if not len(paper):
+            return {}
+        votes = self.frames.votes
+        tables = votes["participant_id"].map(paper).dropna().astype(int)
+        return {int(n): int(count) for n, count in tables.value_counts().items()}
+
     def to_report(self) -> dict:
         """report.json: the public contract's keys, then the richer sections."""
         w = self.workshop
         participants_by_group = self.frames.participants["group"].value_counts()
+        paper_dots = self.paper_dots_by_group()
         by_group = []
         for number, row in self.by_group.iterrows():
             ess = self.essentials[self.essentials["group"] == number] if len(self.essentials) else []
@@ -80,6 +91,7 @@ class Summary:
                     "number": int(number),
                     "name": self.group_name(number),
                     "participants": int(participants_by_group.get(number, 0)),
+                    "votes_paper": int(paper_dots.get(number, 0)),
                     "cards": int(row["total"]),
                     "by_family": {f: int(row[f]) for f in self.families},
                     "essentials": [
@@ -116,6 +128,9 @@ class Summary:
                 "deleted": int((self.frames.cards["status"] == "deleted").sum()),
                 "votes_table": int(len(self.frames.votes)) - self.plenary_dots,
                 "votes_plenary": self.plenary_dots,
+                # Dots the référents cast for people without a phone (both stages), and those people.
+                "votes_paper": int(sum(paper_dots.values())),
+                "participants_paper": int(self.frames.participants["paper"].sum()),
             },
             "by_family": {f: int(n) for f, n in self.by_family.items()},
             "by_group": by_group,

@@ -59,7 +59,7 @@ COLUMNS = {
         "id", "group", "participant_id", "family", "text", "source", "status", "sealed", "step_id",
         "theme_id", "merged_into_id", "seq", "created_at",
     ],
-    "participants": ["id", "group", "name", "organisation", "created_at"],
+    "participants": ["id", "group", "name", "organisation", "created_at", "paper"],
     "groups": ["id", "number", "name"],
     "votes": ["id", "participant_id", "card_id", "theme_id", "stage", "created_at"],
     "essentials": ["id", "group", "family", "card_id", "theme_id", "position", "source", "created_at"],
@@ -110,9 +110,16 @@ def load(session, code_or_id) -> Frames:
     ]  # fmt: skip
     # An anonymous workshop's report names nobody, whatever a tampered phone managed to store.
     participants = [
-        (p.id, number.get(p.group_id), None, None, _utc(p.created_at))
+        (p.id, number.get(p.group_id), None, None, _utc(p.created_at), bool(p.paper))
         if workshop.anonymous
-        else (p.id, number.get(p.group_id), printable(p.name), printable(p.organisation), _utc(p.created_at))
+        else (
+            p.id,
+            number.get(p.group_id),
+            printable(p.name),
+            printable(p.organisation),
+            _utc(p.created_at),
+            bool(p.paper),
+        )
         for p in rows(Participant, Participant.id)
     ]
     votes = [

@@ -279,3 +279,41 @@ def test_phones_list_every_tables_essentials_once_the_run_is_over(live, joined):
     assert listed["counts"] == {f"card:{live['card']['id']}": 1}
     assert fac.emit("step:end", {}, callback=True)["ok"]
     assert live["lea"].emit("essentials:list", {}, callback=True)["ok"]
+
+
+# --- Issue 16, point 7: themes among the essentials, and the family a mixed theme is filed under -----
+
+
+def test_cards_and_themes_are_kept_and_reordered_together(session, w):
+    from facilitator import themes
+
+    lea = phone_viewer(session, w)
+    card = post(session, w, lea, text="Une carte")
+    a = post(session, w, lea, text="A")
+    b = post(session, w, lea, family="attentes", text="B")
+    theme = themes.create_theme(session, w, referent(w), "Mixte", [a.id, b.id])["theme"]
+    assert theme["family"] == "forces" and theme["family_chosen"] is False  # its earliest card's
+    both = [f"theme:{theme['id']}", f"card:{card.id}"]
+    kept_now = essentials.set_essentials(session, w, referent(w), family="forces", targets=both)
+    assert [e["target"] for e in kept_now] == both
+    again = essentials.set_essentials(session, w, referent(w), family="forces", targets=both[::-1])
+    assert [e["target"] for e in again] == both[::-1]
+    refused("invalid_payload", essentials.set_essentials, session, w, referent(w), family="attentes",
+            targets=[f"theme:{theme['id']}"])  # fmt: skip
+    refused("invalid_payload", essentials.set_essentials, session, w, referent(w), family="forces",
+            targets=both, card_ids=[card.id])  # fmt: skip
+
+    # Filed under « Attentes » by the référent: it leaves the essentials of « Forces », votes there.
+    moved = themes.set_theme_family(session, w, referent(w), theme["id"], "attentes")["theme"]
+    assert moved["family"] == "attentes" and moved["family_chosen"] is True
+    assert [e["target"] for e in essentials.essentials_of(session, w, w.group(1))] == [f"card:{card.id}"]
+    ranking = votes.table_ranking(session, w, w.group(1))
+    assert f"theme:{theme['id']}" in [e["target"] for e in ranking["attentes"]]
+    assert f"theme:{theme['id']}" not in [e["target"] for e in ranking["forces"]]
+    kept_there = essentials.set_essentials(
+        session, w, referent(w), family="attentes", targets=[f"theme:{theme['id']}"]
+    )
+    assert [e["family"] for e in kept_there if e["theme_id"]] == ["attentes"]
+    refused("unknown_family", themes.set_theme_family, session, w, referent(w), theme["id"], "menaces")
+    refused("not_your_table", themes.set_theme_family, session, w, referent(w, 2), theme["id"], None)
+    assert themes.set_theme_family(session, w, referent(w), theme["id"], None)["theme"]["family"] == "forces"

@@ -251,3 +251,109 @@ def test_presence_counts_connected_phones(table, phone):
     assert presence[-1] == {"type": "group:presence", "group": 1, "connected": 3}
     third.disconnect()  # announced by a background task (`presence.connection_left`)
     received_until(table["fac"], "group:presence", lambda m: m["group"] == 1 and m["connected"] == 2)
+
+
+# --- Issue 16, point 8: the kept card is chosen, and a merge can be undone ---------------------------
+
+
+def test_any_chosen_card_may_be_the_kept_one(table):
+    first = post(table["lea"], "Parking trop petit")
+    later = post(table["paul"], "Le parking est trop petit le matin")
+    reply = table["ref1"].emit("card:merge", {"keep": later["id"], "cards": [first["id"]]}, callback=True)
+    assert reply["ok"], reply
+    assert (
+        reply["card"]["id"] == later["id"] and reply["card"]["text"] == "Le parking est trop petit le matin"
+    )
+    assert [m["id"] for m in reply["card"]["merged_from"]] == [first["id"]]
+    assert isinstance(reply["merge"], int)
+
+
+def test_unmerge_restores_the_cards_their_dots_their_theme_and_their_essentials(table):
+    ref, board, paul = table["ref1"], table["board"], table["paul"]
+    kept = post(table["lea"], "Des équipes fidèles")
+    dup = post(paul, "Équipes fidèles et motivées")
+    hidden = post(paul, "Équipes fidèles (mot déplacé)")
+    assert ref.emit("card:hide", {"card_id": hidden["id"]}, callback=True)["ok"]
+    theme = ref.emit("theme:create", {"title": "Équipes", "cards": [hidden["id"]]}, callback=True)["theme"]
+    assert table["lea"].emit("vote:cast", {"card_id": dup["id"], "delta": 1}, callback=True)["ok"]
+    assert paul.emit("vote:cast", {"card_id": kept["id"], "delta": 1}, callback=True)["ok"]
+    kept_set = ref.emit("essentials:set", {"family": "forces", "card_ids": [dup["id"]]}, callback=True)
+    assert kept_set["ok"], kept_set
+    merge = ref.emit("card:merge", {"keep": kept["id"], "cards": [dup["id"], hidden["id"]]}, callback=True)
+    assert merge["ok"], merge
+    counts = {m["target"]: m["votes"] for m in received(board, "vote:counts")}
+    assert counts[f"card:{kept['id']}"] == 2 and counts[f"card:{dup['id']}"] == 0, (
+        "the board hears the dots move"
+    )
+    drain(board, paul, table["fac"])
+
+    reply = ref.emit("card:unmerge", {"card_id": kept["id"]}, callback=True)
+    assert reply["ok"], reply
+    assert reply["card"]["merged_from"] == []
+    back = {c["id"]: c for c in reply["unmerged"]}
+    assert back[dup["id"]]["status"] == "visible"
+    assert back[hidden["id"]]["status"] == "hidden", "a card hidden before the merge comes back hidden"
+    assert back[hidden["id"]]["theme"] == theme["id"], "back in its theme"
+    assert back[dup["id"]]["merged_into"] is None
+
+    # The board: the kept card, each restored card (the hidden one reduced), the dots, the essentials.
+    updates = received(board, "card:updated")
+    by_id = {u["card"]["id"]: u["card"] for u in updates}
+    assert by_id[dup["id"]]["text"] == "Équipes fidèles et motivées"
+    assert by_id[hidden["id"]] == {"id": hidden["id"], "group": 1, "status": "hidden"}
+    assert updates[0]["unmerged"] == sorted([dup["id"], hidden["id"]])
+    snap = table["fac"].emit("sync", {"since": 0}, callback=True)
+    types = [e["type"] for e in snap["events"]]
+    assert "vote:counts" in types and "essentials:changed" in types
+    votes = table["fac"].emit(
+        "join",
+        {"code": table["w"].code, "role": "facilitator", "token": table["secrets"].facilitator_token},
+        callback=True,
+    )
+    table_counts = votes["snapshot"]["votes"]["counts"]["table"]
+    assert table_counts[f"card:{dup['id']}"] == 1 and table_counts[f"card:{kept['id']}"] == 1
+    [essential] = votes["snapshot"]["essentials"]["1"]
+    assert essential["card_id"] == dup["id"]
+
+    # Nothing left to undo; a resend answers the first reply.
+    again = ref.emit("card:unmerge", {"card_id": kept["id"]}, callback=True)
+    assert again["error"]["code"] == "nothing_to_unmerge"
+
+
+def test_unmerge_undoes_the_latest_merge_first_and_keeps_later_dots(table):
+    ref, lea = table["ref1"], table["lea"]
+    a, b, c = (post(lea, text) for text in ("A", "A bis", "A ter"))
+    assert ref.emit("card:merge", {"keep": a["id"], "cards": [b["id"]]}, callback=True)["ok"]
+    assert ref.emit("card:merge", {"keep": a["id"], "cards": [c["id"]]}, callback=True)["ok"]
+    assert lea.emit("vote:cast", {"card_id": a["id"], "delta": 1}, callback=True)["ok"]
+    first = ref.emit("card:unmerge", {"card_id": a["id"]}, callback=True)
+    assert [card["id"] for card in first["unmerged"]] == [c["id"]]
+    assert [m["id"] for m in first["card"]["merged_from"]] == [b["id"]]
+    second = ref.emit("card:unmerge", {"card_id": a["id"]}, callback=True)
+    assert [card["id"] for card in second["unmerged"]] == [b["id"]]
+    assert lea.emit("vote:cast", {"card_id": a["id"], "delta": -1}, callback=True)["ok"], (
+        "the later dot stayed"
+    )
+
+
+def test_unmerge_of_a_card_merged_since_and_by_others_is_refused(table, count_rows):
+    ref, lea = table["ref1"], table["lea"]
+    a, b, c = (post(lea, text) for text in ("A", "A bis", "B"))
+    assert ref.emit("card:merge", {"keep": a["id"], "cards": [b["id"]]}, callback=True)["ok"]
+    assert ref.emit("card:merge", {"keep": c["id"], "cards": [a["id"]]}, callback=True)["ok"]
+    before = count_rows()
+    assert ref.emit("card:unmerge", {"card_id": a["id"]}, callback=True)["error"]["code"] == "card_merged"
+    assert table["ref2"].emit("card:unmerge", {"card_id": c["id"]}, callback=True)["error"]["code"] == (
+        "not_your_table"
+    )
+    assert lea.emit("card:unmerge", {"card_id": c["id"]}, callback=True)["error"]["code"] == "forbidden"
+    assert table["board"].emit("card:unmerge", {"card_id": c["id"]}, callback=True)["error"]["code"] == (
+        "forbidden"
+    )
+    assert count_rows() == before
+    # Undo the later merge, then the earlier one: a and b come back.
+    assert [x["id"] for x in ref.emit("card:unmerge", {"card_id": c["id"]}, callback=True)["unmerged"]] == [
+        a["id"]
+    ]
+    restored = ref.emit("card:unmerge", {"card_id": a["id"]}, callback=True)
+    assert [x["id"] for x in restored["unmerged"]] == [b["id"]]

@@ -125,3 +125,37 @@ def test_domain_facilitator_makes_a_theme_at_any_table(table, session):
     with pytest.raises(DomainError) as refused:
         themes.rename_theme(session, workshop, board, reply["theme"]["id"], "x")
     assert refused.value.code == "forbidden"
+
+
+# --- Issue 16, point 7: one row of dots per theme ---------------------------------------------------
+
+
+def test_a_theme_takes_the_dots_of_its_cards_and_its_cards_take_none(session, make_workshop, joined, phone):
+    created, secrets = make_workshop(groups=2, vote_budget=3)
+    ref, _ = joined(created.code, "referent", token=secrets.referent_tokens[1])
+    board, _ = joined(created.code, "board", token=secrets.board_token)
+    lea, _ = phone(created.code, group=1, name="Léa")
+
+    def add(text):
+        return lea.emit(
+            "card:add", {"client_id": new_client_id(), "family": "forces", "text": text}, callback=True
+        )["card"]["id"]
+
+    a, b = add("Accueil"), add("Accueil du soir")
+    assert lea.emit("vote:cast", {"card_id": a, "delta": 1}, callback=True)["ok"]
+    board.get_received()
+    theme = ref.emit("theme:create", {"title": "Accueil", "cards": [a, b]}, callback=True)["theme"]
+    counts = {m["target"]: m["votes"] for m in received(board, "vote:counts")}
+    assert counts == {f"card:{a}": 0, f"theme:{theme['id']}": 1}, "Léa's dot followed her card into the theme"
+    refused = lea.emit("vote:cast", {"card_id": b, "delta": 1}, callback=True)
+    assert refused["error"]["code"] == "card_in_theme"
+    # She takes her dot back from the theme, where it now is.
+    back = lea.emit("vote:cast", {"theme_id": theme["id"], "delta": -1}, callback=True)
+    assert back["ok"] and back["remaining"] == 3, back
+    # Out of the theme, a card takes dots again.
+    assert ref.emit("theme:remove_cards", {"theme_id": theme["id"], "cards": [b]}, callback=True)["ok"]
+    assert lea.emit("vote:cast", {"card_id": b, "delta": 1}, callback=True)["ok"]
+    # The table's ranking lists the theme, not the cards inside it.
+    _, rejoined = joined(created.code, "referent", token=secrets.referent_tokens[1])
+    ranked = [e["target"] for e in rejoined["snapshot"]["ranking"]["1"]["forces"]]
+    assert f"card:{a}" not in ranked and f"theme:{theme['id']}" in ranked and f"card:{b}" in ranked

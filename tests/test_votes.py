@@ -314,3 +314,139 @@ def test_a_card_keeps_counting_after_a_rejoin(live, phone):
     _, back = phone(live["w"].code, participant_token=lea_token)
     assert back["snapshot"]["votes"]["mine"]["table"] == {f"card:{live['card']['id']}": 1}
     assert back["snapshot"]["votes"]["remaining"]["table"] == 1
+
+
+# --- Issue 16, point 9: the référent casts dots for a person without a phone -------------------------
+
+
+def staff(w, role="referent", number=1):
+    group = w.group(number)
+    if role == "facilitator":
+        return Viewer(w.id, "facilitator")
+    return Viewer(w.id, "referent", group.id, group.number)
+
+
+def test_a_paper_participant_has_their_own_budget_cast_by_the_referent(session, w, published):
+    lea = phone_viewer(session, w)
+    a, b = post(session, w, lea, text="A"), post(session, w, lea, text="B")
+    ref = staff(w)
+    added = votes.add_paper_participant(session, w, ref, "  Marie ")
+    person = added["participant"]
+    assert person["name"] == "Marie" and person["number"] == 1 and person["group"] == 1
+    assert person["remaining"] == {"table": 3, "plenary": 3}
+    assert published[-1][0]["type"] == "participants:count"
+    assert published[-1][0]["participants"] == 2, "a person at the table, like a phone"
+    pid = person["id"]
+
+    reply = cast(session, w, ref, a, paper_participant=pid)
+    assert (
+        reply["paper_participant"] == pid and reply["remaining"] == 2 and reply["mine"] == {f"card:{a.id}": 1}
+    )
+    cast(session, w, ref, a, paper_participant=pid)
+    cast(session, w, ref, b, paper_participant=pid)
+    refused("no_dots_left", cast, session, w, ref, b, paper_participant=pid)
+    # Léa's own budget is untouched; the table hears the totals as for any dot.
+    assert cast(session, w, lea, b)["remaining"] == 2
+    assert published[-1][0] == {
+        "type": "vote:counts",
+        "seq": published[-1][0]["seq"],
+        "group": 1,
+        "stage": "table",
+        "target": f"card:{b.id}",
+        "card_id": b.id,
+        "theme_id": None,
+        "votes": 2,
+    }
+    assert cast(session, w, ref, a, delta=-1, paper_participant=pid)["remaining"] == 1
+    # A resend with the same client id counts once and names the person again.
+    client_id = new_client_id()
+    first = cast(session, w, ref, a, paper_participant=pid, client_id=client_id)
+    again = cast(session, w, ref, a, paper_participant=pid, client_id=client_id)
+    assert first == again and again["paper_participant"] == pid
+    assert dots(session, w) == 4
+
+
+def test_paper_participants_are_the_tables_own_and_nobody_casts_as_them_from_a_phone(session, w):
+    lea = phone_viewer(session, w)
+    card = post(session, w, lea)
+    pid = votes.add_paper_participant(session, w, staff(w), None)["participant"]["id"]
+    refused("not_your_table", cast, session, w, staff(w, number=2), card, paper_participant=pid)
+    refused("forbidden", cast, session, w, lea, card, paper_participant=pid)
+    refused(
+        "unknown_paper_participant", cast, session, w, staff(w), card, paper_participant=lea.participant_id
+    )
+    refused("forbidden", votes.add_paper_participant, session, w, lea, "x")
+    refused("not_your_table", votes.add_paper_participant, session, w, staff(w), "x", group_number=2)
+    refused("group_required", votes.add_paper_participant, session, w, staff(w, "facilitator"), "x")
+    # The facilitator may cast for anyone on paper, and add one at any table.
+    assert cast(session, w, staff(w, "facilitator"), card, paper_participant=pid)["remaining"] == 2
+    other = votes.add_paper_participant(session, w, staff(w, "facilitator"), "Jo", group_number=2)
+    assert other["participant"]["group"] == 2 and other["participant"]["number"] == 1
+
+
+def test_the_referents_snapshot_lists_its_paper_participants_with_their_dots(joined, make_workshop):
+    created, secrets = make_workshop(groups=2, vote_budget=2)
+    ref, _ = joined(created.code, "referent", token=secrets.referent_tokens[1])
+    card = ref.emit(
+        "card:add", {"client_id": new_client_id(), "family": "forces", "text": "Papier"}, callback=True
+    )
+    added = ref.emit("participant:add_paper", {"name": "Marie"}, callback=True)
+    assert added["ok"], added
+    pid = added["participant"]["id"]
+    vote = ref.emit(
+        "vote:cast", {"card_id": card["card"]["id"], "delta": 1, "paper_participant": pid}, callback=True
+    )
+    assert vote["ok"] and vote["remaining"] == 1, vote
+    _, rejoined = joined(created.code, "referent", token=secrets.referent_tokens[1])
+    [person] = rejoined["snapshot"]["paper_participants"]
+    assert person["name"] == "Marie" and person["remaining"]["table"] == 1
+    assert person["mine"]["table"] == {f"card:{card['card']['id']}": 1}
+    _, other = joined(created.code, "referent", token=secrets.referent_tokens[2])
+    assert other["snapshot"]["paper_participants"] == []
+    _, phone = joined(created.code, "participant", group=1, name="Léa")
+    assert "paper_participants" not in phone["snapshot"]
+
+
+def test_the_report_counts_paper_dots_apart(session, w):
+    from reports import build_summary
+
+    lea = phone_viewer(session, w)
+    card = post(session, w, lea)
+    pid = votes.add_paper_participant(session, w, staff(w), "Marie")["participant"]["id"]
+    cast(session, w, staff(w), card, paper_participant=pid)
+    cast(session, w, staff(w), card, paper_participant=pid)
+    cast(session, w, lea, card)
+    report = build_summary(session, w.code, synthesis=False).to_report()
+    assert report["totals"]["votes"] == 3 and report["totals"]["votes_paper"] == 2
+    assert report["totals"]["participants_paper"] == 1 and report["totals"]["participants"] == 2
+    assert [g["votes_paper"] for g in report["by_group"]] == [2, 0]
+
+
+def test_a_phone_reads_its_own_dots_again_after_a_merge_moved_them(joined, make_workshop, phone):
+    created, secrets = make_workshop(groups=2, vote_budget=3)
+    ref, _ = joined(created.code, "referent", token=secrets.referent_tokens[1])
+    lea, _ = phone(created.code, group=1, name="Léa")
+
+    def add(text):
+        reply = lea.emit(
+            "card:add", {"client_id": new_client_id(), "family": "forces", "text": text}, callback=True
+        )
+        return reply["card"]["id"]
+
+    kept, dup = add("Parking"), add("Parking trop petit")
+    assert lea.emit("vote:cast", {"card_id": dup, "delta": 1}, callback=True)["ok"]
+    assert ref.emit("card:merge", {"keep": kept, "cards": [dup]}, callback=True)["ok"]
+    mine = lea.emit("vote:mine", {}, callback=True)
+    assert mine["ok"] and mine["mine"]["table"] == {f"card:{kept}": 1} and mine["remaining"]["table"] == 2
+    paper = ref.emit("participant:add_paper", {}, callback=True)["participant"]
+    assert ref.emit("vote:mine", {}, callback=True)["paper_participants"] == [paper]
+    board, _ = joined(created.code, "board", token=secrets.board_token)
+    assert board.emit("vote:mine", {}, callback=True)["error"]["code"] == "forbidden"
+
+
+def test_an_anonymous_workshop_stores_no_name_for_a_paper_participant(session, make_workshop):
+    created, _ = make_workshop(groups=1, anonymous=True)
+    w = session.get(Workshop, created.id)
+    ref = Viewer(w.id, "referent", w.groups[0].id, w.groups[0].number)
+    assert votes.add_paper_participant(session, w, ref, "Marie")["participant"]["name"] is None
+    assert session.scalar(select(Participant.name).where(Participant.paper.is_(True))) is None

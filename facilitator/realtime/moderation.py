@@ -18,6 +18,7 @@ from facilitator.schemas import (
     GroupReadyPayload,
     ThemeCardsPayload,
     ThemeCreatePayload,
+    ThemeFamilyPayload,
     ThemePayload,
     ThemeRenamePayload,
 )
@@ -76,6 +77,13 @@ def on_card_merge(payload: CardMergePayload):
     )
 
 
+@on_event("card:unmerge", CardPayload)
+def on_card_unmerge(payload: CardPayload):
+    """Undo the last merge into `card_id`: the merged cards come back with their dots and essentials."""
+    workshop, viewer = _context()
+    return moderation.unmerge_card(db.session, workshop, viewer, payload.card_id, client_id=payload.client_id)
+
+
 @on_event("card:delete", CardPayload)
 def on_card_delete(payload: CardPayload):
     workshop, viewer = _context()
@@ -117,6 +125,15 @@ def on_theme_remove_cards(payload: ThemeCardsPayload):
     workshop, viewer = _context()
     return themes.remove_theme_cards(
         db.session, workshop, viewer, payload.theme_id, payload.cards, client_id=payload.client_id
+    )
+
+
+@on_event("theme:set_family", ThemeFamilyPayload)
+def on_theme_set_family(payload: ThemeFamilyPayload):
+    """File a theme under a family of the workshop (null: its earliest card's)."""
+    workshop, viewer = _context()
+    return themes.set_theme_family(
+        db.session, workshop, viewer, payload.theme_id, payload.family, client_id=payload.client_id
     )
 
 

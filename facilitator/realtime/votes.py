@@ -5,6 +5,8 @@
 facilitator; the boards and the table (everyone, in plenary) receive `essentials:changed`.
 """
 
+from flask import current_app
+
 from facilitator import essentials, votes
 from facilitator.extensions import db
 from facilitator.realtime.core import current_viewer, current_workshop, on_event
@@ -12,6 +14,7 @@ from facilitator.schemas import (
     EmptyPayload,
     EssentialsFromVotesPayload,
     EssentialsSetPayload,
+    PaperParticipantPayload,
     VoteCastPayload,
 )
 
@@ -28,6 +31,29 @@ def on_vote_cast(payload: VoteCastPayload):
         theme_id=payload.theme_id,
         delta=payload.delta,
         client_id=payload.client_id,
+        paper_participant=payload.paper_participant,
+    )
+
+
+@on_event("vote:mine", EmptyPayload)
+def on_vote_mine(_payload):
+    """A phone's own dots (or a référent's paper participants), read again after a change moved dots."""
+    viewer = current_viewer()
+    return votes.my_votes(db.session, current_workshop(viewer), viewer)
+
+
+@on_event("participant:add_paper", PaperParticipantPayload)
+def on_participant_add_paper(payload: PaperParticipantPayload):
+    """The référent adds a person without a phone to its table, whose dots it will cast."""
+    viewer = current_viewer()
+    return votes.add_paper_participant(
+        db.session,
+        current_workshop(viewer),
+        viewer,
+        payload.name,
+        group_number=payload.group,
+        client_id=payload.client_id,
+        name_limit=current_app.config["NAME_MAX"],
     )
 
 
@@ -42,6 +68,7 @@ def on_essentials_set(payload: EssentialsSetPayload):
         family=payload.family,
         card_ids=payload.card_ids,
         theme_ids=payload.theme_ids,
+        targets=payload.targets,
         group_number=payload.group,
     )
     return {"ok": True, "essentials": kept}

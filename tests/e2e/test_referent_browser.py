@@ -80,7 +80,8 @@ def test_a_referent_moderates_the_table_and_the_board_follows(live_server, open_
     console_card(referent, "et motivées").locator(".pick input").check()
     expect(referent.locator("#selection-count")).to_have_text("2 cartes sélectionnées")
     shot(referent, "tablet-selection")
-    referent.get_by_role("button", name="Fusionner").click()
+    referent.get_by_role("button", name="Fusionner").click()  # the chooser: the earliest text by default
+    referent.get_by_role("button", name="Fusionner les 2 cartes").click()
     expect(console_card(referent, "et motivées")).to_have_count(1)  # listed in the provenance only
     kept = console_card(referent, "accueil fidèles")
     expect(kept.locator(".merged-list")).to_have_text(re.compile("Équipes fidèles et motivées » — Paul"))

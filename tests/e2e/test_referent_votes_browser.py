@@ -1,6 +1,6 @@
 """The référent console in a real browser, as the table votes and as it hides a card: phones put dots on
 cards and on a theme, and the référent's tablet (800×1280) shows each card's and the theme's total
-change without a reload — the theme's total in its title row, apart from its cards' own totals; a card
+change without a reload — the theme's total in its title row, its cards taking no dots of their own; a card
 the référent hides never travels to the other phones nor the board again. Screenshots at tablet and
 phone size."""
 
@@ -53,23 +53,24 @@ def test_the_referent_sees_the_dot_totals_change_live(live_server, open_context,
     theme_head = referent.locator(f'.theme-head[data-theme-id="{theme_id}"]')
     # Free mode votes at the tables: every card and the theme show their total, 0 to start with;
     # the référent has no (+)/(−) and no budget of its own.
-    expect(referent.locator("#cards .vote-row")).to_have_count(4)
+    # One row per theme: the theme's cards take no dots of their own (issue 16).
+    expect(referent.locator("#cards .vote-row")).to_have_count(2)
+    expect(in_theme.locator(".vote-row")).to_have_count(0)
+    expect(phone_card(lea, "équipes").locator(".vote-row")).to_have_count(0)
     expect(brand.locator(".vote-total")).to_have_text("0 gommette")
     expect(theme_head.locator(".vote-total")).to_have_text("0 gommette")
     expect(referent.locator(".vote-button")).to_have_count(0)
     expect(referent.locator("#vote-budget")).to_be_hidden()
 
-    # Dots on a card, on the theme, on a card of the theme: each total moves on its own.
+    # Dots on a card and on the theme: each total moves on its own.
     phone_card(lea, "marque").locator(".vote-plus").click()
     expect(brand.locator(".vote-total")).to_have_text("1 gommette")
     phone_card(paul, "marque").locator(".vote-plus").click()
     expect(brand.locator(".vote-total")).to_have_text("2 gommettes")
     paul.locator(f'.phone-theme-head[data-theme-id="{theme_id}"] .vote-plus').click()
     expect(theme_head.locator(".vote-total")).to_have_text("1 gommette")
-    expect(in_theme.locator(".vote-total")).to_have_text("0 gommette")
-    phone_card(lea, "équipes").locator(".vote-plus").click()
-    expect(in_theme.locator(".vote-total")).to_have_text("1 gommette")
-    expect(theme_head.locator(".vote-total")).to_have_text("1 gommette")
+    lea.locator(f'.phone-theme-head[data-theme-id="{theme_id}"] .vote-plus').click()
+    expect(theme_head.locator(".vote-total")).to_have_text("2 gommettes")
     expect(theme_head.locator(".vote-row")).to_have_count(1)
     # A dot taken back: the total drops.
     phone_card(paul, "marque").locator(".vote-minus").click()
@@ -80,7 +81,7 @@ def test_the_referent_sees_the_dot_totals_change_live(live_server, open_context,
     expect(brand).to_have_class(re.compile("is-hidden"))
     expect(brand.locator(".vote-total")).to_have_text("1 gommette")
     brand.get_by_role("button", name="Rétablir").click()
-    expect(referent.locator("#cards .vote-row")).to_have_count(4)
+    expect(referent.locator("#cards .vote-row")).to_have_count(2)
     assert referent.evaluate("window.notReloaded === true"), "the console was not reloaded"
     shot(referent, "tablet")
 

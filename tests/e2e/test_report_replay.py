@@ -506,6 +506,8 @@ def expected_report(truth: Truth) -> dict:
             "deleted": sum(c["status"] == "deleted" for c in truth.cards.values()),
             "votes_table": sum(truth.table_dots.values()),
             "votes_plenary": sum(truth.plenary_dots.values()),
+            "votes_paper": 0,  # no person without a phone in this replay
+            "participants_paper": 0,
         },
         "participation": {
             "participants": people,
@@ -522,6 +524,7 @@ def expected_report(truth: Truth) -> dict:
                 "number": t,
                 "name": TABLE_NAMES[t - 1],
                 "participants": sum(p["table"] == t for p in truth.people.values()),
+                "votes_paper": 0,
                 "cards": sum(c["group"] == t for c in counted),
                 "by_family": {
                     f: sum(c["group"] == t and c["family"] == f for c in counted) for f in FAMILIES

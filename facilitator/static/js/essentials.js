@@ -37,9 +37,9 @@
       byId("essentials-note").hidden = !message;
     }
 
-    function send(family, ids) {
+    function send(family, targets) {
       showError("");
-      Live.current.request("essentials:set", { family: family, card_ids: ids }, function (err, reply) {
+      Live.current.request("essentials:set", { family: family, targets: targets }, function (err, reply) {
         if (err) { showError(t.retry || "…"); return; }
         if (!reply.ok) { showError(reply.error.message); return; }
         kept = reply.essentials;
@@ -47,12 +47,13 @@
       });
     }
 
-    function idsOf(family) { return inFamily(family).map(function (e) { return e.card_id; }).filter(Boolean); }
+    /* A family's essentials as target keys ("card:12", "theme:3"), cards and themes in one order. */
+    function idsOf(family) { return inFamily(family).map(function (e) { return e.target; }); }
 
-    function toggle(cardId, family) {
+    function toggle(target, family) {
       var ids = idsOf(family);
-      var at = ids.indexOf(cardId);
-      if (at >= 0) { ids.splice(at, 1); } else { ids.push(cardId); }
+      var at = ids.indexOf(target);
+      if (at >= 0) { ids.splice(at, 1); } else { ids.push(target); }
       send(family, ids);
     }
 
@@ -87,17 +88,20 @@
         if (!items.length) { section.appendChild(Live.el("p", "muted", t.none)); }
         var ol = Live.el("ol", "essentials-list");
         items.forEach(function (essential, index) {
-          var li = Live.el("li", "essential");
+          var li = Live.el("li", "essential" + (essential.theme_id ? " is-theme" : ""));
           li.setAttribute("data-target", essential.target);
+          if (essential.theme_id) { li.appendChild(Live.el("span", "essential-kind", t.theme + " · ")); }
           li.appendChild(Live.el("span", "essential-text", essential.text));
           var n = votes[essential.target] !== undefined ? votes[essential.target] : essential.votes;
           li.appendChild(Live.el("span", "essential-votes", fill(one(n) ? t.dots_one : t.dots_many, { n: n })));
           var tools = Live.el("span", "essential-tools");
-          if (essential.card_id) {
-            tools.appendChild(iconButton(t.up, "↑", function () { move(family, index, -1); }));
-            tools.appendChild(iconButton(t.down, "↓", function () { move(family, index, 1); }));
-            tools.appendChild(iconButton(t.remove, "✕", function () { toggle(essential.card_id, family); }));
-          }
+          var up = iconButton(t.up, "↑", function () { move(family, index, -1); });
+          up.disabled = index === 0;
+          var down = iconButton(t.down, "↓", function () { move(family, index, 1); });
+          down.disabled = index === items.length - 1;
+          tools.appendChild(up);
+          tools.appendChild(down);
+          tools.appendChild(iconButton(t.remove, "✕", function () { toggle(essential.target, family); }));
           li.appendChild(tools);
           ol.appendChild(li);
         });
@@ -106,18 +110,30 @@
       });
     }
 
+    /* A card (data-card-id) or a theme's title row (data-theme-id): its own "Keep", never one of the
+       buttons of the cards inside it. */
+    function ownKeep(item) {
+      for (var i = 0; i < item.children.length; i += 1) {
+        if (item.children[i].classList.contains("keep-button")) { return item.children[i]; }
+      }
+      return null;
+    }
+
     function decorate(item) {
-      var id = parseInt(item.getAttribute("data-card-id"), 10);
+      var target = item.getAttribute("data-card-id") ? "card:" + item.getAttribute("data-card-id")
+        : (item.getAttribute("data-theme-id") ? "theme:" + item.getAttribute("data-theme-id") : null);
       var family = item.getAttribute("data-family");
-      if (!id || !family) { return; }
-      var button = item.querySelector(".keep-button");
+      var button = ownKeep(item);
+      if (!target || !family) { if (button) { button.remove(); } return; }
+      if (button && button.getAttribute("data-for") !== target + "|" + family) { button.remove(); button = null; }
       if (!button) {
         button = Live.el("button", "button keep-button");
         button.type = "button";
-        button.addEventListener("click", function () { toggle(id, family); });
+        button.setAttribute("data-for", target + "|" + family);
+        button.addEventListener("click", function () { toggle(target, family); });
         item.appendChild(button);
       }
-      var isKept = kept.some(function (e) { return e.card_id === id; });
+      var isKept = kept.some(function (e) { return e.target === target; });
       button.textContent = isKept ? "★ " + t.kept : "☆ " + t.keep;
       button.setAttribute("aria-pressed", isKept ? "true" : "false");
       item.classList.toggle("is-essential", isKept);
@@ -125,7 +141,7 @@
 
     var observer = null;
     function decorateCards() {
-      Array.prototype.forEach.call(list.querySelectorAll("[data-card-id]"), decorate);
+      Array.prototype.forEach.call(list.querySelectorAll("[data-card-id], [data-theme-id]"), decorate);
       if (observer) { observer.takeRecords(); }  /* our own changes are not a redraw */
     }
 

@@ -18,6 +18,9 @@
   var connected = null;
   var editing = null;   // {kind: "card"|"theme", id, draft}
   var confirmDelete = null;
+  var mergeChoosing = false; // the merge chooser is open (which text is kept, then confirm)
+  var keepChoice = null;     // the card whose text the merge keeps
+  var undoTimer = null;
   var outbox = JSON.parse(Live.storageGet(Live.key("outbox:referent:" + group)) || "[]");
   var inFlight = {};
   var live = null;
@@ -268,6 +271,11 @@
           });
         }));
       }
+      if (card.merged_from && card.merged_from.length) {
+        var separate = button("↩ " + t.unmerge, "", "unmerge-" + card.id, function () { unmerge(card.id); });
+        separate.title = t.unmerge_hint;
+        actions.appendChild(separate);
+      }
       if (card.source === "paper") {
         var confirming = confirmDelete === card.id;
         actions.appendChild(button(confirming ? "⚠️ " + t.delete + " ?" : t.delete, confirming ? "danger" : "", "delete-" + card.id, function () {
@@ -287,6 +295,9 @@
     /* The title row carries data-theme-id, not the cards: votes.js puts the theme's dot total there. */
     var head = Live.el("div", "theme-head");
     head.setAttribute("data-theme-id", theme.id);
+    /* The family it is filed under (votes, essentials.js's "Keep"): the référent's choice, else its
+       earliest card's. */
+    if (theme.family) { head.setAttribute("data-family", theme.family); }
     if (editing && editing.kind === "theme" && editing.id === theme.id) {
       var form = Live.el("form", "theme-rename");
       var label = Live.el("label", "visually-hidden", t.title_label);
@@ -330,6 +341,30 @@
         render();
         focusKey("rename-input-" + theme.id);
       }));
+      var kinds = {};
+      members.forEach(function (card) { kinds[card.family] = true; });
+      if (Object.keys(kinds).length > 1 || theme.family_chosen) {
+        /* A mixed theme: which family it is filed under (its earliest card's until chosen). */
+        var fileLabel = Live.el("label", "theme-family");
+        fileLabel.appendChild(Live.el("span", "theme-family-label", t.filed_under));
+        var pickFamily = document.createElement("select");
+        pickFamily.setAttribute("data-key", "theme-family-" + theme.id);
+        families.forEach(function (key) {
+          var option = Live.el("option", null, familyLabel(key));
+          option.value = key;
+          option.selected = key === theme.family;
+          pickFamily.appendChild(option);
+        });
+        pickFamily.addEventListener("change", function () {
+          send("theme:set_family", { theme_id: theme.id, family: pickFamily.value }, function (reply) {
+            if (reply.ok) { applyTheme(reply.theme); }
+            render();
+            focusKey("theme-family-" + theme.id);
+          });
+        });
+        fileLabel.appendChild(pickFamily);
+        tools.appendChild(fileLabel);
+      }
       tools.appendChild(button(t.dissolve, "", "dissolve-" + theme.id, function () {
         send("theme:dissolve", { theme_id: theme.id }, function (reply) {
           if (reply.ok) { dissolve(reply.theme); render(); }
@@ -393,6 +428,7 @@
     bar.hidden = selected.length === 0;
     byId("selection-count").textContent = fill(selected.length === 1 ? t.selected_one : t.selected_many, { n: selected.length });
     byId("merge-button").disabled = selected.length < 2;
+    renderMergeChooser();
     document.body.classList.toggle("has-selection", selected.length > 0);
 
     var toggle = byId("ready-toggle");
@@ -462,20 +498,101 @@
 
   /* --- The selection bar and the ready toggle ----------------------------------------------------- */
 
+  /* Merge: "Fusionner…" opens the chooser (which card's text is kept, the earliest by default), the
+     second "Fusionner" confirms; then a bar offers to undo it (card:unmerge), as does "Séparer" on
+     the kept card for as long as the merge can be undone. */
+  function renderMergeChooser() {
+    var chooser = byId("merge-chooser");
+    var open = mergeChoosing && selected.length >= 2;
+    if (!open) { mergeChoosing = false; }
+    chooser.hidden = !open;
+    byId("merge-button").setAttribute("aria-expanded", open ? "true" : "false");
+    byId("merge-button").hidden = open;
+    byId("theme-form").hidden = open;
+    byId("clear-selection").hidden = open;
+    if (!open) { return; }
+    var chosen = selected.map(function (id) { return cards[id]; }).sort(bySeq);
+    if (!chosen.some(function (card) { return card.id === keepChoice; })) { keepChoice = chosen[0].id; }
+    var box = byId("merge-options");
+    var focused = document.activeElement && box.contains(document.activeElement);
+    box.textContent = "";
+    chosen.forEach(function (card) {
+      var option = Live.el("label", "merge-option" + (card.id === keepChoice ? " is-kept" : ""));
+      var radio = document.createElement("input");
+      radio.type = "radio";
+      radio.name = "merge-keep";
+      radio.value = card.id;
+      radio.checked = card.id === keepChoice;
+      radio.setAttribute("data-keep", card.id);
+      radio.addEventListener("change", function () { keepChoice = card.id; render(); box.querySelector('[data-keep="' + card.id + '"]').focus(); });
+      option.appendChild(radio);
+      option.appendChild(Live.el("span", "merge-option-text", "« " + card.text + " »" + (card.author ? " — " + card.author : "")));
+      box.appendChild(option);
+    });
+    byId("merge-confirm").textContent = fill(t.merge_confirm, { n: chosen.length });
+    if (focused) { var again = box.querySelector("input:checked"); if (again) { again.focus(); } }
+  }
+
+  function showUndo(text, keepId) {
+    var bar = byId("undo-bar");
+    byId("undo-text").textContent = text;
+    byId("undo-merge").hidden = !keepId;
+    byId("undo-merge").setAttribute("data-card", keepId || "");
+    bar.hidden = false;
+    if (undoTimer) { window.clearTimeout(undoTimer); }
+    undoTimer = window.setTimeout(function () { bar.hidden = true; }, 30000);
+  }
+
+  function unmerge(cardId) {
+    showError("console-error", "");
+    send("card:unmerge", { card_id: cardId }, function (reply) {
+      if (!reply.ok) { return; }
+      cards[reply.card.id] = reply.card;
+      reply.unmerged.forEach(function (card) { cards[card.id] = card; });
+      showUndo(fill(t.unmerged_done, { n: reply.unmerged.length + 1 }), null);
+      render();
+      focusKey("select-" + reply.card.id);
+    });
+  }
+
   byId("merge-button").addEventListener("click", function () {
     if (selected.length < 2) { return; }
-    var chosen = selected.map(function (id) { return cards[id]; }).sort(bySeq);
-    var keep = chosen[0].id;
-    var others = chosen.slice(1).map(function (card) { return card.id; });
+    mergeChoosing = true;
+    keepChoice = null;
+    showError("selection-error", "");
+    render();
+    var checked = byId("merge-options").querySelector("input:checked");
+    if (checked) { checked.focus(); }
+  });
+  byId("merge-back").addEventListener("click", function () {
+    mergeChoosing = false;
+    render();
+    byId("merge-button").focus();
+  });
+
+  byId("merge-chooser").addEventListener("submit", function (event) {
+    event.preventDefault();
+    if (selected.length < 2) { return; }
+    var keep = keepChoice || selected[0];
+    var others = selected.filter(function (id) { return id !== keep; });
     showError("selection-error", "");
     send("card:merge", { keep: keep, cards: others }, function (reply) {
       if (!reply.ok) { showError("selection-error", reply.error.message); return; }
       cards[reply.card.id] = reply.card;
       reply.merged.forEach(function (id) { if (cards[id]) { cards[id].status = "merged"; } });
       selected = [];
+      mergeChoosing = false;
+      showUndo(fill(t.merged_done, { n: reply.merged.length + 1, text: reply.card.text }), reply.card.id);
       render();
+      byId("undo-merge").focus();
     });
   });
+
+  byId("undo-merge").addEventListener("click", function () {
+    var id = parseInt(byId("undo-merge").getAttribute("data-card"), 10);
+    if (id) { unmerge(id); }
+  });
+  byId("undo-close").addEventListener("click", function () { byId("undo-bar").hidden = true; });
 
   byId("theme-form").addEventListener("submit", function (event) {
     event.preventDefault();
@@ -493,7 +610,7 @@
     });
   });
 
-  byId("clear-selection").addEventListener("click", function () { selected = []; render(); });
+  byId("clear-selection").addEventListener("click", function () { selected = []; mergeChoosing = false; render(); });
 
   byId("ready-toggle").addEventListener("click", function () {
     var wanted = !ready;
@@ -503,6 +620,7 @@
   });
 
   document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && mergeChoosing) { mergeChoosing = false; render(); byId("merge-button").focus(); return; }
     if (event.key === "Escape" && selected.length && !editing) { selected = []; render(); }
   });
 

@@ -1,6 +1,7 @@
 /* Dot voting on the phone: the dots left (always in sight while voting is open) and a (+)/(−) on each
    card of the table, with my dots and the live total. The référent console (referent.js) shows the
-   live totals only, on each card and in each theme's title row.
+   live totals only, on each card and in each theme's title row — and, for a person without a phone
+   the référent picked (#paper-voters), that person's (+)/(−) and dots left, cast on their budget.
    The server enforces the budget; this page only shows what the acks and `vote:counts` say.
    Plain ES2017; listens through Live.subscribe / Live.onJoin, decorates the card list of phone.js
    (elements with data-card-id or data-theme-id inside #cards) each time it is drawn. */
@@ -20,6 +21,12 @@
     var left = { table: 0, plenary: 0 };
     var byFamily = { table: null, plenary: null };
     var busy = {};                         /* target key -> true while its cast waits for the ack */
+    /* The référent console: people without a phone (paper participants), and the one whose dots the
+       référent is casting now (`acting`); their (+)/(−) then show on the cards, on their budget. */
+    var paperBox = document.getElementById("paper-voters");
+    var pt = paperBox ? JSON.parse(paperBox.getAttribute("data-strings")) : {};
+    var paperPeople = [];
+    var acting = null;
 
     /* French says "0 gommette", English "0 dots". */
     function one(n) { return n === 1 || (n === 0 && Live.data.language === "fr"); }
@@ -27,6 +34,16 @@
       return text.replace(/\{(\w+)\}/g, function (_m, name) { return values[name]; });
     }
     function stage() { return voting === "plenary" ? "plenary" : "table"; }
+    function actingPerson() {
+      for (var i = 0; i < paperPeople.length; i += 1) { if (paperPeople[i].id === acting) { return paperPeople[i]; } }
+      return null;
+    }
+    /* Whether this page puts dots: a phone, or the référent casting for a paper participant. */
+    function casting() { return isPhone || (voting !== "off" && !!actingPerson()); }
+    function myDots(which) { var p = actingPerson(); return (p ? p.mine[which] : mine[which]) || {}; }
+    function myLeft(which) { var p = actingPerson(); return p ? p.remaining[which] : left[which]; }
+    function myByFamily(which) { var p = actingPerson(); return p ? p.remaining_by_family[which] : byFamily[which]; }
+    function personName(p) { return p.name || fill(pt.person, { n: p.number }); }
     function familyLabel(key) {
       var labels = Live.data.workshop.family_labels && Live.data.workshop.family_labels[key];
       return labels ? labels.label : key;
@@ -38,18 +55,22 @@
     }
 
     function renderBar() {
-      var open = isPhone && voting !== "off";
+      var open = casting() && voting !== "off";
       bar.hidden = !open;
       document.body.classList.toggle("is-voting", voting !== "off");
       if (!open) { return; }
-      var n = left[stage()];
+      var n = myLeft(stage());
       var text = n === 0 ? t.left_none : fill(one(n) ? t.left_one : t.left_many, { n: n });
+      var person = actingPerson();
+      if (person) {
+        text = fill(n === 0 ? pt.left_none : (one(n) ? pt.left_one : pt.left_many), { n: n, name: personName(person) });
+      }
       var node = document.getElementById("vote-left");
       node.textContent = text;
       node.setAttribute("data-left", n);
       bar.classList.toggle("is-empty", n === 0);
       var families = document.getElementById("vote-families");
-      var per = byFamily[stage()];
+      var per = myByFamily(stage());
       if (per && Object.keys(per).length) {
         families.textContent = Object.keys(per).map(function (f) {
           return fill(t.family_left, { family: familyLabel(f), n: per[f] });
@@ -83,17 +104,21 @@
       var showing = voting === "table" || (voting === "off" && Object.keys(counts.table).length > 0);
       /* A phone outside the table vote: the card's dots only when it has some, and no buttons. */
       var readOnly = isPhone && voting !== "table";
-      var mode = readOnly ? "count" : "vote";
+      var unvotable = item.classList.contains("is-hidden") || item.classList.contains("is-sealed");
+      var buttons = casting() && !readOnly && !unvotable;
+      var mode = readOnly ? "count" : (buttons ? "vote" : "total");
       if (readOnly && !(counts.table[key] > 0)) { showing = false; }
       /* A hidden or sealed card (its author's phone still shows it, marked) takes no dots. */
-      if (isPhone && (item.classList.contains("is-hidden") || item.classList.contains("is-sealed"))) { showing = false; }
+      if (isPhone && unvotable) { showing = false; }
+      /* A card inside a theme: the theme takes the dots, one row per theme (its cards show none). */
+      if (item.getAttribute("data-card-id") && item.closest(".phone-theme, .theme-group")) { showing = false; }
       if (!showing) { if (row) { row.remove(); } item.classList.remove("has-my-dots"); return; }
       if (row && row.getAttribute("data-mode") !== mode) { row.remove(); row = null; }
       if (!row) {
         row = Live.el("div", "vote-row");
         row.setAttribute("data-target", key);
         row.setAttribute("data-mode", mode);
-        if (isPhone && !readOnly) {
+        if (buttons) {
           var minus = Live.el("button", "vote-button vote-minus", "−");
           minus.type = "button";
           minus.setAttribute("aria-label", t.remove);
@@ -101,7 +126,7 @@
           row.appendChild(minus);
         }
         var tally = Live.el("span", "vote-tally");
-        if (isPhone) {
+        if (isPhone || buttons) {
           /* The dots (●●) are drawn; the label says them: a labelled span needs a role (axe). */
           var mineBox = Live.el("span", "vote-mine");
           mineBox.setAttribute("role", "img");
@@ -109,7 +134,7 @@
         }
         tally.appendChild(Live.el("span", "vote-total"));
         row.appendChild(tally);
-        if (isPhone && !readOnly) {
+        if (buttons) {
           var plus = Live.el("button", "vote-button vote-plus", "+");
           plus.type = "button";
           plus.setAttribute("aria-label", t.add);
@@ -118,7 +143,7 @@
         }
         item.appendChild(row);
       }
-      var my = mine.table[key] || 0;
+      var my = isPhone || buttons ? (myDots("table")[key] || 0) : 0;
       var total = counts.table[key] || 0;
       var mineNode = row.querySelector(".vote-mine");
       if (mineNode) {
@@ -132,7 +157,7 @@
       var plusButton = row.querySelector(".vote-plus");
       var minusButton = row.querySelector(".vote-minus");
       var closed = voting !== "table";
-      if (plusButton) { plusButton.disabled = closed || busy[key] || left.table <= 0; }
+      if (plusButton) { plusButton.disabled = closed || busy[key] || myLeft("table") <= 0; }
       if (minusButton) { minusButton.disabled = closed || busy[key] || my <= 0; }
     }
 
@@ -186,10 +211,10 @@
     function voteRow(key, which) {
       var row = Live.el("div", "vote-row");
       row.setAttribute("data-target", key);
-      var my = mine[which][key] || 0;
+      var my = myDots(which)[key] || 0;
       var total = counts[which][key] || 0;
       var closed = voting !== which;
-      if (isPhone) {
+      if (casting()) {
         var minus = Live.el("button", "vote-button vote-minus", "−");
         minus.type = "button";
         minus.setAttribute("aria-label", t.remove);
@@ -204,11 +229,11 @@
       tally.appendChild(mineNode);
       tally.appendChild(Live.el("span", "vote-total", dotsText(total)));
       row.appendChild(tally);
-      if (isPhone) {
+      if (casting()) {
         var plus = Live.el("button", "vote-button vote-plus", "+");
         plus.type = "button";
         plus.setAttribute("aria-label", t.add);
-        plus.disabled = closed || busy[key] || left[which] <= 0;
+        plus.disabled = closed || busy[key] || myLeft(which) <= 0;
         plus.addEventListener("click", function () { cast(key, 1); });
         row.appendChild(plus);
       }
@@ -222,14 +247,17 @@
       if (observer) { observer.takeRecords(); }  /* our own changes are not a redraw */
       renderPlenary();
       renderBar();
+      renderPaper();
     }
 
-    function cast(key, delta, clientId, attempt) {
+    function cast(key, delta, clientId, attempt, forPerson) {
       if (!Live.current || !Live.current.state.joined) { return; }
       clientId = clientId || Live.randomId();
       attempt = attempt || 1;
       var parts = key.split(":");
       var payload = { delta: delta, client_id: clientId };
+      forPerson = forPerson || (isPhone ? null : acting);
+      if (forPerson) { payload.paper_participant = forPerson; }
       payload[parts[0] === "card" ? "card_id" : "theme_id"] = parseInt(parts[1], 10);
       busy[key] = true;
       showError("");
@@ -237,14 +265,22 @@
       Live.current.request("vote:cast", payload, function (err, reply) {
         if (err) {
           /* No ack: send the same request again (same client_id, counted once by the server). */
-          if (attempt < 3) { return cast(key, delta, clientId, attempt + 1); }
+          if (attempt < 3) { return cast(key, delta, clientId, attempt + 1, forPerson); }
           delete busy[key];
           showError(t.retry);
           decorateAll();
           return;
         }
         delete busy[key];
-        if (reply.ok) {
+        if (reply.ok && reply.paper_participant) {
+          paperPeople.forEach(function (p) {
+            if (p.id !== reply.paper_participant) { return; }
+            p.mine[reply.stage] = reply.mine || {};
+            p.remaining[reply.stage] = reply.remaining;
+            p.remaining_by_family[reply.stage] = reply.by_family || null;
+          });
+          counts[reply.stage][reply.target] = reply.votes;
+        } else if (reply.ok) {
           var s = reply.stage;
           mine[s] = reply.mine || {};
           left[s] = reply.remaining;
@@ -266,7 +302,74 @@
       left = { table: v.remaining.table, plenary: v.remaining.plenary };
       byFamily = { table: v.remaining_by_family.table, plenary: v.remaining_by_family.plenary };
       if (voting === "plenary") { plenary = snapshot.essentials || {}; }
+      if (snapshot.paper_participants) { paperPeople = snapshot.paper_participants; }
+      if (!actingPerson()) { acting = null; }
       decorateAll();
+    }
+
+    /* --- People without a phone (référent console): add one, pick whose dots to cast. ---------- */
+    function renderPaper() {
+      if (!paperBox) { return; }
+      var open = voting !== "off";
+      paperBox.hidden = !open;
+      if (!open) { return; }
+      var box = document.getElementById("paper-people");
+      var focusedId = document.activeElement && box.contains(document.activeElement) ? document.activeElement.getAttribute("data-person") : null;
+      box.textContent = "";
+      paperPeople.forEach(function (p) {
+        var n = p.remaining[stage()];
+        var chip = Live.el("button", "button paper-person" + (p.id === acting ? " is-acting" : ""));
+        chip.type = "button";
+        chip.setAttribute("data-person", p.id);
+        chip.setAttribute("aria-pressed", p.id === acting ? "true" : "false");
+        chip.appendChild(Live.el("span", "paper-person-name", personName(p)));
+        chip.appendChild(Live.el("span", "paper-person-left", fill(one(n) ? pt.dots_left_one : pt.dots_left_many, { n: n })));
+        chip.addEventListener("click", function () {
+          acting = acting === p.id ? null : p.id;
+          decorateAll();
+        });
+        box.appendChild(chip);
+      });
+      var status = document.getElementById("paper-acting");
+      var person = actingPerson();
+      status.textContent = person ? fill(pt.acting, { name: personName(person) }) : (paperPeople.length ? pt.pick : pt.none);
+      document.getElementById("paper-done").hidden = !person;
+      paperBox.classList.toggle("is-acting", !!person);
+      document.body.classList.toggle("is-paper-voting", !!person);
+      if (focusedId) {
+        var again = box.querySelector('[data-person="' + focusedId + '"]');
+        if (again) { again.focus(); }
+      }
+    }
+
+    if (paperBox) {
+      document.getElementById("paper-add").addEventListener("submit", function (event) {
+        event.preventDefault();
+        var input = document.getElementById("paper-name");
+        var error = document.getElementById("paper-error");
+        error.hidden = true;
+        if (!Live.current || !Live.current.state.joined) { return; }
+        var payload = { client_id: Live.randomId() };
+        if (input.value.trim()) { payload.name = input.value.trim(); }
+        Live.current.request("participant:add_paper", payload, function (err, reply) {
+          if (err || !reply.ok) {
+            error.textContent = err ? t.retry : reply.error.message;
+            error.hidden = false;
+            return;
+          }
+          paperPeople.push(reply.participant);
+          acting = reply.participant.id;  /* a person added is the one whose dots come next */
+          input.value = "";
+          decorateAll();
+          var chip = document.querySelector('#paper-people [data-person="' + acting + '"]');
+          if (chip) { chip.focus(); }
+        });
+      });
+      document.getElementById("paper-done").addEventListener("click", function () {
+        acting = null;
+        decorateAll();
+        document.getElementById("paper-name").focus();
+      });
     }
 
     Live.onJoin(function (reply) { if (reply.snapshot) { load(reply.snapshot); } else { decorateAll(); } });
@@ -280,6 +383,34 @@
       if (voting === "plenary" && was !== "plenary") { loadPlenary(); }
       decorateAll();
     });
+    /* A merge, its undo, or cards joining a theme move dots between targets: the totals come in
+       `vote:counts`, but whose dots moved only the server knows — ask for my own again (once for a
+       burst of changes). */
+    var refreshTimer = null;
+    function refreshMine() {
+      if (refreshTimer) { return; }
+      refreshTimer = window.setTimeout(function () {
+        refreshTimer = null;
+        if (!Live.current || !Live.current.state.joined) { return; }
+        Live.current.request("vote:mine", {}, function (err, reply) {
+          if (err || !reply.ok) { return; }
+          if (reply.paper_participants) { paperPeople = reply.paper_participants; }
+          if (reply.mine) {
+            mine = { table: reply.mine.table || {}, plenary: reply.mine.plenary || {} };
+            left = { table: reply.remaining.table, plenary: reply.remaining.plenary };
+            byFamily = { table: reply.remaining_by_family.table, plenary: reply.remaining_by_family.plenary };
+          }
+          if (!actingPerson()) { acting = null; }
+          decorateAll();
+        });
+      }, 300);
+    }
+    var movesDots = isPhone || !!paperBox;
+    Live.subscribe("card:updated", function (message) {
+      if (movesDots && (message.merged || message.unmerged)) { refreshMine(); }
+    });
+    Live.subscribe("theme:created", function () { if (movesDots) { refreshMine(); } });
+    Live.subscribe("theme:updated", function () { if (movesDots) { refreshMine(); } });
     Live.subscribe("essentials:changed", function (message) {
       plenary[String(message.group)] = message.essentials;
       if (voting === "plenary") { renderPlenary(); }
