@@ -14,8 +14,9 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table("participants", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("paper", sa.Boolean(), server_default=sa.false(), nullable=False))
+    # A plain ADD COLUMN (SQLite allows it with a default): a batch would rebuild the table and lose
+    # its AUTOINCREMENT (0005), which SQLAlchemy does not reflect.
+    op.add_column("participants", sa.Column("paper", sa.Boolean(), server_default=sa.false(), nullable=False))
 
 
 def downgrade():
