@@ -1018,3 +1018,69 @@ def test_automatic_theme_words_follow_the_language():
         ("Other remarks", "raised by 2 of 3 tables"),
         (OTHER_TITLE, "raised by 1 of 3 tables"),
     ]
+
+
+# --- Issue 16: deliverables ready to send -------------------------------------------------------------
+
+
+def test_the_excel_csv_opens_in_french_excel(known_summary, tmp_path):
+    """`;` and a BOM (French Excel splits on `;`), readable headers, the document's words, Paris time."""
+    path = tmp_path / "r.csv"
+    writers.write(known_summary, "csv", path, excel=True)
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    lines = raw.decode("utf-8-sig").splitlines()
+    assert lines[0].split(";")[:5] == ["Table", "Nom de la table", "Famille", "Texte", "Gommettes"]
+    assert lines[0].endswith(";Postée le (Europe/Paris)")
+    rows = list(csv.DictReader(lines, delimiter=";"))
+    assert len(rows) == 7
+    by_text = {r["Texte"]: r for r in rows}
+    assert by_text["Hors sujet"]["Statut"] == "masquée" and by_text["Des eaux thermales réputées"]["Statut"] == "visible"
+    assert by_text["'=Recrutement difficile"]["Saisie"] == "papier" and by_text["Hors sujet"]["Saisie"] == "téléphone"
+    assert by_text["Hors sujet"]["Famille"] == "Attentes"
+    assert by_text["Des eaux thermales réputées"]["Postée le (Europe/Paris)"] == "23/11/2026 10:00:00"  # 9:00 UTC
+    first = by_text["Des eaux thermales réputées"]
+    assert int(first["Gommettes"]) == int(first["Dont à la table"]) + int(first["Dont en plénière"])
+
+
+def test_the_data_csv_keeps_its_columns(known_summary, tmp_path):
+    """`report.csv` without `excel` is the scripts' file: comma, snake_case columns, UTC ISO times."""
+    path = tmp_path / "r.csv"
+    writers.write(known_summary, "csv", path)
+    header = path.read_text(encoding="utf-8-sig").splitlines()[0]
+    assert header == ",".join(writers.csv_writer.HEADER)
+    assert header.startswith("table,nom_table,famille,texte,votes,auteur")
+
+
+def test_the_excel_csv_in_english_uses_commas(known_database, tmp_path):
+    from reports.__main__ import main
+
+    url, code = known_database
+    out = tmp_path / "en.csv"
+    assert main([code, "-f", "csv", "--excel", "-o", str(out), "--database", url, "--language", "en"]) == 0
+    rows = list(csv.DictReader(out.read_text(encoding="utf-8-sig").splitlines()))
+    assert {r["Status"] for r in rows} == {"visible", "hidden"} and {r["Entered on"] for r in rows} == {"phone", "paper"}
+    assert rows[0]["Posted at (Europe/Paris)"].startswith("2026-11-23 10:0")
+    with pytest.raises(SystemExit):
+        main([code, "-f", "pdf", "--excel", "-o", str(out), "--database", url])
+
+
+def test_xlsx_sheets_have_filters_a_frozen_header_and_widths(known_summary, tmp_path):
+    import openpyxl
+
+    writers.write(known_summary, "xlsx", tmp_path / "r.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "r.xlsx")
+    for name in ["Cartes", "Table 1", "Essentiels", "Plénière", "Votes"]:
+        sheet = book[name]
+        assert sheet.freeze_panes == "A2", name
+        assert sheet.auto_filter.ref == f"A1:{openpyxl.utils.get_column_letter(sheet.max_column)}{sheet.max_row}", name
+        assert sheet.column_dimensions["A"].width >= 6 and sheet.column_dimensions["C"].width >= 7, name
+    assert book["Cartes"].column_dimensions["D"].width >= 50  # the text
+
+
+def test_report_route_gives_the_excel_csv(client, known):
+    workshop, secrets, _ = known
+    auth = {"Authorization": f"Bearer {secrets.facilitator_token}"}
+    answer = client.get(f"/api/workshops/{workshop.code}/report.csv?excel=1", headers=auth)
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    assert answer.get_data().startswith(b"\xef\xbb\xbfTable;Nom de la table;Famille;Texte;")

@@ -51,12 +51,15 @@ class _Sheets:
         return cell
 
     def table(self, title, header, lines, widths=()):
-        """A header in bold, frozen, then one row per line (every cell `safe`)."""
+        """A header in bold, frozen, with the filter buttons over every column, then one row per line
+        (every cell `safe`)."""
         sheet = self.sheet(title, widths)
         sheet.freeze_panes = "A2"
         sheet.append([self.cell(sheet, h, BOLD) for h in header])
-        for line in lines:
+        count = 0
+        for count, line in enumerate(lines, start=1):
             sheet.append([safe(v) for v in line])
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count + 1}"  # written with the tail
         return sheet
 
 
