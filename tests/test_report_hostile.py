@@ -154,14 +154,14 @@ def test_charts_draw_card_text_as_typed(hostile_summary):
     from matplotlib.text import Text
 
     figures = charts.figures(hostile_summary)
-    assert {"votes-essentiels", "priorites-pleniere"} <= set(figures)
-    for name in ("votes-essentiels", "priorites-pleniere"):
+    assert {"plus-votees", "priorites-pleniere"} <= set(figures)
+    for name in ("plus-votees", "priorites-pleniere"):
         figure = figures[name]
         charts.png(figure, dpi=50)  # draws: a mathtext error would raise here
         labels = [label.get_text() for label in figure.axes[0].get_yticklabels()]
         assert any(PRICE in label for label in labels), labels
         assert any("Budget: $\\frac{1}{$" in label for label in labels), labels
-        assert any(f"· {LONG[:40]}" in label and label.endswith("…") for label in labels), labels  # not « … »
+        assert any(f"· {LONG[:30]}" in label and label.endswith("…") for label in labels), labels  # not « … »
         texts = [t for t in figure.findobj(Text) if "$" in t.get_text()]
         assert texts and all(not t.get_parse_math() for t in texts)
         assert all(t._preprocess_math(t.get_text()) == (t.get_text(), False) for t in texts)

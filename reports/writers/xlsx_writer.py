@@ -57,8 +57,9 @@ class _Sheets:
         sheet.freeze_panes = "A2"
         sheet.append([self.cell(sheet, h, BOLD) for h in header])
         count = 0
-        for count, line in enumerate(lines, start=1):
+        for line in lines:
             sheet.append([safe(v) for v in line])
+            count += 1
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count + 1}"  # written with the tail
         return sheet
 
