@@ -107,3 +107,95 @@ def test_most_voted_ranks_cards_and_themes_together_as_its_chart(demo_summary):
     widths = [int(p.get_width()) for p in bars.patches][::-1]
     assert widths == list(ranking.head(10)["votes"])
     assert "most_voted" in demo_summary.to_report()
+
+
+# --- The closing slides (point 14) ------------------------------------------------------------------
+
+
+def deck_of(summary, tmp_path):
+    import pptx
+
+    path = tmp_path / "r.pptx"
+    writers.write(summary, "pptx", path)
+    return pptx.Presentation(path)
+
+
+def texts(slide) -> list[str]:
+    return [p.text for s in slide.shapes if s.has_text_frame for p in s.text_frame.paragraphs if p.text]
+
+
+def test_slides_one_idea_each_in_order_ending_on_next_steps(session, demo_summary, tmp_path):
+    deck = deck_of(build_summary(session, demo_summary.workshop["code"]), tmp_path)  # with the themes
+    titles = [texts(slide)[0] for slide in deck.slides]
+    assert titles[0] == "Assises du thermalisme en Occitanie" and titles[1] == "Participation"
+    assert titles[2:6] == [
+        f"{family} — les plus votées" for family in ("Forces", "Faiblesses", "Attentes", "Contributions")
+    ]
+    assert titles[6] == "Priorités de la plénière" and titles[7] == "Thèmes communs à plusieurs tables"
+    themes = titles[8 : titles.index("Cartes par table")]
+    assert 1 <= len(themes) <= 4  # the most shared themes, a slide each
+    assert titles[-1] == "Prochaines étapes"
+    last = texts(deck.slides[-1])
+    assert {"Le compte rendu", "Porter les priorités", "Tenir les engagements"} <= set(last)
+    assert last[-1] == "Merci à toutes et à tous\u202f!"
+    for slide in deck.slides:  # no list filling a page: a few lines a box
+        assert all(len(s.text_frame.paragraphs) <= 6 for s in slide.shapes if s.has_text_frame)
+
+
+def test_slide_titles_and_texts_fit_their_boxes(demo_summary, tmp_path):
+    """Each title holds on two lines at its size, every box shrinks on overflow, the type is large."""
+    from pptx.util import Pt
+
+    deck = deck_of(demo_summary, tmp_path)
+    for slide in deck.slides:
+        title = slide.shapes[0]
+        run = title.text_frame.paragraphs[0].runs[0]
+        size = run.font.size.pt
+        width_pt = (title.width - title.text_frame.margin_left - title.text_frame.margin_right) / 12700
+        assert size >= 24 and len(run.text) * 0.55 * size <= 2 * width_pt, run.text
+        for shape in slide.shapes:
+            if not shape.has_text_frame or not shape.text_frame.text:
+                continue
+            body = shape.text_frame._txBody.bodyPr
+            assert body.find("{http://schemas.openxmlformats.org/drawingml/2006/main}normAutofit") is not None
+            sizes = [r.font.size for p in shape.text_frame.paragraphs for r in p.runs]
+            assert all(s is not None and s >= Pt(12) for s in sizes), shape.text_frame.text
+            lines = sum(
+                max(1, -(-len(p.text) // max(1, int((shape.width / 12700 - 15) / (0.58 * r.font.size.pt)))))
+                * r.font.size.pt * 1.25
+                for p in shape.text_frame.paragraphs for r in p.runs
+            )  # fmt: skip
+            assert lines <= shape.height / 12700 + 12 * len(shape.text_frame.paragraphs), (
+                shape.text_frame.text
+            )
+
+
+def test_family_slides_show_their_cards_in_the_family_colour(demo_summary, tmp_path):
+    from facilitator.families import COLOURS
+
+    deck = deck_of(demo_summary, tmp_path)
+    slide = next(s for s in deck.slides if texts(s)[0] == "Forces — les plus votées")
+    band = slide.shapes[0].fill.fore_color.rgb
+    assert str(band) == COLOURS["forces"].lstrip("#").upper()
+    cards = [s for s in slide.shapes if s.has_text_frame and not s.text_frame.text and s.line.fill.type == 1]
+    assert len(cards) == 3 and all(
+        str(c.line.color.rgb) == COLOURS["forces"].lstrip("#").upper() for c in cards
+    )
+    assert "Hébergement 🌊" in texts(slide)  # emoji as typed: PowerPoint draws them
+    big = [
+        r.font.size.pt
+        for s in slide.shapes
+        if s.has_text_frame
+        for p in s.text_frame.paragraphs
+        for r in p.runs
+    ]
+    assert max(big) >= 24  # the cards' texts, large
+
+
+def test_a_long_word_is_cut_to_its_box():
+    from reports.writers.pptx_writer import INCH, fit
+
+    word = "Anticonstitutionnellement" * 12
+    size, text = fit(word, int(3.6 * INCH), int(2 * INCH), 28, 16)
+    assert size == 16 and text.endswith("…") and text[:-1] == word[: len(text) - 1] and len(text) > 60
+    assert fit("Court", int(3.6 * INCH), int(2 * INCH), 28, 16) == (28, "Court")
