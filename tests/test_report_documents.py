@@ -199,3 +199,21 @@ def test_a_long_word_is_cut_to_its_box():
     size, text = fit(word, int(3.6 * INCH), int(2 * INCH), 28, 16)
     assert size == 16 and text.endswith("…") and text[:-1] == word[: len(text) - 1] and len(text) > 60
     assert fit("Court", int(3.6 * INCH), int(2 * INCH), 28, 16) == (28, "Court")
+
+
+def test_no_page_of_the_pdf_ends_on_a_heading(demo_summary, tmp_path):
+    import pypdf
+
+    path = tmp_path / "r.pdf"
+    writers.write(demo_summary, "pdf", path)
+    headings = [payload for kind, payload in outline(demo_summary) if kind in ("h1", "h2")]
+    for number, page in enumerate(pypdf.PdfReader(path).pages, start=1):
+        lines = [line.strip() for line in page.extract_text().splitlines() if line.strip()]
+        body = [line for line in lines if not line.startswith("Compte rendu — ") and line != f"page {number}"]
+        last = body[-1]
+        assert not any(
+            heading == last or (len(last) > 6 and heading.endswith(last)) for heading in headings
+        ), (
+            number,
+            last,
+        )

@@ -246,6 +246,8 @@ def write(summary, path) -> None:
             if kind == "after" and story:
                 story[-1].keepWithNext = 1  # the list's last line goes with it to the next page
             story.append(Paragraph(markup(payload), body))
+            if kind == "p" and len(story) > 1 and getattr(story[-2], "style", None) in (h1, h2):
+                story[-1].keepWithNext = 1  # a section's intro: with its heading and what follows
         elif kind == "bullet":
             story.append(Bullet(payload))
         elif kind == "chart":
