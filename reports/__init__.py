@@ -51,6 +51,13 @@ class Summary:
         return aggregate.plenary(self.essentials)
 
     @property
+    def most_voted(self) -> pd.DataFrame:
+        """« Les plus votées »: cards and themes ranked together (aggregate.most_voted), computed once."""
+        if "most_voted" not in self._charts:
+            self._charts["most_voted"] = aggregate.most_voted(self.frames)
+        return self._charts["most_voted"]
+
+    @property
     def plenary_dots(self) -> int:
         """How many dots were cast in plenary (0: the documents have no « Priorités de la plénière »)."""
         return int((self.frames.votes["stage"] == aggregate.PLENARY).sum())
@@ -159,6 +166,21 @@ class Summary:
                     "votes_plenary": int(r["votes_plenary"]),
                 }
                 for _, r in self.top_themes.iterrows()
+            ],
+            "most_voted": [
+                {
+                    "rank": int(r["rank"]),
+                    "tie": bool(r["tie"]),
+                    "kind": r["kind"],
+                    "id": int(r["id"]),
+                    "text": r["text"],
+                    "group": int(r["group"]),
+                    "family": r["family"],
+                    "votes": int(r["votes"]),
+                    "votes_table": int(r["votes_table"]),
+                    "votes_plenary": int(r["votes_plenary"]),
+                }
+                for _, r in self.most_voted.iterrows()
             ],
             "plenary": [
                 {

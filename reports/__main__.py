@@ -36,11 +36,18 @@ def main(argv=None) -> int:
         help="the document's language (default: the workshop's, else fr)",
     )
     parser.add_argument(
+        "--excel",
+        action="store_true",
+        help="csv only: the file a spreadsheet opens (« ; » in French, readable headers, local times)",
+    )
+    parser.add_argument(
         "--nice", type=int, default=0, help="lower this process's CPU priority by N (the server passes 10)"
     )
     args = parser.parse_args(argv)
     if args.nice:
         os.nice(args.nice)  # the live workshop on the same cores comes first
+    if args.excel and args.format != "csv":
+        parser.error("--excel only applies to --format csv")
     if args.format not in writers.available():
         parser.error(f"format {args.format} is not available in this version")
     engine = make_engine(args.database or Config().DATABASE_URL)
@@ -55,7 +62,7 @@ def main(argv=None) -> int:
     finally:
         engine.dispose()
     output = Path(args.output or Path(args.output_dir or ".") / writers.filename(summary, args.format))
-    writers.write(summary, args.format, output)
+    writers.write(summary, args.format, output, excel=args.excel)
     print(output)
     return 0
 

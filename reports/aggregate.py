@@ -164,6 +164,52 @@ def top_themes(
     return rank(frame, limit)
 
 
+def most_voted(frames, limit: int = 10) -> pd.DataFrame:
+    """Cards and themes ranked together by their dots (both stages): the visible cards and the tables'
+    themes (a theme's dots are its own, its cards' are theirs), `limit` rows plus the ties with the
+    last; `kind` card|theme, a theme's family and order those of its earliest card (the board files it
+    there), `rank` the competition rank and `tie` when it is shared."""
+    voted = with_votes(frames.cards, frames.votes)
+    cards = voted[voted["status"] == "visible"]
+    rows = pd.DataFrame(
+        {
+            "kind": "card",
+            "id": cards["id"].astype(int),
+            "text": cards["text"],
+            "group": cards["group"].astype(int),
+            "family": cards["family"],
+            "votes": cards["votes"].astype(int),
+            "votes_table": cards["votes_table"].astype(int),
+            "votes_plenary": cards["votes_plenary"].astype(int),
+            "seq": cards["seq"],
+        }
+    )
+    themes = frames.themes.copy()
+    if len(themes):
+        for stage in STAGES:
+            themes[f"votes_{stage}"] = (
+                themes["id"].map(theme_votes(frames.votes, stage)).fillna(0).astype(int)
+            )
+        inside = counted_cards(frames.cards).dropna(subset=["theme_id"]).sort_values("seq", kind="stable")
+        first = inside.groupby("theme_id").first()
+        themes = pd.DataFrame(
+            {
+                "kind": "theme",
+                "id": themes["id"].astype(int),
+                "text": themes["title"],
+                "group": themes["group"].astype(int),
+                "family": themes["id"].map(first["family"]),
+                "votes": themes["votes_table"] + themes["votes_plenary"],
+                "votes_table": themes["votes_table"],
+                "votes_plenary": themes["votes_plenary"],
+                "seq": themes["id"].map(first["seq"]).fillna(float("inf")),
+            }
+        )
+        rows = pd.concat([rows, themes[themes["family"].notna()]], ignore_index=True)
+    ranked = rank(rows, limit)
+    return ranked.assign(tie=ranked["rank"].map(ranked["rank"].value_counts()) > 1)
+
+
 def essentials(frames) -> pd.DataFrame:
     """Each table's essentials in order, with their text (card text or theme title), their dots
     (`votes`: both stages, `votes_table`, `votes_plenary`) and `seq` (the card's, a theme's earliest

@@ -8,8 +8,10 @@ chart). Each figure is built and saved with `text.parse_math` off (`literal`), a
 carry people's text say `parse_math=False` themselves."""
 
 import io
+import logging
 from contextlib import contextmanager
 from datetime import timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
 import matplotlib
@@ -17,9 +19,11 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, DateFormatter, HourLocator, MinuteLocator
 from matplotlib.figure import Figure
+from matplotlib.ft2font import FT2Font
 from matplotlib.ticker import MaxNLocator
 
 from facilitator.families import COLOURS
+from reports.emoji import runs, symbol_font
 from reports.wording import shortened
 
 HATCHES = ["", "//", "..", "xx", "\\\\", "++"]
@@ -27,11 +31,42 @@ PARIS = ZoneInfo("Europe/Paris")
 LITERAL = {"parse_math": False}  # the Text property of a label that carries a card's text or a title
 
 
+@cache
+def fonts() -> tuple[dict, frozenset, frozenset]:
+    """The charts' rc settings (DejaVu Sans, then Symbola for the emoji it lacks: matplotlib falls
+    back glyph by glyph along `font.family`) and both fonts' code points."""
+    from matplotlib import font_manager
+
+    main = frozenset(FT2Font(font_manager.findfont("DejaVu Sans")).get_charmap())
+    path = symbol_font()
+    if path is None:
+        return {"font.family": ["DejaVu Sans"]}, main, frozenset()
+    font_manager.fontManager.addfont(str(path))
+    # Symbola has no bold: matplotlib says so at each bold label ("Failed to find font weight bold")
+    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
+    name = font_manager.FontProperties(fname=str(path)).get_name()
+    return {"font.family": ["DejaVu Sans", name]}, main, frozenset(FT2Font(str(path)).get_charmap())
+
+
+def drawable(text: str) -> str:
+    """A card's or table's text as the charts can draw it: shaping characters dropped, what neither
+    font has spelled out (reports/emoji.py), never an empty box."""
+    _, main, symbols = fonts()
+    return "".join(piece for _, piece in runs(text, main.__contains__, symbols.__contains__))
+
+
 @contextmanager
 def literal():
-    """Texts created (or tick labels laid out) inside are never parsed as mathtext."""
-    with matplotlib.rc_context({"text.parse_math": False}):
+    """Texts created (or tick labels laid out) inside are never parsed as mathtext, and find their
+    emoji in Symbola."""
+    with matplotlib.rc_context({"text.parse_math": False, **fonts()[0]}):
         yield
+
+
+def table_label(summary, number) -> str:
+    """A table as the charts name it: its name (« Table 3 » when it has none), at most 20 characters."""
+    name = summary.group_name(number) if hasattr(summary, "group_name") else f"Table {number}"
+    return shortened(drawable(name), 20)
 
 
 def wording(summary):
@@ -69,7 +104,9 @@ def cards_per_table(summary) -> Figure:
                  edgecolor="white", linewidth=0.5, label=label(family, summary))  # fmt: skip
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
     if len(table) <= 12:
-        axes.set_xticks(list(positions), [f"{t('c_table')} {n}" for n in table.index])
+        names = [table_label(summary, n) for n in table.index]
+        axes.set_xticks(list(positions), names, rotation=30 if max(map(len, names), default=0) > 9 else 0,
+                        ha="right" if max(map(len, names), default=0) > 9 else "center", **LITERAL)  # fmt: skip
     else:  # numbers only, one in `step` beyond 30 tables: 100 names would be a black smudge
         step = max(1, -(-len(table) // 30))
         axes.set_xticks(list(positions)[::step], [str(n) for n in table.index[::step]])
@@ -88,35 +125,59 @@ def heatmap(summary) -> Figure:
     # At most a page high: 100 tables would make a 46-inch figure no page can hold.
     figure = _figure(7.0, min(9.5, max(2.5, 0.45 * tables + 1.2)))
     axes = figure.add_subplot()
-    data = summary.by_group[summary.families].to_numpy()
-    image = axes.imshow(data, cmap="cividis", aspect="auto")
+    data = summary.by_group[summary.families].to_numpy().round().astype(int)  # counts: whole numbers
+    image = axes.imshow(data, cmap="cividis", aspect="auto", vmin=0)
     axes.set_xticks(range(len(summary.families)), [label(f, summary) for f in summary.families])
     step = max(1, -(-tables // 30))  # every table named up to 30, then one in `step`
     axes.set_yticks(
-        range(0, len(data), step), [f"{t('c_table')} {n}" for n in summary.by_group.index[::step]]
+        range(0, len(data), step),
+        [table_label(summary, n) for n in summary.by_group.index[::step]],
+        **LITERAL,
     )
     top = data.max() if data.size else 0
-    for (row, col), value in np.ndenumerate(data if tables <= 30 else np.empty((0, 0))):
+    for (row, col), value in np.ndenumerate(data if tables <= 30 else np.empty((0, 0), dtype=int)):
         axes.text(
-            col, row, str(value), ha="center", va="center", color="black" if value > top * 0.6 else "white"
+            col,
+            row,
+            str(int(value)),
+            ha="center",
+            va="center",
+            color="black" if value > top * 0.6 else "white",
         )
     axes.set_title(t("c_heatmap"))
-    figure.colorbar(image, ax=axes, label=t("c_cards"))
+    bar = figure.colorbar(image, ax=axes, label=t("c_cards"))
+    bar.locator = MaxNLocator(integer=True)  # a count of cards is never 2.5
+    bar.update_ticks()
     return figure
 
 
-def top_essentials(summary, limit=10) -> Figure:
-    """The essentials with the most dots, coloured by family."""
-    ess = summary.essentials
-    figure = _figure(8.0, 4.5)
+def most_voted(summary, limit=10) -> Figure:
+    """« Les plus votées »: the same lines as the documents' list (cards and themes together, ranked by
+    their dots), one bar each in its family's colour and hatch, its rank and table in its name and its
+    dots written at its end."""
+    from reports.writers.common import essential_name
+
+    t = wording(summary)
+    best = summary.most_voted.head(limit).iloc[::-1]
+    figure = _figure(8.0, max(3.0, 0.42 * len(best) + 1.4))
     axes = figure.add_subplot()
-    best = ess[ess["votes"] > 0].sort_values("votes", ascending=False, kind="stable").head(limit).iloc[::-1]
-    names = [shortened(f"T{g} · {t}", 55) for g, t in zip(best["group"], best["text"], strict=True)]
-    axes.barh(range(len(best)), best["votes"], color=[colour(f) for f in best["family"]])
+    names = [
+        shortened(
+            f"{int(r['rank'])}. {table_label(summary, r['group'])} · {drawable(essential_name(summary, r))}",
+            60,
+        )
+        for _, r in best.iterrows()
+    ]
+    order = {family: i for i, family in enumerate(summary.families)}
+    bars = axes.barh(
+        range(len(best)), best["votes"], color=[colour(f) for f in best["family"]],
+        hatch=[HATCHES[order.get(f, 0) % len(HATCHES)] for f in best["family"]], edgecolor="white", linewidth=0.5,
+    )  # fmt: skip
+    axes.bar_label(bars, padding=3)
     axes.set_yticks(range(len(best)), names, **LITERAL)
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))
-    axes.set_xlabel(wording(summary)("c_dots"))
-    axes.set_title(wording(summary)("c_essentials"))
+    axes.set_xlabel(t("c_dots"))
+    axes.set_title(t("c_most_voted"))
     axes.spines[["top", "right"]].set_visible(False)
     return figure
 
@@ -134,7 +195,7 @@ def plenary_priorities(summary, limit=10) -> Figure:
     figure = _figure(8.0, max(3.0, 0.42 * len(best) + 1.6))
     axes = figure.add_subplot()
     names = [
-        shortened(f"{r}. T{g} · {x}", 55)
+        shortened(f"{r}. {table_label(summary, g)} · {drawable(x)}", 55)
         for r, g, x in zip(best["rank"], best["group"], best["text"], strict=True)
     ]
     positions = range(len(best))
@@ -177,9 +238,26 @@ def time_axis(axes, first, last) -> None:
     axes.xaxis.set_major_formatter(DateFormatter("%H:%M", tz=PARIS))
 
 
+def step_marks(summary) -> list:
+    """(Paris time, « 2. Forces et faiblesses ») for each start of an agenda step."""
+    starts = getattr(getattr(summary, "frames", None), "step_starts", None)
+    if starts is None or not len(starts):
+        return []
+    return [
+        (moment.tz_convert(PARIS).to_pydatetime(), f"{int(position) + 1}. {shortened(drawable(title), 30)}")
+        for position, title, moment in zip(
+            starts["position"], starts["title"], starts["created_at"], strict=True
+        )
+    ]
+
+
+MARK_ROWS = 4  # step labels stacked on as many rows, so that steps a minute apart stay legible
+
+
 def timeline(summary) -> Figure:
-    """Cards posted per minute, stacked by family (drawn only when there are cards)."""
-    figure = _figure(8.0, 3.5)
+    """Cards posted per minute, stacked by family (drawn only when there are cards), and a dashed line
+    at the start of each step of the agenda, named."""
+    figure = _figure(8.0, 3.8)
     axes = figure.add_subplot()
     table = summary.timeline
     minutes = [m.tz_convert(PARIS).to_pydatetime() for m in table.index]
@@ -189,8 +267,17 @@ def timeline(summary) -> Figure:
         axes.bar(minutes, values, bottom=bottom, width=1 / 1440, align="edge", color=colour(family),
                  hatch=HATCHES[i % len(HATCHES)], edgecolor="white", linewidth=0.3, label=label(family, summary))  # fmt: skip
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
-    time_axis(axes, minutes[0], minutes[-1])
+    marks = step_marks(summary)
+    moments = minutes + [moment.replace(second=0, microsecond=0) for moment, _ in marks]
+    time_axis(axes, min(moments), max(moments))
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    if marks:  # room above the bars for the steps' names
+        axes.set_ylim(0, max(max(bottom, default=0), 1) * (1.25 + 0.12 * min(len(marks), MARK_ROWS)))
+    for i, (moment, name) in enumerate(marks):
+        axes.axvline(moment, color="#444444", linestyle="--", linewidth=0.8)
+        axes.text(moment, 0.98 - 0.085 * (i % MARK_ROWS), " " + name, transform=axes.get_xaxis_transform(),
+                  fontsize=8, va="top", ha="left", color="#222222", clip_on=False,
+                  bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 0.5}, **LITERAL)  # fmt: skip
     axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     t = wording(summary)
     axes.set_xlabel(t("c_time"))
@@ -203,7 +290,7 @@ def timeline(summary) -> Figure:
 CHARTS = {
     "cartes-par-table": cards_per_table,
     "tables-familles": heatmap,
-    "votes-essentiels": top_essentials,
+    "plus-votees": most_voted,
     "priorites-pleniere": plenary_priorities,
     "deroule": timeline,
 }
@@ -223,9 +310,9 @@ def drawn(summary) -> list[str]:
     names = []
     if len(summary.cards):
         names += ["cartes-par-table", "tables-familles"]
+    if len(summary.most_voted):
+        names.append("plus-votees")
     ess = summary.essentials
-    if len(ess) and int(ess["votes"].sum()) > 0:
-        names.append("votes-essentiels")
     if len(ess) and len(summary.plenary):  # no plenary dot: no « Priorités de la plénière »
         names.append("priorites-pleniere")
     if len(summary.timeline):

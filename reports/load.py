@@ -2,7 +2,7 @@
 queries the database. It takes an explicit SQLAlchemy session, like the domain functions."""
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 from sqlalchemy import select
@@ -52,6 +52,8 @@ class Frames:
     themes: pd.DataFrame
     steps: pd.DataFrame
     events: pd.DataFrame
+    # when each step of the agenda started (`step:changed` to a new running step): the timeline marks them
+    step_starts: pd.DataFrame = field(default_factory=lambda: _frame("step_starts", []))
 
 
 COLUMNS = {
@@ -66,6 +68,7 @@ COLUMNS = {
     "themes": ["id", "group", "title", "created_at"],
     "steps": ["id", "position", "kind", "title", "duration", "voting"],
     "events": ["seq", "type", "group_id", "created_at"],
+    "step_starts": ["position", "title", "created_at"],
 }  # fmt: skip
 
 
@@ -154,6 +157,19 @@ def load(session, code_or_id) -> Frames:
             .order_by(Event.seq)
         )
     ]
+    step_starts, current = [], None
+    for created_at, payload in session.execute(
+        select(Event.created_at, Event.payload)
+        .where(Event.workshop_id == wid, Event.type == "step:changed")
+        .order_by(Event.seq)
+    ):
+        agenda = (payload or {}).get("agenda") or {}
+        position = agenda.get("position")
+        if agenda.get("status") != "running" or position is None or position == current:
+            continue  # a pause, a resume, a change within the step
+        current = position
+        title = printable(str((agenda.get("step") or {}).get("title") or ""))
+        step_starts.append((int(position), title, _utc(created_at)))
     info = {
         "id": workshop.id,
         "code": workshop.code,
@@ -177,4 +193,5 @@ def load(session, code_or_id) -> Frames:
         themes=_frame("themes", themes),
         steps=_frame("steps", steps),
         events=_frame("events", events),
+        step_starts=_frame("step_starts", step_starts),
     )

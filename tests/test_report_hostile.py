@@ -156,14 +156,14 @@ def test_charts_draw_card_text_as_typed(hostile_summary):
     from matplotlib.text import Text
 
     figures = charts.figures(hostile_summary)
-    assert {"votes-essentiels", "priorites-pleniere"} <= set(figures)
-    for name in ("votes-essentiels", "priorites-pleniere"):
+    assert {"plus-votees", "priorites-pleniere"} <= set(figures)
+    for name in ("plus-votees", "priorites-pleniere"):
         figure = figures[name]
         charts.png(figure, dpi=50)  # draws: a mathtext error would raise here
         labels = [label.get_text() for label in figure.axes[0].get_yticklabels()]
         assert any(PRICE in label for label in labels), labels
         assert any("Budget: $\\frac{1}{$" in label for label in labels), labels
-        assert any(f"· {LONG[:40]}" in label and label.endswith("…") for label in labels), labels  # not « … »
+        assert any(f"· {LONG[:30]}" in label and label.endswith("…") for label in labels), labels  # not « … »
         texts = [t for t in figure.findobj(Text) if "$" in t.get_text()]
         assert texts and all(not t.get_parse_math() for t in texts)
         assert all(t._preprocess_math(t.get_text()) == (t.get_text(), False) for t in texts)
@@ -189,8 +189,10 @@ def test_documents_show_hostile_text_literally(documents):
 
     deck = pptx.Presentation(documents["pptx"])
     slides = "\n".join(s.text_frame.text for slide in deck.slides for s in slide.shapes if s.has_text_frame)
-    assert PRICE in slides and FRACTION in slides and "<b>& gras" in slides and "Émoji 🎉👍🏽" in slides
-    assert LONG[:140] in slides  # a 300-letter word cut at the slide's length, not dropped
+    # three cards a family on the slides: the emoji, fifth of its family, is not among them
+    # (tests/test_report_documents.py checks that the slides keep emoji as typed)
+    assert PRICE in slides and FRACTION in slides and "<b>& gras" in slides
+    # a 300-letter word is cut to its box, not dropped: tests/test_report_documents.py::test_a_long_word_is_cut_to_its_box
 
     page = documents["html"].read_text(encoding="utf-8")
     assert "&lt;b&gt;&amp; gras" in page and "<b>&" not in page

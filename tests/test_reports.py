@@ -348,10 +348,10 @@ def test_pdf_pptx_html_carry_the_numbers_accents_and_charts(known_summary, tmp_p
     deck = pptx.Presentation(deck_path)
     slides = ["\n".join(s.text_frame.text for s in slide.shapes if s.has_text_frame) for slide in deck.slides]
     forces = next(s for s in slides if s.startswith("Forces — les plus votées"))
-    assert (
-        forces.index("1. Des eaux thermales réputées (table 1, 5 gommettes, dont 2 en plénière)")
-        < forces.index("1. Un cadre naturel exceptionnel (table 1, 5 gommettes, dont 2 en plénière)")
-        < forces.index("3. Les stations coopèrent déjà")
+    assert (  # a card each: its rank and dots, its text, its table
+        forces.index("1. 5 gommettes, dont 2 en plénière\nDes eaux thermales réputées\nTable 1")
+        < forces.index("1. 5 gommettes, dont 2 en plénière\nUn cadre naturel exceptionnel\nTable 1")
+        < forces.index("3. 1 gommette\nLes stations coopèrent déjà\nTable 2")
     )
     pictures = [s for slide in deck.slides for s in slide.shapes if s.shape_type == 13]
     assert len(pictures) == 5
@@ -465,14 +465,14 @@ def test_every_format_shows_the_plenarys_priorities_and_the_split(known_summary,
     slides = [[p.text for s in slide.shapes if s.has_text_frame for p in s.text_frame.paragraphs]
               for slide in deck.slides]  # fmt: skip
     ranked = next(s for s in slides if s[0] == "Priorités de la plénière" and len(s) > 1)
-    assert ranked[1:] == [
-        "1. Une offre bien-être à l'année (table 3, 3 gommettes)",
-        "2. Des eaux thermales réputées (table 1, 2 gommettes), ex\u00a0æquo",
-        "2. Un cadre naturel exceptionnel (table 1, 2 gommettes), ex\u00a0æquo",
-        f"4. thème «{NNBSP}L'eau{NNBSP}» (table 1, 1 gommette)",
+    assert ranked[1:] == [  # a row each: rank, essential, its plenary dots and its table
+        *("1", "Une offre bien-être à l'année", "3 gommettes", "Table 3"),
+        *("2", "Des eaux thermales réputées", "2 gommettes, ex\u00a0æquo", "Table 1"),
+        *("2", "Un cadre naturel exceptionnel", "2 gommettes, ex\u00a0æquo", "Table 1"),
+        *("4", f"thème «{NNBSP}L'eau{NNBSP}»", "1 gommette", "Table 1"),
     ]
-    forces = next(s for s in slides if s[0] == "Forces — les plus votées")
-    assert "1. Des eaux thermales réputées (table 1, 5 gommettes, dont 2 en plénière)" in forces
+    forces = [text for text in next(s for s in slides if s[0] == "Forces — les plus votées") if text]
+    assert forces[1:4] == ["1. 5 gommettes, dont 2 en plénière", "Des eaux thermales réputées", "Table 1"]
     chart_slide = next(
         slide
         for slide, texts in zip(deck.slides, slides, strict=True)
@@ -522,10 +522,10 @@ def test_every_format_shows_the_plenarys_priorities_and_the_split(known_summary,
     axes = figure.axes[0]
     assert axes.get_title() == "Priorités de la plénière"
     assert [t.get_text() for t in axes.get_yticklabels()] == [
-        "4. T1 · L'eau",
-        "2. T1 · Un cadre naturel exceptionnel",
-        "2. T1 · Des eaux thermales réputées",
-        "1. T3 · Une offre bien-être à l'année",
+        "4. Table 1 · L'eau",
+        "2. Table 1 · Un cadre naturel exceptionnel",
+        "2. Table 1 · Des eaux thermales réputées",
+        "1. Table 3 · Une offre bien-être à l'année",
     ]  # the first at the top
     plenary, table = axes.containers[:2]
     assert [bar.get_width() for bar in plenary] == [1, 2, 2, 3]
@@ -552,7 +552,7 @@ def test_without_a_plenary_dot_no_plenary_section_chart_or_split(session, tmp_pa
         report["top"]["forces"][0] | {"votes": 3, "votes_table": 3, "votes_plenary": 0}
         == report["top"]["forces"][0]
     )
-    assert set(summary.chart_png()) == {"cartes-par-table", "tables-familles", "votes-essentiels", "deroule"}
+    assert set(summary.chart_png()) == {"cartes-par-table", "tables-familles", "plus-votees", "deroule"}
     blocks = outline(summary)
     texts = [text for kind, text in blocks if kind not in ("chart", "table")]
     assert not [text for text in texts if "plénière" in text], "no plenary section, no split"
@@ -568,7 +568,7 @@ def test_without_a_plenary_dot_no_plenary_section_chart_or_split(session, tmp_pa
         next(s.text_frame.text for s in slide.shapes if s.has_text_frame)
         for slide in pptx.Presentation(tmp_path / "r.pptx").slides
     ]
-    assert "Priorités de la plénière" not in titles and "Votes pour les essentiels" in titles
+    assert "Priorités de la plénière" not in titles and "Les plus votées" in titles
     writers.write(summary, "html", tmp_path / "r.html")
     assert "plénière" not in (tmp_path / "r.html").read_text(encoding="utf-8")
     writers.write(summary, "xlsx", tmp_path / "r.xlsx")
@@ -652,7 +652,7 @@ def test_large_workshop_documents_stay_readable(session, tmp_path):
     pdf = tmp_path / "r.pdf"
     writers.write(summary, "pdf", pdf)
     pages = pypdf.PdfReader(pdf).pages
-    assert sum(len(page.images) for page in pages) == 3  # no essentials: no chart of their dots
+    assert sum(len(page.images) for page in pages) == 4  # cards per table, heatmap, most voted, timeline
     assert "Idée numéro 14 à l'étude" in "\n".join(page.extract_text() for page in pages)
 
 
@@ -751,7 +751,7 @@ def test_no_vote_report_has_no_empty_chart_and_still_synthesises_each_family(qui
     writers.write(summary, "pptx", deck_path)
     deck = pptx.Presentation(deck_path)
     slides = ["\n".join(s.text_frame.text for s in slide.shapes if s.has_text_frame) for slide in deck.slides]
-    assert not any(s.startswith("Votes pour les essentiels") for s in slides)
+    assert not any(s.startswith("Les plus votées") for s in slides)
     forces = next(s for s in slides if s.startswith("Forces — "))
     assert "soulevé par" in forces and "«\u202f" in forces and forces.endswith("11 cartes, aucune gommette.")
 
@@ -800,7 +800,7 @@ def test_theme_sections_show_a_few_cards_and_say_how_many_more(quiet_summary, tm
         for slide in pptx.Presentation(deck_path).slides
     ]
     slide = next(s for s in slides if s.startswith("Un grand thème"))
-    assert slide.count("Carte du thème") == 5 and "… et 7 autres cartes (annexe du compte rendu)" in slide
+    assert slide.count("Carte du thème") == 3 and "… et 9 autres cartes (annexe du compte rendu)" in slide
 
 
 def test_our_headings_and_chart_titles_use_french_typography(known_summary):
@@ -918,7 +918,8 @@ def test_an_english_workshop_gets_its_compte_rendu_in_english(english_summary, k
     deck = pptx.Presentation(tmp_path / "r.pptx")
     slides = "\n".join(s.text_frame.text for slide in deck.slides for s in slide.shapes if s.has_text_frame)
     assert "Strengths — most voted" in slides and "Conclusions of the workshop of " in slides
-    assert "4. theme “L'eau” (table 1, 1 dot)" in slides and "Plenary priorities" in slides
+    assert "4\ntheme “L'eau”\n1 dot\nTable 1" in slides and "Plenary priorities" in slides
+    assert "Next steps" in slides and "Thank you all!" in slides
     assert "Cards per table" in slides and "Workshop timeline" in slides
     assert not french_left(slides), french_left(slides)
     assert deck.core_properties.language == "en-GB"
@@ -946,7 +947,7 @@ def test_an_english_workshop_gets_its_compte_rendu_in_english(english_summary, k
     assert "Each table&#x27;s essentials" in page and not french_left(page)
 
     titles = [figure.axes[0].get_title() for figure in charts.figures(summary).values()]
-    assert titles == ["Cards per table and family", "Cards: tables × families", "Votes for the essentials",
+    assert titles == ["Cards per table and family", "Cards: tables × families", "Most voted: cards and themes",
                       "Plenary priorities", "Timeline: cards posted during the workshop"]  # fmt: skip
     legend = [
         t.get_text() for t in charts.figures(summary)["cartes-par-table"].axes[0].get_legend().get_texts()
@@ -1018,3 +1019,82 @@ def test_automatic_theme_words_follow_the_language():
         ("Other remarks", "raised by 2 of 3 tables"),
         (OTHER_TITLE, "raised by 1 of 3 tables"),
     ]
+
+
+# --- Issue 16: deliverables ready to send -------------------------------------------------------------
+
+
+def test_the_excel_csv_opens_in_french_excel(known_summary, tmp_path):
+    """`;` and a BOM (French Excel splits on `;`), readable headers, the document's words, Paris time."""
+    path = tmp_path / "r.csv"
+    writers.write(known_summary, "csv", path, excel=True)
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    lines = raw.decode("utf-8-sig").splitlines()
+    assert lines[0].split(";")[:5] == ["Table", "Nom de la table", "Famille", "Texte", "Gommettes"]
+    assert lines[0].endswith(";Postée le (Europe/Paris)")
+    rows = list(csv.DictReader(lines, delimiter=";"))
+    assert len(rows) == 7
+    by_text = {r["Texte"]: r for r in rows}
+    assert (
+        by_text["Hors sujet"]["Statut"] == "masquée"
+        and by_text["Des eaux thermales réputées"]["Statut"] == "visible"
+    )
+    assert (
+        by_text["'=Recrutement difficile"]["Saisie"] == "papier"
+        and by_text["Hors sujet"]["Saisie"] == "téléphone"
+    )
+    assert by_text["Hors sujet"]["Famille"] == "Attentes"
+    assert (
+        by_text["Des eaux thermales réputées"]["Postée le (Europe/Paris)"] == "23/11/2026 10:00:00"
+    )  # 9:00 UTC
+    first = by_text["Des eaux thermales réputées"]
+    assert int(first["Gommettes"]) == int(first["Dont à la table"]) + int(first["Dont en plénière"])
+
+
+def test_the_data_csv_keeps_its_columns(known_summary, tmp_path):
+    """`report.csv` without `excel` is the scripts' file: comma, snake_case columns, UTC ISO times."""
+    path = tmp_path / "r.csv"
+    writers.write(known_summary, "csv", path)
+    header = path.read_text(encoding="utf-8-sig").splitlines()[0]
+    assert header == ",".join(writers.csv_writer.HEADER)
+    assert header.startswith("table,nom_table,famille,texte,votes,auteur")
+
+
+def test_the_excel_csv_in_english_uses_commas(known_database, tmp_path):
+    from reports.__main__ import main
+
+    url, code = known_database
+    out = tmp_path / "en.csv"
+    assert main([code, "-f", "csv", "--excel", "-o", str(out), "--database", url, "--language", "en"]) == 0
+    rows = list(csv.DictReader(out.read_text(encoding="utf-8-sig").splitlines()))
+    assert {r["Status"] for r in rows} == {"visible", "hidden"} and {r["Entered on"] for r in rows} == {
+        "phone",
+        "paper",
+    }
+    assert rows[0]["Posted at (Europe/Paris)"].startswith("2026-11-23 10:0")
+    with pytest.raises(SystemExit):
+        main([code, "-f", "pdf", "--excel", "-o", str(out), "--database", url])
+
+
+def test_xlsx_sheets_have_filters_a_frozen_header_and_widths(known_summary, tmp_path):
+    import openpyxl
+
+    writers.write(known_summary, "xlsx", tmp_path / "r.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "r.xlsx")
+    for name in ["Cartes", "Table 1", "Essentiels", "Plénière", "Votes"]:
+        sheet = book[name]
+        assert sheet.freeze_panes == "A2", name
+        assert (
+            sheet.auto_filter.ref == f"A1:{openpyxl.utils.get_column_letter(sheet.max_column)}{sheet.max_row}"
+        ), name
+        assert sheet.column_dimensions["A"].width >= 6 and sheet.column_dimensions["C"].width >= 7, name
+    assert book["Cartes"].column_dimensions["D"].width >= 50  # the text
+
+
+def test_report_route_gives_the_excel_csv(client, known):
+    workshop, secrets, _ = known
+    auth = {"Authorization": f"Bearer {secrets.facilitator_token}"}
+    answer = client.get(f"/api/workshops/{workshop.code}/report.csv?excel=1", headers=auth)
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    assert answer.get_data().startswith(b"\xef\xbb\xbfTable;Nom de la table;Famille;Texte;")

@@ -28,9 +28,10 @@ def available() -> list[str]:
     return out
 
 
-def write(summary, fmt: str, path) -> None:
+def write(summary, fmt: str, path, excel: bool = False) -> None:
+    """`excel`: the CSV a spreadsheet opens (`csv_writer.write_excel`); the other formats ignore it."""
     module = importlib.import_module(f"reports.writers.{fmt}_writer")
-    module.write(summary, path)
+    (module.write_excel if excel and fmt == "csv" else module.write)(summary, path)
 
 
 def filename(summary, fmt: str) -> str:

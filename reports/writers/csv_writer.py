@@ -1,7 +1,14 @@
 """All cards, one row each, UTF-8 with a BOM so that Excel reads the accents; every text cell goes
-through `spreadsheet_safe` (no formula injection)."""
+through `spreadsheet_safe` (no formula injection).
+
+Two dialects (docs/reports.md, "CSV"): `write` is the data file (`report.csv`: comma, the stable
+snake_case columns, UTC ISO times, raw values such as `phone`/`hidden`), which scripts read;
+`write_excel` is the file a spreadsheet opens with a double click (`report.csv?excel=1`, the
+console's button): `;` in French (Excel in a French locale splits on `;`, a comma is its decimal
+mark), readable headers, values in the document's language, local times with their zone."""
 
 import csv
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 
@@ -52,4 +59,42 @@ def write(summary, path) -> None:
         writer = csv.writer(out)
         writer.writerow(header(summary))
         for row in rows(summary):
+            writer.writerow([spreadsheet_safe(value) for value in row])
+
+
+ZONE = "Europe/Paris"  # the zone of every time the documents show (the charts' too)
+PARIS = ZoneInfo(ZONE)
+EXCEL_DELIMITER = {"fr": ";", "en": ","}  # what Excel splits on in that language's usual locale
+LOCAL_TIME = {"fr": "%d/%m/%Y %H:%M:%S", "en": "%Y-%m-%d %H:%M:%S"}  # both read as dates by Excel
+
+
+def excel_header(summary) -> list[str]:
+    return [h.format(zone=ZONE) for h in summary.wording("excel_header")]
+
+
+def excel_rows(summary) -> list[list]:
+    """The cards as a spreadsheet reader wants them: family labels, « téléphone »/« papier »,
+    « visible »/« masquée », the time in Paris (the zone is in the header), both stages of the dots
+    next to their total."""
+    t = summary.wording
+    values = t("excel_values")
+    cards = summary.cards.sort_values(["group", "seq"], kind="stable")
+    moments = cards["created_at"]
+    if moments.dt.tz is None:
+        moments = moments.dt.tz_localize("UTC")
+    local = moments.dt.tz_convert(PARIS).dt.strftime(LOCAL_TIME[t.language]).tolist()
+    out = []
+    for row, when in zip(rows(summary), local, strict=True):
+        (table, name, family, text, votes, author, organisation, source, status, merged, _utc,
+         votes_table, votes_plenary) = row  # fmt: skip
+        out.append([table, name, t.family(family), text, votes, votes_table, votes_plenary, author, organisation,
+                    values.get(source, source), values.get(status, status), merged, when])  # fmt: skip
+    return out
+
+
+def write_excel(summary, path) -> None:
+    with open(path, "w", encoding="utf-8-sig", newline="") as out:
+        writer = csv.writer(out, delimiter=EXCEL_DELIMITER[summary.wording.language])
+        writer.writerow(excel_header(summary))
+        for row in excel_rows(summary):
             writer.writerow([spreadsheet_safe(value) for value in row])

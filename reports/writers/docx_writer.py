@@ -48,6 +48,8 @@ def _outline(summary, chart_png):
     ]
     if "cartes-par-table" in chart_png:
         blocks.append(("chart", chart_png["cartes-par-table"]))
+    if "tables-familles" in chart_png:  # who wrote what: participation, not the themes
+        blocks.append(("chart", chart_png["tables-familles"]))
     blocks.append(("h1", t("by_family")))
     for family in summary.families:
         n = int(summary.by_family[family])
@@ -70,6 +72,7 @@ def _outline(summary, chart_png):
             blocks.append(("p", t.colon(t("representative"))))
             blocks += [("bullet", t("table_card", group=c["group"], text=c["text"])) for c in cards]
             blocks.append(("after", no_dots_sentence(summary)))
+    blocks += _most_voted(summary, chart_png)
     cross = [theme for theme in summary.synthesis if len(theme["tables"]) >= 2]
     blocks.append(("h1", t("cross")))
     if cross:
@@ -86,8 +89,6 @@ def _outline(summary, chart_png):
                 blocks.append(("after", more_cards(summary, len(theme["cards"]) - len(shown)) + "."))
     else:
         blocks.append(("p", t("no_cross")))
-    if "tables-familles" in chart_png:
-        blocks.append(("chart", chart_png["tables-familles"]))
     blocks.append(("h1", t("essentials")))
     ess = summary.essentials
     for number in summary.by_group.index:
@@ -108,8 +109,6 @@ def _outline(summary, chart_png):
                     ),
                 )
             )
-    if "votes-essentiels" in chart_png:
-        blocks.append(("chart", chart_png["votes-essentiels"]))
     blocks += _plenary(summary, chart_png)
     blocks.append(("h1", t("commitments")))
     if len(summary.commitments):
@@ -160,6 +159,35 @@ def _outline(summary, chart_png):
 
 NONE = "–"  # an annex cell with no plenary dot
 PLENARY_SHOWN = 15  # essentials listed in « Priorités de la plénière » (each table's list has them all)
+
+
+MOST_VOTED_SHOWN = 10  # lines of « Les plus votées », the bars of its chart
+
+
+def _most_voted(summary, chart_png) -> list:
+    """« Les plus votées »: the cards and the tables' themes ranked together by their dots, then the
+    chart of the same lines (same ranks, same names, same dots); nothing when nobody voted."""
+    ranking = summary.most_voted
+    if not len(ranking):
+        return []
+    t = summary.wording
+    intro = t("most_voted_intro_plenary" if summary.plenary_dots else "most_voted_intro")
+    blocks = [("h1", t("most_voted")), ("p", intro)]
+    for _, r in ranking.head(MOST_VOTED_SHOWN).iterrows():
+        line = t(
+            "most_voted_line", rank=int(r["rank"]), what=essential_name(summary, r),
+            table=summary.group_name(int(r["group"])), family=t.family(r["family"]),
+            dots=t.dots(int(r["votes"]), int(r["votes_table"]), int(r["votes_plenary"]), within=True),
+            tie=t("tie") if r["tie"] else "",
+        )  # fmt: skip
+        blocks.append(("bullet", line))
+    if len(ranking) > MOST_VOTED_SHOWN:
+        rest = len(ranking) - MOST_VOTED_SHOWN
+        dots = t.plural(int(ranking["votes"].iloc[-1]), "dot")
+        blocks.append(("after", t("most_voted_more", rest=t.plural(rest, "other_card"), dots=dots)))
+    if "plus-votees" in chart_png:
+        blocks.append(("chart", chart_png["plus-votees"]))
+    return blocks
 
 
 def _plenary(summary, chart_png) -> list:

@@ -1,13 +1,17 @@
 """PDF: the same document as the DOCX (same outline), laid out with reportlab platypus, A4, fonts
-that carry every French letter (the kit's DejaVu, or Vera shipped with reportlab)."""
+that carry every French letter (the kit's DejaVu, or Vera shipped with reportlab), and Symbola for
+the emoji DejaVu lacks (reports/emoji.py)."""
 
 import io
+from functools import cache
 from xml.sax.saxutils import escape
 
 from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     Flowable,
     Image,
@@ -19,6 +23,7 @@ from reportlab.platypus import (
 )
 
 from facilitator.kit.drawing import BOLD, INK, REGULAR, register_fonts, style
+from reports.emoji import needs_fallback, runs, symbol_font
 from reports.writers.docx_writer import outline
 
 BLUE = HexColor("#1f4e9c")
@@ -26,25 +31,120 @@ CELL_SIZE, CELL_LEADING, PADDING = 9, 11, 3
 GRID = HexColor("#b0b8c8")
 
 
+SYMBOLS = "Report-Symbols"  # Symbola, for the emoji DejaVu lacks
+_TO_UNICODE = ttfonts.makeToUnicodeCMap
+
+
+def _to_unicode_cmap(fontname, subset):
+    """reportlab's ToUnicode map, with each character beyond U+FFFF as the UTF-16 pair the PDF format
+    wants: reportlab writes `<1F44D>` (an odd number of digits), so an emoji copied from the PDF, or
+    read by a screen reader or a search, came out as nothing."""
+    text = _TO_UNICODE(fontname, [min(code, 0xFFFF) for code in subset])
+    for i, code in enumerate(subset):
+        if code > 0xFFFF:
+            pair = chr(code).encode("utf-16-be").hex().upper()
+            text = text.replace(f"<{i:02X}> <FFFF>", f"<{i:02X}> <{pair}>", 1)
+    return text
+
+
+ttfonts.makeToUnicodeCMap = _to_unicode_cmap
+
+
+@cache
+def coverage() -> tuple[frozenset, frozenset]:
+    """The code points of the document's font and of the symbol font (empty without Symbola)."""
+    register_fonts()
+    main = frozenset(pdfmetrics.getFont(REGULAR).face.charToGlyph)
+    path = symbol_font()
+    if path is None:
+        return main, frozenset()
+    pdfmetrics.registerFont(TTFont(SYMBOLS, str(path)))
+    return main, frozenset(pdfmetrics.getFont(SYMBOLS).face.charToGlyph)
+
+
+def pieces(text: str) -> list[tuple[str | None, str]]:
+    """`text` as `(font, piece)`: None for the document's font, SYMBOLS for an emoji it lacks."""
+    main, symbols = coverage()
+    return [
+        (SYMBOLS if symbol else None, piece)
+        for symbol, piece in runs(text, main.__contains__, symbols.__contains__)
+    ]
+
+
+def printable(text: str) -> str:
+    """`text` as the PDF draws it: shaping characters dropped, what no font has spelled out."""
+    if not needs_fallback(text, coverage()[0].__contains__):
+        return text
+    return "".join(piece for _, piece in pieces(text))
+
+
+def measure(text: str, font, size) -> float:
+    if not needs_fallback(text, coverage()[0].__contains__):
+        return stringWidth(text, font, size)
+    return sum(stringWidth(piece, face or font, size) for face, piece in pieces(text))
+
+
+def draw(canvas, x, y, text, font, size) -> None:
+    """One line of text, each emoji DejaVu lacks in Symbola."""
+    if not needs_fallback(text, coverage()[0].__contains__):
+        canvas.setFont(font, size)
+        canvas.drawString(x, y, text)
+        return
+    for face, piece in pieces(text):
+        canvas.setFont(face or font, size)
+        canvas.drawString(x, y, piece)
+        x += stringWidth(piece, face or font, size)
+
+
+def markup(text: str) -> str:
+    """`text` escaped for a Paragraph, with its emoji in Symbola."""
+    if not needs_fallback(text, coverage()[0].__contains__):
+        return escape(text)
+    return "".join(
+        f'<font name="{face}">{escape(piece)}</font>' if face else escape(piece)
+        for face, piece in pieces(text)
+    )
+
+
 def wrap(text: str, width: float, font=REGULAR, size=CELL_SIZE) -> list[str]:
     """Lines of `text` that fit in `width` points (long words cut), measured once per line."""
+    text = printable(text)
+    fits = stringWidth if not needs_fallback(text, coverage()[0].__contains__) else measure
     lines = []
     for paragraph in text.splitlines() or [""]:
         line = ""
         for word in paragraph.split(" "):
             candidate = f"{line} {word}" if line else word
-            if stringWidth(candidate, font, size) <= width:
+            if fits(candidate, font, size) <= width:
                 line = candidate
                 continue
             if line:
                 lines.append(line)
-            while stringWidth(word, font, size) > width:  # a word longer than the column
-                cut = max(1, int(len(word) * width / stringWidth(word, font, size)))
+            while fits(word, font, size) > width:  # a word longer than the column
+                cut = max(1, int(len(word) * width / fits(word, font, size)))
                 lines.append(word[:cut])
                 word = word[cut:]
             line = word
         lines.append(line)
     return lines
+
+
+class CellLines(Flowable):
+    """An annex cell whose text has an emoji DejaVu lacks: its wrapped lines, drawn piece by piece
+    (a plain string cell is drawn in one font)."""
+
+    def __init__(self, lines: list[str], font):
+        super().__init__()
+        self.lines, self.font = lines, font
+
+    def wrap(self, available_width, available_height):
+        return available_width, len(self.lines) * CELL_LEADING
+
+    def draw(self):
+        y = len(self.lines) * CELL_LEADING - CELL_SIZE
+        for line in self.lines:
+            draw(self.canv, 0, y, line, self.font, CELL_SIZE)
+            y -= CELL_LEADING
 
 
 class Bullet(Flowable):
@@ -77,7 +177,7 @@ class Bullet(Flowable):
         y = self.height - self.AFTER - self.SIZE
         canvas.drawString(4, y, "•")
         for line in self.lines:
-            canvas.drawString(self.INDENT, y, line)
+            draw(canvas, self.INDENT, y, line, REGULAR, self.SIZE)
             y -= self.LEADING
 
 
@@ -94,7 +194,13 @@ def annex_table(header, rows, width) -> Table:
     for r, row in enumerate([header, *rows]):
         font = BOLD if r == 0 else REGULAR
         cells = [wrap(str(value), w, font) for value, w in zip(row, inner, strict=True)]
-        data.append(["\n".join(lines) for lines in cells])
+        main = coverage()[0].__contains__
+        data.append(
+            [
+                CellLines(lines, font) if needs_fallback("".join(lines), main) else "\n".join(lines)
+                for lines in cells
+            ]
+        )
         heights.append(max(len(lines) for lines in cells) * CELL_LEADING + 2 * PADDING + 1)
     table = Table(data, colWidths=widths, rowHeights=heights, repeatRows=1)
     table.setStyle(
@@ -129,17 +235,19 @@ def write(summary, path) -> None:
     story = []
     for kind, payload in outline(summary):
         if kind == "title":
-            story.append(Paragraph(escape(payload), title))
+            story.append(Paragraph(markup(payload), title))
         elif kind == "subtitle":
-            story.append(Paragraph(escape(payload), subtitle))
+            story.append(Paragraph(markup(payload), subtitle))
         elif kind == "h1":
-            story.extend([Spacer(1, 8), Paragraph(escape(payload), h1)])
+            story.extend([Spacer(1, 8), Paragraph(markup(payload), h1)])
         elif kind == "h2":
-            story.extend([Spacer(1, 4), Paragraph(escape(payload), h2)])
+            story.extend([Spacer(1, 4), Paragraph(markup(payload), h2)])
         elif kind in ("p", "after"):
             if kind == "after" and story:
                 story[-1].keepWithNext = 1  # the list's last line goes with it to the next page
-            story.append(Paragraph(escape(payload), body))
+            story.append(Paragraph(markup(payload), body))
+            if kind == "p" and len(story) > 1 and getattr(story[-2], "style", None) in (h1, h2):
+                story[-1].keepWithNext = 1  # a section's intro: with its heading and what follows
         elif kind == "bullet":
             story.append(Bullet(payload))
         elif kind == "chart":
@@ -163,7 +271,7 @@ def write(summary, path) -> None:
         canvas.saveState()
         canvas.setFont(REGULAR, 8)
         canvas.setFillColor(HexColor("#4a4a4a"))
-        canvas.drawString(18 * mm, 10 * mm, heading)
+        draw(canvas, 18 * mm, 10 * mm, heading, REGULAR, 8)
         canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, words("page", n=doc.page))
         canvas.restoreState()
 

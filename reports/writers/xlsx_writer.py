@@ -51,12 +51,16 @@ class _Sheets:
         return cell
 
     def table(self, title, header, lines, widths=()):
-        """A header in bold, frozen, then one row per line (every cell `safe`)."""
+        """A header in bold, frozen, with the filter buttons over every column, then one row per line
+        (every cell `safe`)."""
         sheet = self.sheet(title, widths)
         sheet.freeze_panes = "A2"
         sheet.append([self.cell(sheet, h, BOLD) for h in header])
+        count = 0
         for line in lines:
             sheet.append([safe(v) for v in line])
+            count += 1
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count + 1}"  # written with the tail
         return sheet
 
 

@@ -798,7 +798,8 @@ def participation_lines(want: dict) -> list[str]:
     ]
 
 
-PLENARY_SHOWN, PLENARY_SLIDE = 15, 8  # the documents' and the slide's lines of the plenary's ranking
+PLENARY_SHOWN, PLENARY_SLIDE = 15, 5  # the documents' and the slide's lines of the plenary's ranking
+PPTX_CARDS = 3  # a family's most voted cards on its slide
 
 
 def plenary_lines(want: dict) -> list[str]:
@@ -916,29 +917,34 @@ def check_pptx(response, want: dict):
         for slide in deck.slides
     ]
     assert slides[0][0] == "Assises du thermalisme en Occitanie"
-    assert slides[1][0] == "Participation"
-    in_order(slides[1], [f"• {line}" for line in participation_lines(want)], "pptx participation")
+    assert slides[1][0] == "Participation"  # big numbers: participants, cards, dots, tables
+    totals = want["totals"]
+    tiles = [(totals["participants"], "participants"), (totals["cards"], "cartes"), (totals["votes"], "gommettes"),
+             (len(want["by_group"]), "tables")]  # fmt: skip
+    in_order(slides[1], [f"{n:,}".replace(",", " ") for n, _ in tiles], "pptx tiles")
+    names = {g["number"]: g["name"] for g in want["by_group"]}
     for family in FAMILIES:
         slide = next((s for s in slides if s[0] == f"{LABELS[family]} — les plus votées"), None)
         assert slide is not None, f"pptx: no slide for {family}"
-        in_order(
-            slide,
-            [
-                f"{c['rank']}. {c['text']} (table {c['group']}, "
-                f"{split(c['votes'], c['votes_table'], c['votes_plenary'], within=True)})"
-                for c in want["top"][family][:6]
-            ],
-            f"pptx top of {family}",
-        )
+        cards = []  # a card each for the three most voted: rank and dots, text, table
+        for c in want["top"][family][:PPTX_CARDS]:
+            cards += [f"{c['rank']}. {split(c['votes'], c['votes_table'], c['votes_plenary'], within=True)}",
+                      c["text"], names[c["group"]]]  # fmt: skip
+        in_order([line for line in slide if line], [spaces(line) for line in cards], f"pptx top of {family}")
     slide = next((s for s in slides if s[0] == "Priorités de la plénière" and len(s) > 1), None)
     assert slide is not None, "pptx: no slide of the plenary's priorities"
     ranking = want["plenary"]
-    expected = [
-        f"{p['rank']}. {p['text']} (table {p['group']}, {dots(p['votes_plenary'])})"
-        + (", ex æquo" if p["tie"] else "")
-        for p in ranking[:PLENARY_SLIDE]
-    ]
+    expected = []  # a row each: rank, essential, its plenary dots, its table
+    for p in ranking[:PLENARY_SLIDE]:
+        what = f"thème « {p['text']} »" if p["kind"] == "theme" else p["text"]
+        expected += [
+            str(p["rank"]),
+            what,
+            dots(p["votes_plenary"]) + (", ex æquo" if p["tie"] else ""),
+            names[p["group"]],
+        ]
     if len(ranking) > PLENARY_SLIDE:
         expected.append(f"… et {len(ranking) - PLENARY_SLIDE} autres essentiels dans le compte rendu")
     assert slide[1:] == [spaces(line) for line in expected], "pptx plenary slide"
+    assert slides[-1][0] == "Prochaines étapes", "pptx: the deck ends on the next steps"
     assert any(s == ["Priorités de la plénière"] for s in slides), "pptx: the plenary's chart has its slide"

@@ -40,7 +40,8 @@ document.addEventListener("DOMContentLoaded", function () {
     box.setAttribute("data-state", "busy");
     status.className = "report-status";
     status.textContent = fill(box.getAttribute("data-busy"), { format: button.getAttribute("data-format-name") });
-    window.fetch("/api/workshops/" + encodeURIComponent(code) + "/report." + fmt, {
+    var query = button.getAttribute("data-query");  /* csv: excel=1, the file a spreadsheet opens */
+    window.fetch("/api/workshops/" + encodeURIComponent(code) + "/report." + fmt + (query ? "?" + query : ""), {
       method: "GET",
       credentials: "omit",
       cache: "no-store",
