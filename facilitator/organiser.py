@@ -202,7 +202,12 @@ def organiser_page(form):
     for workshop in workshops:
         cards, people = counts.get(workshop.id, (0, 0))
         rows.append(
-            {"workshop": workshop, "cards": cards, "people": people, "status": workshop_status(workshop, cards)}
+            {
+                "workshop": workshop,
+                "cards": cards,
+                "people": people,
+                "status": workshop_status(workshop, cards),
+            }
         )
     base = public_base_url(current_app.config)
     return render_template(

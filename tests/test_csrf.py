@@ -36,10 +36,13 @@ def test_a_forged_delete_changes_nothing(client, make_workshop):
     client.post(f"/organiser/workshops/{workshop.code}/delete")
     client.post(f"/organiser/workshops/{workshop.code}/delete", data={"csrf_token": "forged"})
     assert client.get(f"/api/workshops/{workshop.code}").status_code == 200
-    client.post(f"/organiser/workshops/{workshop.code}/delete", data={"confirmed": "yes", "csrf_token": "forged"})
+    client.post(
+        f"/organiser/workshops/{workshop.code}/delete", data={"confirmed": "yes", "csrf_token": "forged"}
+    )
     assert client.get(f"/api/workshops/{workshop.code}").status_code == 200
     client.post(
-        f"/organiser/workshops/{workshop.code}/delete", data={"confirmed": "yes", "csrf_token": csrf_token(client)}
+        f"/organiser/workshops/{workshop.code}/delete",
+        data={"confirmed": "yes", "csrf_token": csrf_token(client)},
     )
     assert client.get(f"/api/workshops/{workshop.code}").status_code == 404
 
@@ -88,7 +91,8 @@ def test_organiser_pages_and_links_are_never_cached(client, make_workshop):
     sign_in(client)
     assert client.get("/organiser").headers["Cache-Control"] == "no-store"
     links = client.post(
-        f"/organiser/workshops/{workshop.code}/links", data={"confirmed": "yes", "csrf_token": csrf_token(client)}
+        f"/organiser/workshops/{workshop.code}/links",
+        data={"confirmed": "yes", "csrf_token": csrf_token(client)},
     )
     assert links.status_code == 200 and "#t=" in links.get_data(as_text=True)
     assert links.headers["Cache-Control"] == "no-store"
@@ -129,7 +133,8 @@ def test_new_links_and_delete_need_a_confirmation_step(client, make_workshop, jo
     assert client.get(f"/api/workshops/{workshop.code}").status_code == 200
     _client, reply = joined(workshop.code, "facilitator", token=secrets.facilitator_token)
     confirmed = client.post(
-        f"/organiser/workshops/{workshop.code}/links", data={"confirmed": "yes", "csrf_token": csrf_token(client)}
+        f"/organiser/workshops/{workshop.code}/links",
+        data={"confirmed": "yes", "csrf_token": csrf_token(client)},
     )
     assert confirmed.status_code == 200 and "#t=" in confirmed.get_data(as_text=True)
     refused = client.post(

@@ -291,7 +291,9 @@ def test_referent_sheets_re_issue_every_tables_links(client, make_workshop, join
             callback=True,
         )
         assert old["error"]["code"] == "bad_token"
-        _client, reply = joined(workshop.code, "referent", token=sheet_token(pages[number - 1], workshop.code, number))
+        _client, reply = joined(
+            workshop.code, "referent", token=sheet_token(pages[number - 1], workshop.code, number)
+        )
         assert reply["group"] == number
 
 
@@ -308,7 +310,9 @@ def test_one_tables_sheet_re_issues_only_that_tables_link(client, make_workshop,
     assert ended == ["links_renewed"]
     assert not [p for p in table1.get_received() if p["name"] == "session:ended"]
     old = socket_client().emit(
-        "join", {"code": workshop.code, "role": "referent", "token": secrets.referent_tokens[2]}, callback=True
+        "join",
+        {"code": workshop.code, "role": "referent", "token": secrets.referent_tokens[2]},
+        callback=True,
     )
     assert old["error"]["code"] == "bad_token"
     _client, reply = joined(workshop.code, "referent", token=sheet_token(pages[0], workshop.code, 2))

@@ -198,7 +198,9 @@ def test_the_organiser_list_shows_each_workshops_date_status_and_cards(app, clie
     done, _ = make_workshop(title="Déjà fini")
     sock, _reply = phone(busy.code)
     for text in ("Première idée", "Deuxième idée"):
-        reply = sock.emit("card:add", {"client_id": new_client_id(), "family": "forces", "text": text}, callback=True)
+        reply = sock.emit(
+            "card:add", {"client_id": new_client_id(), "family": "forces", "text": text}, callback=True
+        )
         assert reply["ok"], reply
     with app.app_context():
         db.session.get(type(done), done.id).step_status = "ended"

@@ -37,7 +37,9 @@ def test_the_console_downloads_posters_referent_sheets_and_slides(live_server, o
     status = page.locator("#kit-status")
     expect(status).to_have_text("Téléchargé.")
     still = connect(live_server, "référent link after the posters")
-    kept = still.call("join", {"code": code, "role": "referent", "token": created["groups"][0]["referent_token"]})
+    kept = still.call(
+        "join", {"code": code, "role": "referent", "token": created["groups"][0]["referent_token"]}
+    )
     assert kept["ok"] is True, kept
 
     # One table's sheet: a second click confirms, then only table 2's link changes.
@@ -56,10 +58,14 @@ def test_the_console_downloads_posters_referent_sheets_and_slides(live_server, o
     expect(sheets).to_be_visible()  # back to its label, ready for another build
 
     old = connect(live_server, "old référent link")
-    refused = old.call("join", {"code": code, "role": "referent", "token": created["groups"][1]["referent_token"]})
+    refused = old.call(
+        "join", {"code": code, "role": "referent", "token": created["groups"][1]["referent_token"]}
+    )
     assert refused["ok"] is False and refused["error"]["code"] == "bad_token"
     other = connect(live_server, "table 3 référent link")
-    kept = other.call("join", {"code": code, "role": "referent", "token": created["groups"][2]["referent_token"]})
+    kept = other.call(
+        "join", {"code": code, "role": "referent", "token": created["groups"][2]["referent_token"]}
+    )
     assert kept["ok"] is True, kept
 
     with page.expect_download() as slides:

@@ -34,13 +34,17 @@ def test_new_links_and_delete_ask_first(live_server, open_context, connect):
         page.get_by_role("link", name="Annuler").click()
         expect(page.locator(".workshop-list li", has_text="Atelier des offices")).to_be_visible()
 
-    page.locator(".workshop-list li", has_text="Atelier des offices").get_by_role("link", name="Nouveaux liens…").click()
+    page.locator(".workshop-list li", has_text="Atelier des offices").get_by_role(
+        "link", name="Nouveaux liens…"
+    ).click()
     expect(page.locator("#facilitator-url")).to_have_count(0)  # nothing issued yet
     page.get_by_role("button", name="Oui, créer de nouveaux liens").click()
     expect(page.locator("#facilitator-url")).to_be_visible()
     assert created["facilitator_token"] not in page.locator("#facilitator-url").inner_text()
 
     page.goto(f"{live_server.url}/organiser")
-    page.locator(".workshop-list li", has_text="Atelier des offices").get_by_role("link", name="Supprimer…").click()
+    page.locator(".workshop-list li", has_text="Atelier des offices").get_by_role(
+        "link", name="Supprimer…"
+    ).click()
     page.get_by_role("button", name="Oui, supprimer définitivement").click()
     expect(page.locator(".workshop-list li", has_text="Atelier des offices")).to_have_count(0)

@@ -79,7 +79,8 @@ def test_a_deleted_workshops_connections_never_reach_the_next_workshop(live_serv
 
     browser, token = organiser(live_server)
     response = browser.post(
-        f"{live_server.url}/organiser/workshops/{old['code']}/delete", data={"csrf_token": token, "confirmed": "yes"}
+        f"{live_server.url}/organiser/workshops/{old['code']}/delete",
+        data={"csrf_token": token, "confirmed": "yes"},
     )
     assert response.status_code == 200 and old["code"] not in response.text  # redirected to the list
     for client in (board, facilitator, phone):
