@@ -174,14 +174,20 @@ def _download(content: bytes, mimetype: str, filename: str) -> Response:
 
 @bp.post("/workshops/<code>/kit.pdf")
 def kit_pdf(code):
-    """Build the printable kit (facilitator token or organiser key); issues fresh référent links."""
+    """Build the printable kit (facilitator token or organiser key). `?part=posters` changes nothing;
+    `?part=referents[&table=<n>]` and the whole kit (no `part`) issue fresh référent links."""
     from facilitator.kit import build_kit, kit_filename
 
     workshop = workshop_by_code(code)
     require_facilitator(workshop)
+    part = request.args.get("part", "all")
+    table = request.args.get("table")
+    if table is not None and not table.isdigit():
+        raise DomainError("invalid_payload", problem="table must be a table number")
+    table = int(table) if table is not None else None
     options = kit_options()
-    pdf = build_kit(db.session, workshop, public_base_url(current_app.config), options)
-    return _download(pdf, "application/pdf", kit_filename(workshop, "pdf"))
+    pdf = build_kit(db.session, workshop, public_base_url(current_app.config), options, part, table)
+    return _download(pdf, "application/pdf", kit_filename(workshop, "pdf", part, table))
 
 
 @bp.post("/workshops/<code>/kit.pptx")

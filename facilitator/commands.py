@@ -26,10 +26,15 @@ def register_commands(app):
     @click.option("--posters", type=click.Choice(["a4", "a3", "both"]), default="a4", show_default=True)
     @click.option("--contact", default="", help="The facilitator's contact line on the référent sheets.")
     @click.option("--card-pages", type=int, default=1, show_default=True, help="Paper card pages per family.")
-    def kit_command(code, output, slides, rules_file, start, posters, contact, card_pages):
-        """Build a workshop's preparation kit (issues fresh référent links; the old ones stop working)."""
+    @click.option(
+        "--part", type=click.Choice(["all", "posters", "referents"]), default="all", show_default=True,
+        help="posters changes no link; all and referents re-issue the référent links.",
+    )  # fmt: skip
+    @click.option("--table", type=int, default=None, help="With --part referents: only this table.")
+    def kit_command(code, output, slides, rules_file, start, posters, contact, card_pages, part, table):
+        """Build a workshop's preparation kit (all and referents issue fresh référent links)."""
         from facilitator.errors import DomainError
-        from facilitator.kit import KitOptions, write_kit_files
+        from facilitator.kit import KitOptions, kit_filename, write_kit_files
         from facilitator.workshops import find_workshop
 
         try:
@@ -45,9 +50,11 @@ def register_commands(app):
                 db.session,
                 workshop,
                 public_base_url(current_app.config),
-                output or f"kit-{workshop.code}.pdf",
+                output or kit_filename(workshop, "pdf", part, table),
                 slides,
                 options,
+                part,
+                table,
             )
         except DomainError as exc:
             raise click.ClickException(f"{exc.code} {exc.details or ''}".strip()) from exc

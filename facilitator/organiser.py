@@ -2,13 +2,14 @@
 
 from datetime import UTC, timedelta
 
-from flask import Blueprint, abort, current_app, redirect, render_template, session, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import delete as delete_rows
-from sqlalchemy import select
+from sqlalchemy import func, select
 from wtforms import (
     BooleanField,
+    HiddenField,
     IntegerField,
     PasswordField,
     SelectField,
@@ -16,13 +17,13 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
 from facilitator import tokens
 from facilitator.errors import DomainError
 from facilitator.extensions import db
 from facilitator.links import workshop_links
-from facilitator.models import OrganiserSession, Workshop, utcnow
+from facilitator.models import Card, OrganiserSession, Participant, Workshop, utcnow
 from facilitator.network import public_base_url, reachable_by_phones
 from facilitator.textsafety import clean_typed
 from facilitator.workshops import create_workshop, delete_workshop, find_workshop, rotate_links
@@ -83,6 +84,39 @@ class WorkshopForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """Only the CSRF token: for buttons that change something."""
+
+
+class ConfirmedForm(FlaskForm):
+    """The confirmation page's button: the CSRF token and `confirmed`, which only that page sends, so a
+    button of the list (or an old bookmark of it) leads to the confirmation instead of acting."""
+
+    confirmed = HiddenField(validators=[InputRequired()])
+
+
+def workshop_status(workshop, cards: int) -> str:
+    """'not_started', 'running' or 'ended', as the organiser's list says it: an agenda started, or
+    cards posted in free mode, is a workshop under way; "Terminer le déroulé" ends it."""
+    if workshop.step_status == "ended":
+        return "ended"
+    if workshop.step_position is not None or cards:
+        return "running"
+    return "not_started"
+
+
+def workshop_counts(store) -> dict:
+    """Return {workshop id: (cards, participants)}: the cards on the board (neither deleted nor merged
+    into another) and the people who joined, in two grouped queries for the whole list."""
+    cards = dict(
+        store.execute(
+            select(Card.workshop_id, func.count())
+            .where(Card.status.in_(("visible", "hidden")))
+            .group_by(Card.workshop_id)
+        ).all()
+    )
+    people = dict(
+        store.execute(select(Participant.workshop_id, func.count()).group_by(Participant.workshop_id)).all()
+    )
+    return {key: (cards.get(key, 0), people.get(key, 0)) for key in set(cards) | set(people)}
 
 
 def open_organiser_session(store, key_hash: str, lifetime: timedelta) -> str:
@@ -163,11 +197,23 @@ def index():
 def organiser_page(form):
     """Render the organiser page: the creation form and the workshops on this server."""
     workshops = db.session.scalars(select(Workshop).order_by(Workshop.created_at.desc())).all()
+    counts = workshop_counts(db.session)
+    rows = []
+    for workshop in workshops:
+        cards, people = counts.get(workshop.id, (0, 0))
+        rows.append(
+            {
+                "workshop": workshop,
+                "cards": cards,
+                "people": people,
+                "status": workshop_status(workshop, cards),
+            }
+        )
     base = public_base_url(current_app.config)
     return render_template(
         "organiser.html",
         form=form,
-        workshops=workshops,
+        workshops=rows,
         base_url=base,
         reachable=reachable_by_phones(base),
         confirm=ConfirmForm(),
@@ -211,21 +257,45 @@ def create():
     return links_page(workshop, secrets)
 
 
-@bp.post("/workshops/<code>/links")
+def confirm_page(workshop, action: str):
+    """The confirmation step of "Nouveaux liens" and "Supprimer": what will stop working, one button."""
+    cards, people = workshop_counts(db.session).get(workshop.id, (0, 0))
+    return render_template(
+        "organiser_confirm.html",
+        workshop=workshop,
+        action=action,
+        cards=cards,
+        people=people,
+        confirmed=ConfirmedForm(),
+    )
+
+
+@bp.route("/workshops/<code>/links", methods=["GET", "POST"])
 def new_links(code):
-    """Issue new facilitator, board and référent links (the old ones stop working)."""
-    if not signed_in() or not ConfirmForm().validate_on_submit():
+    """Issue new facilitator, board and référent links (the old ones stop working), once the
+    organiser confirmed on the page a GET (or a POST without `confirmed`) shows."""
+    if not signed_in():
         return redirect(url_for("organiser.index"))
     workshop = workshop_or_404(code)
-    return links_page(workshop, rotate_links(db.session, workshop))
+    if ConfirmedForm().validate_on_submit():
+        return links_page(workshop, rotate_links(db.session, workshop))
+    if request.method == "POST":  # the one-click button of before, or a form without `confirmed`
+        return redirect(url_for("organiser.new_links", code=workshop.code), code=303)
+    return confirm_page(workshop, "links")
 
 
-@bp.post("/workshops/<code>/delete")
+@bp.route("/workshops/<code>/delete", methods=["GET", "POST"])
 def delete(code):
-    """Delete a workshop and everything in it, after the organiser confirmed."""
-    if signed_in() and ConfirmForm().validate_on_submit():
-        delete_workshop(db.session, workshop_or_404(code))
-    return redirect(url_for("organiser.index"))
+    """Delete a workshop and everything in it, once the organiser confirmed (as `new_links`)."""
+    if not signed_in():
+        return redirect(url_for("organiser.index"))
+    workshop = workshop_or_404(code)
+    if ConfirmedForm().validate_on_submit():
+        delete_workshop(db.session, workshop)
+        return redirect(url_for("organiser.index"))
+    if request.method == "POST":
+        return redirect(url_for("organiser.delete", code=workshop.code), code=303)
+    return confirm_page(workshop, "delete")
 
 
 @bp.post("/signout")

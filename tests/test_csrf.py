@@ -36,7 +36,14 @@ def test_a_forged_delete_changes_nothing(client, make_workshop):
     client.post(f"/organiser/workshops/{workshop.code}/delete")
     client.post(f"/organiser/workshops/{workshop.code}/delete", data={"csrf_token": "forged"})
     assert client.get(f"/api/workshops/{workshop.code}").status_code == 200
-    client.post(f"/organiser/workshops/{workshop.code}/delete", data={"csrf_token": csrf_token(client)})
+    client.post(
+        f"/organiser/workshops/{workshop.code}/delete", data={"confirmed": "yes", "csrf_token": "forged"}
+    )
+    assert client.get(f"/api/workshops/{workshop.code}").status_code == 200
+    client.post(
+        f"/organiser/workshops/{workshop.code}/delete",
+        data={"confirmed": "yes", "csrf_token": csrf_token(client)},
+    )
     assert client.get(f"/api/workshops/{workshop.code}").status_code == 404
 
 
@@ -84,7 +91,8 @@ def test_organiser_pages_and_links_are_never_cached(client, make_workshop):
     sign_in(client)
     assert client.get("/organiser").headers["Cache-Control"] == "no-store"
     links = client.post(
-        f"/organiser/workshops/{workshop.code}/links", data={"csrf_token": csrf_token(client)}
+        f"/organiser/workshops/{workshop.code}/links",
+        data={"confirmed": "yes", "csrf_token": csrf_token(client)},
     )
     assert links.status_code == 200 and "#t=" in links.get_data(as_text=True)
     assert links.headers["Cache-Control"] == "no-store"
@@ -101,3 +109,36 @@ def test_organiser_pages_and_links_are_never_cached(client, make_workshop):
         },
     )
     assert "#t=" in created.get_data(as_text=True) and created.headers["Cache-Control"] == "no-store"
+
+
+def test_new_links_and_delete_need_a_confirmation_step(client, make_workshop, joined):
+    """Issue 16, point 11: the list's buttons lead to a page that says what stops working; only its
+    form (CSRF token and `confirmed`) issues new links or deletes."""
+    workshop, secrets = make_workshop(title="Atelier à garder")
+    sign_in(client)
+    listing = client.get("/organiser").get_data(as_text=True)
+    assert f'href="/organiser/workshops/{workshop.code}/links"' in listing
+    assert f'href="/organiser/workshops/{workshop.code}/delete"' in listing
+    for action, words in (("links", "ne marcheront plus"), ("delete", "supprimés définitivement")):
+        page = client.get(f"/organiser/workshops/{workshop.code}/{action}")
+        text = page.get_data(as_text=True)
+        assert page.status_code == 200 and words in text and "Atelier à garder" in text
+        assert 'name="confirmed"' in text and 'name="csrf_token"' in text and "#t=" not in text
+        # The old one-click form (CSRF token, no `confirmed`) only leads to the confirmation page.
+        unconfirmed = client.post(
+            f"/organiser/workshops/{workshop.code}/{action}", data={"csrf_token": csrf_token(client)}
+        )
+        assert unconfirmed.status_code == 303
+        assert unconfirmed.headers["Location"].endswith(f"/organiser/workshops/{workshop.code}/{action}")
+    assert client.get(f"/api/workshops/{workshop.code}").status_code == 200
+    _client, reply = joined(workshop.code, "facilitator", token=secrets.facilitator_token)
+    confirmed = client.post(
+        f"/organiser/workshops/{workshop.code}/links",
+        data={"confirmed": "yes", "csrf_token": csrf_token(client)},
+    )
+    assert confirmed.status_code == 200 and "#t=" in confirmed.get_data(as_text=True)
+    refused = client.post(
+        f"/organiser/workshops/{workshop.code}/delete", data={"confirmed": "yes", "csrf_token": "forged"}
+    )
+    assert refused.status_code == 400
+    assert client.get(f"/api/workshops/{workshop.code}").status_code == 200

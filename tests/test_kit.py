@@ -18,9 +18,9 @@ def pdf_pages(content: bytes) -> list[str]:
     return [" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(content)).pages]
 
 
-def post_kit(client, code, token, kind="pdf", **body):
+def post_kit(client, code, token, kind="pdf", query="", **body):
     return client.post(
-        f"/api/workshops/{code}/kit.{kind}", json=body, headers={"Authorization": f"Bearer {token}"}
+        f"/api/workshops/{code}/kit.{kind}{query}", json=body, headers={"Authorization": f"Bearer {token}"}
     )
 
 
@@ -241,9 +241,123 @@ def test_the_flask_command_writes_the_kit(app, make_workshop, tmp_path):
 def test_only_the_facilitator_console_offers_the_kit(client, make_workshop):
     workshop, _secrets = make_workshop(groups=2)
     console = client.get(f"/f/{workshop.code}").get_data(as_text=True)
-    assert "Télécharger le kit (PDF)" in console and "js/kit.js" in console
+    assert "Affiches et cartes papier (PDF)" in console and "js/kit.js" in console
+    # Issue 16, point 10: the sheets' button says it re-issues the links; one table can be chosen.
+    assert "Fiches référents (PDF)\u00a0: nouveaux liens" in console
+    assert "Les affiches ne changent aucun lien" in console
+    assert '<option value="2">2. ' in console
     board = client.get(f"/b/{workshop.code}").get_data(as_text=True)
-    assert "Télécharger le kit" not in board and "js/kit.js" not in board
+    assert "Affiches et cartes" not in board and "js/kit.js" not in board
+
+
+def test_posters_can_be_reprinted_without_changing_a_referent_link(client, make_workshop, joined):
+    """Issue 16, point 10: reprinting a poster on the day must not end the référents' consoles."""
+    workshop, secrets = make_workshop(groups=3)
+    console, _reply = joined(workshop.code, "referent", token=secrets.referent_tokens[2])
+    for _ in range(2):
+        response = post_kit(client, workshop.code, secrets.facilitator_token, query="?part=posters")
+        assert response.status_code == 200, response.get_data(as_text=True)
+        assert f'filename="kit-{workshop.code}-posters.pdf"' in response.headers["Content-Disposition"]
+        pages = pdf_pages(response.data)
+        # 3 posters, the rules poster, one page of cards per family: no référent sheet, no link.
+        assert len(pages) == 3 + 1 + 4
+        assert not any("Fiche référent" in page or f"/r/{workshop.code}/" in page for page in pages)
+    assert not [p for p in console.get_received() if p["name"] == "session:ended"]
+    reply = console.emit(
+        "card:add", {"client_id": "paper-9", "family": "forces", "text": "Carte papier"}, callback=True
+    )
+    assert reply["ok"], reply
+    for number in (1, 2, 3):
+        _client, reply = joined(workshop.code, "referent", token=secrets.referent_tokens[number])
+        assert reply["group"] == number
+
+
+def sheet_token(page_text: str, code: str, number: int) -> str:
+    text = "".join(page_text.split())
+    return text.split(f"/r/{code}/{number}#t=", 1)[1].split("Contact")[0]
+
+
+def test_referent_sheets_re_issue_every_tables_links(client, make_workshop, joined, socket_client):
+    workshop, secrets = make_workshop(groups=2)
+    response = post_kit(client, workshop.code, secrets.facilitator_token, query="?part=referents")
+    assert response.status_code == 200
+    assert f'filename="kit-{workshop.code}-referents.pdf"' in response.headers["Content-Disposition"]
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages]
+    assert len(pages) == 2 and all("Fiche référent facilitateur" in page for page in pages)
+    for number in (1, 2):
+        old = socket_client().emit(
+            "join",
+            {"code": workshop.code, "role": "referent", "token": secrets.referent_tokens[number]},
+            callback=True,
+        )
+        assert old["error"]["code"] == "bad_token"
+        _client, reply = joined(
+            workshop.code, "referent", token=sheet_token(pages[number - 1], workshop.code, number)
+        )
+        assert reply["group"] == number
+
+
+def test_one_tables_sheet_re_issues_only_that_tables_link(client, make_workshop, joined, socket_client):
+    workshop, secrets = make_workshop(groups=3)
+    table1, _reply = joined(workshop.code, "referent", token=secrets.referent_tokens[1])
+    table2, _reply = joined(workshop.code, "referent", token=secrets.referent_tokens[2])
+    response = post_kit(client, workshop.code, secrets.facilitator_token, query="?part=referents&table=2")
+    assert response.status_code == 200
+    assert f'filename="kit-{workshop.code}-referents-table-2.pdf"' in response.headers["Content-Disposition"]
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages]
+    assert len(pages) == 1 and "Votre console (table 2)" in " ".join(pages[0].split())
+    ended = [p["args"][0]["reason"] for p in table2.get_received() if p["name"] == "session:ended"]
+    assert ended == ["links_renewed"]
+    assert not [p for p in table1.get_received() if p["name"] == "session:ended"]
+    old = socket_client().emit(
+        "join",
+        {"code": workshop.code, "role": "referent", "token": secrets.referent_tokens[2]},
+        callback=True,
+    )
+    assert old["error"]["code"] == "bad_token"
+    _client, reply = joined(workshop.code, "referent", token=sheet_token(pages[0], workshop.code, 2))
+    assert reply["group"] == 2
+    for number in (1, 3):
+        _client, reply = joined(workshop.code, "referent", token=secrets.referent_tokens[number])
+        assert reply["group"] == number
+
+
+@pytest.mark.parametrize(
+    ("query", "status", "code"),
+    [
+        ("?part=sheets", 400, "invalid_payload"),
+        ("?part=posters&table=1", 400, "invalid_payload"),
+        ("?part=referents&table=one", 400, "invalid_payload"),
+        ("?part=referents&table=7", 404, "unknown_group"),
+    ],
+)
+def test_a_refused_part_changes_no_link(client, make_workshop, joined, query, status, code):
+    workshop, secrets = make_workshop(groups=2)
+    response = post_kit(client, workshop.code, secrets.facilitator_token, query=query)
+    assert response.status_code == status
+    assert response.get_json()["error"]["code"] == code
+    _client, reply = joined(workshop.code, "referent", token=secrets.referent_tokens[1])
+    assert reply["group"] == 1
+
+
+def test_the_offline_command_prints_posters_without_changing_a_link(app, make_workshop, joined, tmp_path):
+    from facilitator.kit.__main__ import add_arguments
+
+    workshop, secrets = make_workshop(groups=2)
+    output = tmp_path / "affiches.pdf"
+    result = app.test_cli_runner().invoke(args=["kit", workshop.code, "-o", str(output), "--part", "posters"])
+    assert result.exit_code == 0, result.output
+    assert "Les liens référents n’ont pas changé." in result.output
+    assert len(pdf_pages(output.read_bytes())) == 2 + 1 + 4
+    _client, reply = joined(workshop.code, "referent", token=secrets.referent_tokens[1])
+    assert reply["group"] == 1
+    # `python -m facilitator.kit` takes the same choice.
+    import argparse
+
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    args = parser.parse_args([workshop.code, "--part", "referents", "--table", "2"])
+    assert (args.part, args.table) == ("referents", 2)
 
 
 def test_a_kit_build_ends_the_referent_consoles_opened_with_the_old_links(client, make_workshop, joined):

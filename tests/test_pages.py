@@ -187,3 +187,31 @@ def test_page_scripts_never_parse_text_as_html():
     for source in sources:
         for number, line in enumerate(source.read_text().splitlines(), 1):
             assert not sinks.search(line), f"{source.name}:{number}: {line.strip()}"
+
+
+def test_the_organiser_list_shows_each_workshops_date_status_and_cards(app, client, make_workshop, phone):
+    """Issue 16, point 11: the organiser sees which workshop is which before touching its links."""
+    from facilitator.extensions import db
+
+    fresh, _ = make_workshop(title="Pas encore")
+    busy, _ = make_workshop(title="En plein travail")
+    done, _ = make_workshop(title="Déjà fini")
+    sock, _reply = phone(busy.code)
+    for text in ("Première idée", "Deuxième idée"):
+        reply = sock.emit(
+            "card:add", {"client_id": new_client_id(), "family": "forces", "text": text}, callback=True
+        )
+        assert reply["ok"], reply
+    with app.app_context():
+        db.session.get(type(done), done.id).step_status = "ended"
+        db.session.commit()
+    client.post("/organiser", data={"key": "test-organiser-key"})
+    page = client.get("/organiser").get_data(as_text=True)
+    titles = ("Pas encore", "En plein travail", "Déjà fini")
+    rows = {title: page.split(title, 1)[1].split("</li>", 1)[0] for title in titles}
+    assert "Pas commencé" in rows["Pas encore"] and "0 carte" in rows["Pas encore"]
+    assert "En cours" in rows["En plein travail"] and "2 cartes" in rows["En plein travail"]
+    assert "1 participant" in rows["En plein travail"]
+    assert "Terminé" in rows["Déjà fini"]
+    year = str(fresh.created_at.year)
+    assert all(f"Créé le {fresh.created_at.day} " in row and year in row for row in rows.values())

@@ -49,7 +49,7 @@ def test_the_organiser_page_deletes_a_workshop(client, make_workshop):
     workshop, _ = make_workshop()
     client.post("/organiser", data={"key": "test-organiser-key"})
     assert workshop.code in client.get("/organiser").get_data(as_text=True)
-    response = client.post(f"/organiser/workshops/{workshop.code}/delete")
+    response = client.post(f"/organiser/workshops/{workshop.code}/delete", data={"confirmed": "yes"})
     assert response.status_code == 302
     assert client.get(f"/api/workshops/{workshop.code}").status_code == 404
 
@@ -140,7 +140,10 @@ def test_a_deleted_workshop_s_text_is_gone_from_the_database_files(app, client, 
     assert any(path.exists() and needle in path.read_bytes() for path in files)
 
     client.post("/organiser", data={"key": "test-organiser-key"})
-    assert client.post(f"/organiser/workshops/{doomed.code}/delete").status_code == 302
+    assert (
+        client.post(f"/organiser/workshops/{doomed.code}/delete", data={"confirmed": "yes"}).status_code
+        == 302
+    )
     for path in files:
         content = path.read_bytes() if path.exists() else b""
         assert needle not in content and "Zéphyrine".encode() not in content, path.name

@@ -2,14 +2,19 @@
 
     python -m facilitator.kit <code> -o kit.pdf [--slides slides.pptx] [--rules-file rules.txt]
                               [--start 9:30] [--posters a4|a3|both] [--contact "…"] [--card-pages 1]
+                              [--part all|posters|referents] [--table N]
 
-Building the kit issues fresh référent links (printed on the sheets); the previous ones stop working.
+The whole kit (--part all, the default) and the référent sheets (--part referents, of every table or
+of --table N) issue fresh référent links, printed on the sheets: the previous ones stop working.
+--part posters (QR and rules posters, paper cards) changes no link: reprint it as often as needed.
 """
 
 import argparse
 import sys
 
 from facilitator.kit.options import POSTER_SIZES, KitOptions
+
+PARTS = ("all", "posters", "referents")
 
 
 def add_arguments(parser):
@@ -21,6 +26,11 @@ def add_arguments(parser):
     parser.add_argument("--posters", choices=POSTER_SIZES, default="a4", help="poster paper size (a4)")
     parser.add_argument("--contact", default="", help="the facilitator's contact line on the sheets")
     parser.add_argument("--card-pages", type=int, default=1, help="pages of paper cards per family (1)")
+    parser.add_argument(
+        "--part", choices=PARTS, default="all",
+        help="all (default; re-issues the référent links), posters (changes no link), referents (re-issues)",
+    )  # fmt: skip
+    parser.add_argument("--table", type=int, default=None, help="with --part referents: only this table")
 
 
 def options_from(args) -> KitOptions:
@@ -40,7 +50,7 @@ def main(argv=None) -> int:
     from facilitator.config import Config
     from facilitator.database import make_engine, upgrade_database
     from facilitator.errors import DomainError
-    from facilitator.kit import write_kit_files
+    from facilitator.kit import kit_filename, write_kit_files
     from facilitator.network import public_base_url
     from facilitator.workshops import find_workshop
 
@@ -54,7 +64,7 @@ def main(argv=None) -> int:
     try:
         with Session(engine, expire_on_commit=False) as session:
             workshop = find_workshop(session, args.code)
-            output = args.output or f"kit-{workshop.code}.pdf"
+            output = args.output or kit_filename(workshop, "pdf", args.part, args.table)
             said = write_kit_files(
                 session,
                 workshop,
@@ -62,6 +72,8 @@ def main(argv=None) -> int:
                 output,
                 args.slides,
                 options_from(args),
+                args.part,
+                args.table,
             )
     except DomainError as exc:
         if exc.code == "unknown_workshop":

@@ -163,6 +163,17 @@ def test_entry_pages_in_french_and_english(live_server, open_context, audit):
     page.locator("#workshop-form [type=submit]").click()
     expect(page.locator("#join-code")).to_be_visible()
     audit(page, "links")
+    # Issue 16, point 11: the list with each workshop's facts, and the two confirmation pages.
+    page.goto(f"{live_server.url}/organiser")
+    expect(page.locator(".workshop-facts").first).to_be_visible()
+    audit(page, "organiser-list")
+    page.get_by_role("link", name="Nouveaux liens…").first.click()
+    expect(page.get_by_role("button", name="Oui, créer de nouveaux liens")).to_be_visible()
+    audit(page, "organiser-confirm-links")
+    page.goto(f"{live_server.url}/organiser")
+    page.get_by_role("link", name="Supprimer…").first.click()
+    expect(page.get_by_role("button", name="Oui, supprimer définitivement")).to_be_visible()
+    audit(page, "organiser-confirm-delete")
 
     english = open_context(**LAPTOP, locale="en-US").new_page()
     english.goto(f"{live_server.url}/?lang=en")

@@ -1,5 +1,6 @@
-"""The facilitator console's kit buttons in Chromium: the PDF asks for a second click (it issues new
-référent links), then downloads with the console's token; the slides download at once."""
+"""The facilitator console's kit buttons in Chromium at 1366×768: posters and paper cards download at
+once and change no link; the référent sheets (every table or one) ask for a second click, since they
+re-issue référent links, then download with the console's token; the slides download at once."""
 
 import io
 
@@ -15,36 +16,59 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 
 
-def test_the_console_downloads_the_kit_and_the_slides(live_server, open_context, connect):
+def pdf_length(download) -> int:
+    return len(PdfReader(io.BytesIO(open(download.value.path(), "rb").read())).pages)
+
+
+def test_the_console_downloads_posters_referent_sheets_and_slides(live_server, open_context, connect):
     created = live_server.create_workshop(groups=9)
-    page = open_context(viewport={"width": 1920, "height": 1080}, accept_downloads=True).new_page()
+    code = created["code"]
+    page = open_context(viewport={"width": 1366, "height": 768}, accept_downloads=True).new_page()
     page.goto(created["facilitator_url"])
-    pdf_button = page.get_by_role("button", name="Télécharger le kit (PDF)")
-    expect(pdf_button).to_be_visible()
+    posters = page.get_by_role("button", name="Affiches et cartes papier (PDF)")
+    expect(posters).to_be_visible()
     assert "#t=" not in page.url  # the token left the address bar for localStorage
 
-    pdf_button.click()
+    # Posters: no confirmation, no link changed (issue 16, point 10).
+    with page.expect_download() as download:
+        posters.click()
+    assert download.value.suggested_filename == f"kit-{code}-posters.pdf"
+    assert pdf_length(download) == 9 + 1 + 4
     status = page.locator("#kit-status")
-    expect(status).to_contain_text("les liens référents donnés auparavant ne marcheront plus")
-    confirm = page.get_by_role("button", name="Confirmer : créer le kit")
+    expect(status).to_have_text("Téléchargé.")
+    still = connect(live_server, "référent link after the posters")
+    kept = still.call(
+        "join", {"code": code, "role": "referent", "token": created["groups"][0]["referent_token"]}
+    )
+    assert kept["ok"] is True, kept
+
+    # One table's sheet: a second click confirms, then only table 2's link changes.
+    page.get_by_label("Fiches référents pour").select_option("2")
+    sheets = page.get_by_role("button", name="Fiches référents (PDF)\u00a0: nouveaux liens")
+    sheets.click()
+    expect(status).to_contain_text("Nouveau lien référent pour la table 2")
+    confirm = page.get_by_role("button", name="Confirmer\u00a0: nouveaux liens référents")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "kit-console-confirm.png"))
+    page.screenshot(path=str(SCREENSHOTS / "kit-console-confirm-1366.png"))
     with page.expect_download() as download:
         confirm.click()
-    assert download.value.suggested_filename == f"kit-{created['code']}.pdf"
-    pages = PdfReader(io.BytesIO(open(download.value.path(), "rb").read())).pages
-    assert len(pages) == 9 + 1 + 9 + 4
-    expect(status).to_have_text("Téléchargé.")
-    expect(pdf_button).to_be_visible()  # back to its label, ready for another build
+    assert download.value.suggested_filename == f"kit-{code}-referents-table-2.pdf"
+    assert pdf_length(download) == 1
+    expect(status).to_contain_text("les liens référents précédents ne marchent plus")
+    expect(sheets).to_be_visible()  # back to its label, ready for another build
 
-    # The sheets carry new référent links: the one handed out at creation no longer opens table 1.
     old = connect(live_server, "old référent link")
     refused = old.call(
-        "join", {"code": created["code"], "role": "referent", "token": created["groups"][0]["referent_token"]}
+        "join", {"code": code, "role": "referent", "token": created["groups"][1]["referent_token"]}
     )
     assert refused["ok"] is False and refused["error"]["code"] == "bad_token"
+    other = connect(live_server, "table 3 référent link")
+    kept = other.call(
+        "join", {"code": code, "role": "referent", "token": created["groups"][2]["referent_token"]}
+    )
+    assert kept["ok"] is True, kept
 
     with page.expect_download() as slides:
         page.get_by_role("button", name="Diapositives (PPTX)").click()
-    assert slides.value.suggested_filename == f"kit-{created['code']}.pptx"
+    assert slides.value.suggested_filename == f"kit-{code}.pptx"
     assert open(slides.value.path(), "rb").read(2) == b"PK"  # a zip: PPTX

@@ -79,7 +79,8 @@ def test_a_deleted_workshops_connections_never_reach_the_next_workshop(live_serv
 
     browser, token = organiser(live_server)
     response = browser.post(
-        f"{live_server.url}/organiser/workshops/{old['code']}/delete", data={"csrf_token": token}
+        f"{live_server.url}/organiser/workshops/{old['code']}/delete",
+        data={"csrf_token": token, "confirmed": "yes"},
     )
     assert response.status_code == 200 and old["code"] not in response.text  # redirected to the list
     for client in (board, facilitator, phone):
@@ -132,7 +133,9 @@ def test_new_links_end_the_consoles_opened_with_the_old_ones_and_phones_stay(liv
     assert target["ok"]
 
     browser, token = organiser(live_server)
-    page = browser.post(f"{live_server.url}/organiser/workshops/{code}/links", data={"csrf_token": token})
+    page = browser.post(
+        f"{live_server.url}/organiser/workshops/{code}/links", data={"csrf_token": token, "confirmed": "yes"}
+    )
     assert page.status_code == 200
     new_board_token = re.search(r'id="board-url" href="[^"#]+#t=([^"]+)"', page.text).group(1)
 

@@ -35,7 +35,7 @@ def assert_replaced(page, code, role):
 
 def renew_links(server, code) -> str:
     browser, token = organiser(server)
-    page = browser.post(f"{server.url}/organiser/workshops/{code}/links", data={"csrf_token": token},
+    page = browser.post(f"{server.url}/organiser/workshops/{code}/links", data={"csrf_token": token, "confirmed": "yes"},
                         timeout=ACK_TIMEOUT)  # fmt: skip
     assert page.status_code == 200
     return page.text

@@ -1,23 +1,45 @@
-/* The facilitator console's kit buttons: POST with the console's token, save the answer as a file. */
+/* The facilitator console's kit buttons: POST with the console's token, save the answer as a file.
+   Posters (and the slides) change nothing and download at once; the référent sheets re-issue the
+   chosen tables' référent links, so the first click says so and the second builds them. */
 // Included before live.js in the page: start once every deferred script has run.
 document.addEventListener("DOMContentLoaded", function () {
   "use strict";
   var box = document.getElementById("kit-download");
   if (!box || !window.fetch || !window.Live) { return; }
   var status = document.getElementById("kit-status");
+  var table = document.getElementById("kit-table");
 
   function failed(message) {
     status.textContent = box.getAttribute("data-failed") + " " + message;
   }
 
+  function filenameOf(response, fallback) {
+    var header = response.headers.get("Content-Disposition") || "";
+    var match = /filename="([^"]+)"/.exec(header);
+    return match ? match[1] : fallback;
+  }
+
+  function reset(button) {
+    if (button.hasAttribute("data-label")) {
+      button.textContent = button.getAttribute("data-label");
+      button.removeAttribute("data-label");
+      button.classList.remove("primary");
+    }
+  }
+
   function download(button) {
     var kind = button.getAttribute("data-kit");
-    // The PDF issues new référent links: the first click says so, the second builds the kit.
-    if (kind === "pdf" && !button.hasAttribute("data-label")) {
+    var part = button.getAttribute("data-part");
+    var query = part ? "?part=" + part : "";
+    var chosen = part === "referents" && table ? table.value : "";
+    if (chosen) { query += "&table=" + encodeURIComponent(chosen); }
+    if (part === "referents" && !button.hasAttribute("data-label")) {
       button.setAttribute("data-label", button.textContent);
       button.textContent = box.getAttribute("data-confirm-label");
       button.classList.add("primary");
-      status.textContent = box.getAttribute("data-confirm");
+      status.textContent = chosen
+        ? box.getAttribute("data-confirm-table").replace("{table}", chosen)
+        : box.getAttribute("data-confirm-all");
       // The join panel scrolls on small screens: the warning must be read before the second click.
       if (status.scrollIntoView) { status.scrollIntoView({ block: "nearest" }); }
       return;
@@ -25,7 +47,7 @@ document.addEventListener("DOMContentLoaded", function () {
     var code = window.Live.data.code;
     button.disabled = true;
     status.textContent = box.getAttribute("data-busy");
-    window.fetch("/api/workshops/" + encodeURIComponent(code) + "/kit." + kind, {
+    window.fetch("/api/workshops/" + encodeURIComponent(code) + "/kit." + kind + query, {
       method: "POST",
       credentials: "omit",
       headers: {
@@ -37,8 +59,8 @@ document.addEventListener("DOMContentLoaded", function () {
     }).then(function (response) {
       if (response.ok) {
         return response.blob().then(function (blob) {
-          window.Live.saveFile(blob, "kit-" + code + "." + kind);
-          status.textContent = box.getAttribute("data-done");
+          window.Live.saveFile(blob, filenameOf(response, "kit-" + code + "." + kind));
+          status.textContent = box.getAttribute(part === "referents" ? "data-done-referents" : "data-done");
         });
       }
       return response.json().then(function (body) {
@@ -48,15 +70,18 @@ document.addEventListener("DOMContentLoaded", function () {
       failed(box.getAttribute("data-network"));
     }).then(function () {
       button.disabled = false;
-      if (button.hasAttribute("data-label")) {
-        button.textContent = button.getAttribute("data-label");
-        button.removeAttribute("data-label");
-        button.classList.remove("primary");
-      }
+      reset(button);
     });
   }
 
   Array.prototype.forEach.call(box.querySelectorAll("[data-kit]"), function (button) {
     button.addEventListener("click", function () { download(button); });
   });
+  // Another table chosen: the pending confirmation was for the previous choice.
+  if (table) {
+    table.addEventListener("change", function () {
+      Array.prototype.forEach.call(box.querySelectorAll("[data-label]"), reset);
+      status.textContent = "";
+    });
+  }
 });

@@ -1,0 +1,50 @@
+"""The organiser's list in Chromium (issue 16, point 11): each workshop's date, status and cards, and
+"Nouveaux liens…" / "Supprimer…" that only act after a confirmation page, at 360×740 and 1366×768."""
+
+import pytest
+from harness import ROOT
+
+playwright_sync = pytest.importorskip("playwright.sync_api")
+expect = playwright_sync.expect
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+
+
+def test_new_links_and_delete_ask_first(live_server, open_context, connect):
+    created = live_server.create_workshop(groups=3, title="Atelier des offices")
+    phone = connect(live_server, "phone")
+    phone.join(code=created["code"], role="participant", group=1, name="Camille")
+    assert phone.post("forces", "Une idée posée")["ok"]
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for size, name in (({"width": 360, "height": 740}, "phone"), ({"width": 1366, "height": 768}, "laptop")):
+        page = open_context(viewport=size).new_page()
+        page.goto(f"{live_server.url}/organiser")
+        page.get_by_label("Clé organisateur").fill(live_server.key)
+        page.locator("#signin-form [type=submit]").click()
+        row = page.locator(".workshop-list li", has_text="Atelier des offices")
+        expect(row).to_contain_text("En cours")
+        expect(row).to_contain_text("1 carte")
+        expect(row).to_contain_text("Créé le ")
+        page.screenshot(path=str(SCREENSHOTS / f"organiser-list-{name}.png"), full_page=True)
+        row.get_by_role("link", name="Supprimer…").click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Supprimer")
+        page.screenshot(path=str(SCREENSHOTS / f"organiser-confirm-delete-{name}.png"))
+        page.get_by_role("link", name="Annuler").click()
+        expect(page.locator(".workshop-list li", has_text="Atelier des offices")).to_be_visible()
+
+    page.locator(".workshop-list li", has_text="Atelier des offices").get_by_role(
+        "link", name="Nouveaux liens…"
+    ).click()
+    expect(page.locator("#facilitator-url")).to_have_count(0)  # nothing issued yet
+    page.get_by_role("button", name="Oui, créer de nouveaux liens").click()
+    expect(page.locator("#facilitator-url")).to_be_visible()
+    assert created["facilitator_token"] not in page.locator("#facilitator-url").inner_text()
+
+    page.goto(f"{live_server.url}/organiser")
+    page.locator(".workshop-list li", has_text="Atelier des offices").get_by_role(
+        "link", name="Supprimer…"
+    ).click()
+    page.get_by_role("button", name="Oui, supprimer définitivement").click()
+    expect(page.locator(".workshop-list li", has_text="Atelier des offices")).to_have_count(0)
