@@ -222,7 +222,9 @@ def test_update_agenda_while_running_adds_removes_and_reorders_the_future_steps(
     state = agenda.update_agenda(session, w, facilitator(w), as_edit(w.steps)[:2])
     assert len(state["steps"]) == 2
     agenda.end(session, w, facilitator(w))  # after the end, still the steps after the shown one
-    state = agenda.update_agenda(session, w, facilitator(w), as_edit(w.steps) + [{"title": "Bis", "minutes": 5}])
+    state = agenda.update_agenda(
+        session, w, facilitator(w), as_edit(w.steps) + [{"title": "Bis", "minutes": 5}]
+    )
     assert [s["title"] for s in state["steps"]][-1] == "Bis" and state["status"] == "ended"
 
 

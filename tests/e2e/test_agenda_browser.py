@@ -166,7 +166,9 @@ def test_facilitator_goes_back_jumps_edits_the_future_steps_and_confirms_the_end
     future.last.get_by_label("Titre de l’étape").fill("Pot de l’amitié")
     future.first.get_by_role("button", name="Descendre").click()  # the plenary after the conclusion
     facilitator.locator("#agenda-steps").evaluate("list => { list.scrollTop = 0; }")
-    facilitator.locator("#agenda-editor").screenshot(path=str(SCREENSHOTS / "agenda-console-1366-editor-running.png"))
+    facilitator.locator("#agenda-editor").screenshot(
+        path=str(SCREENSHOTS / "agenda-console-1366-editor-running.png")
+    )
     facilitator.get_by_role("button", name="Enregistrer le déroulé").click()
     expect(facilitator.locator("#agenda-saved")).to_have_text("Déroulé enregistré")
     expect(facilitator.locator("#agenda-error")).to_be_hidden()
