@@ -286,14 +286,13 @@ def _started(workshop: Workshop):
 
 
 def update_agenda(session, workshop: Workshop, viewer: Viewer, steps: list[dict]) -> dict:
-    """Replace the agenda before it starts (add, remove, reorder, change steps in one edit).
+    """Replace the agenda (add, remove, reorder, change steps in one edit).
 
     Each step: {"title", "minutes", "open_families" (⊂ the workshop's), "hidden_until_reveal",
-    "voting" (off|table|plenary), "kind"?}. Refused once the agenda has started.
+    "voting" (off|table|plenary), "kind"?}. Once started, only the steps after the current one may
+    change (see `check_fixed_steps`): the room has lived the others, their cards point at them.
     """
     _facilitator_only(workshop, viewer)
-    if workshop.step_status != "free" or workshop.step_position is not None:
-        raise DomainError("agenda_started", status=409)
     if not 1 <= len(steps) <= MAX_STEPS:
         raise DomainError("invalid_payload", problem=f"an agenda has 1 to {MAX_STEPS} steps")
     cleaned = []
@@ -321,9 +320,13 @@ def update_agenda(session, workshop: Workshop, viewer: Viewer, steps: list[dict]
                 "revealed": False,
             }
         )
+    fixed = fixed_steps(workshop)
+    check_fixed_steps(fixed, cleaned)
     # Rows keep their position; only their content changes, so no unique (workshop, position) clash.
     existing = list(workshop.steps)
     for position, fields in enumerate(cleaned):
+        if position < len(fixed):
+            continue  # the current and past steps stay as they are (their `revealed` too)
         if position < len(existing):
             row = existing[position]
             for name, value in fields.items():
@@ -334,6 +337,31 @@ def update_agenda(session, workshop: Workshop, viewer: Viewer, steps: list[dict]
         workshop.steps.remove(row)
         session.delete(row)
     return _changed(session, workshop)
+
+
+# What makes a step the same step: what the room saw of it (not its kind, not `revealed`).
+FIXED_FIELDS = ("title", "duration", "open_families", "hidden_until_reveal", "voting")
+
+
+def fixed_steps(workshop: Workshop) -> list[Step]:
+    """The steps an edit may not touch: none before the start, else up to the current one included."""
+    if workshop.step_status == "free" or workshop.step_position is None:
+        return []
+    return [s for s in workshop.steps if s.position <= workshop.step_position]
+
+
+def check_fixed_steps(fixed: list[Step], cleaned: list[dict]):
+    """Refuse an edit that changes, moves or removes the current step or one before it.
+
+    The edit sends the whole agenda: its first steps must be the fixed ones, unchanged and in order.
+    `details.position` (1-based) names the first step that differs.
+    """
+    for index, step in enumerate(fixed):
+        same = index < len(cleaned) and all(
+            getattr(step, name) == cleaned[index][name] for name in FIXED_FIELDS
+        )
+        if not same:
+            raise DomainError("step_fixed", status=409, position=index + 1, title=step.title)
 
 
 def start(session, workshop: Workshop, viewer: Viewer, now: datetime | None = None) -> dict:

@@ -61,6 +61,10 @@ MESSAGES = {
     "posting_closed": _l("No card family is open in this step: listen to the facilitator."),
     "step_closed": _l("Time is up for this step: posting is closed until the facilitator goes on."),
     "agenda_started": _l("The agenda has already started: it can no longer be edited."),
+    "step_fixed": _l(
+        "Step %(position)s (“%(title)s”) is under way or over: it can no longer change. "
+        "Only the steps after the current one can be added, removed or moved."
+    ),
     "agenda_not_started": _l("The agenda has not started yet."),
     "agenda_ended": _l("The agenda is already over."),
     "not_running": _l("The step clock is not running."),

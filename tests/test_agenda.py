@@ -185,9 +185,79 @@ def test_update_agenda_refuses_bad_steps_and_changes_nothing(session, w, steps, 
     assert [agenda.step_to_dict(s) for s in session.get(Workshop, w.id).steps] == before
 
 
-def test_update_agenda_is_refused_once_started(session, w):
-    agenda.start(session, w, facilitator(w))
-    refused("agenda_started", agenda.update_agenda, session, w, facilitator(w), NEW_AGENDA)
+def as_edit(steps):
+    """The agenda as the editor sends it back: the fields a person edits."""
+    return [
+        {
+            "kind": s.kind,
+            "title": s.title,
+            "minutes": s.duration // 60,
+            "open_families": list(s.open_families),
+            "hidden_until_reveal": s.hidden_until_reveal,
+            "voting": s.voting,
+        }
+        for s in steps
+    ]
+
+
+def test_update_agenda_while_running_adds_removes_and_reorders_the_future_steps(session, w):
+    agenda.start(session, w, facilitator(w), now=T0)
+    agenda.next_step(session, w, facilitator(w), now=T0)  # step 2 (forces-faiblesses), sealing
+    w.steps[1].revealed = True
+    session.commit()
+    deadline = w.step_deadline
+    edit = as_edit(w.steps)
+    # Remove "attentes-contributions", swap the plenary and the vote, add a last step.
+    edit = edit[:2] + [edit[4], edit[3], edit[5], {"title": "Pot de l’amitié", "minutes": 15}]
+    state = agenda.update_agenda(session, w, facilitator(w), edit)
+    assert [s["kind"] for s in state["steps"]] == [
+        "accueil", "forces-faiblesses", "pleniere", "essentiel", "conclusion", "custom",
+    ]  # fmt: skip
+    # The run goes on where it was: same step, same clock, the current step still revealed.
+    assert state["position"] == 1 and state["status"] == "running"
+    assert state["step"]["kind"] == "forces-faiblesses" and state["step"]["revealed"] is True
+    assert w.step_deadline == deadline
+    assert step_events(session, w)[-1].payload["agenda"]["steps"][-1]["title"] == "Pot de l’amitié"
+    # Every future step removed: the current one is the last.
+    state = agenda.update_agenda(session, w, facilitator(w), as_edit(w.steps)[:2])
+    assert len(state["steps"]) == 2
+    agenda.end(session, w, facilitator(w))  # after the end, still the steps after the shown one
+    state = agenda.update_agenda(
+        session, w, facilitator(w), as_edit(w.steps) + [{"title": "Bis", "minutes": 5}]
+    )
+    assert [s["title"] for s in state["steps"]][-1] == "Bis" and state["status"] == "ended"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda e: e[0].update(title="Autre accueil"),  # a past step renamed
+        lambda e: e[1].update(minutes=40),  # the current step's length
+        lambda e: e[1].update(open_families=["forces"]),  # the current step's families
+        lambda e: e.pop(0),  # a past step removed
+        lambda e: e.insert(1, {"title": "Avant", "minutes": 5}),  # a step inserted before the current
+        lambda e: e.__setitem__(slice(0, 3), [e[2], e[0], e[1]]),  # a future step moved before it
+        lambda e: e.__setitem__(slice(None), e[:1]),  # the current step removed
+    ],
+)
+def test_update_agenda_while_running_refuses_the_current_and_past_steps(session, w, change):
+    agenda.start(session, w, facilitator(w), now=T0)
+    agenda.next_step(session, w, facilitator(w), now=T0)
+    before = [agenda.step_to_dict(s) for s in w.steps]
+    edit = as_edit(w.steps)
+    change(edit)
+    error = refused("step_fixed", agenda.update_agenda, session, w, facilitator(w), edit)
+    assert error.status == 409 and error.details["position"] in (1, 2) and error.details["title"]
+    session.rollback()
+    assert [agenda.step_to_dict(s) for s in session.get(Workshop, w.id).steps] == before
+
+
+def test_step_fixed_says_which_step_and_what_can_change(app):
+    from facilitator.errors import from_exception
+
+    with app.test_request_context(headers={"Accept-Language": "fr"}):
+        message = from_exception(DomainError("step_fixed", position=2, title="Forces"))["error"]["message"]
+    assert "2" in message and "Forces" in message and "après l’étape en cours" in message
 
 
 @pytest.mark.parametrize("role", ["participant", "referent", "board"])

@@ -8,6 +8,8 @@ import pytest
 from phones import connected
 from test_browser import PHONE, PROJECTOR, SCREENSHOTS
 
+LAPTOP = {"viewport": {"width": 1366, "height": 768}}
+
 playwright_sync = pytest.importorskip("playwright.sync_api")
 expect = playwright_sync.expect
 
@@ -56,7 +58,7 @@ def test_facilitator_runs_the_agenda_and_reveals_a_silent_step(live_server, open
     expect(facilitator.locator("#agenda-saved")).to_have_text("Déroulé enregistré")
 
     facilitator.get_by_role("button", name="Démarrer le déroulé").click()
-    expect(facilitator.locator("#agenda-editor")).to_be_hidden()
+    expect(facilitator.locator("#agenda-editor")).to_be_visible()  # the future steps stay editable
     for page in (board, phone, referent, facilitator):
         expect(page.locator("#step-title")).to_have_text("Accueil des offices de tourisme")
         expect(page.locator("#step-countdown")).to_have_text(re.compile(r"^1[45]:\d\d$"))
@@ -127,3 +129,80 @@ def test_facilitator_runs_the_agenda_and_reveals_a_silent_step(live_server, open
     expect(phone.locator("#step-title")).to_have_text("Forces et faiblesses")
     expect(phone.locator("#step-status")).to_have_text("En pause")
     expect(phone.locator("#send-card")).to_be_disabled()
+
+
+def test_facilitator_goes_back_jumps_edits_the_future_steps_and_confirms_the_end(live_server, open_context):
+    """Issue 16, point 12, with the console at 1366×768: previous and go-to move the board's step, a step
+    added while running appears, the current and past steps are fixed, the end needs a confirmation."""
+    created = live_server.create_workshop(groups=2)
+    facilitator = open_context(**LAPTOP).new_page()
+    facilitator.goto(created["facilitator_url"])
+    connected(facilitator)
+    board = open_context(**PROJECTOR).new_page()
+    board.goto(created["board_url"])
+    connected(board)
+    controls = facilitator.locator("#agenda-controls")
+
+    facilitator.get_by_role("button", name="Démarrer le déroulé").click()
+    expect(controls.get_by_role("button", name="Étape précédente")).to_be_hidden()  # nothing before
+    for _ in range(2):
+        facilitator.get_by_role("button", name="Étape suivante").click()
+    expect(board.locator("#step-number")).to_have_text(re.compile("Étape 3 sur 6"))
+    facilitator.get_by_role("button", name="Étape précédente").click()
+    expect(board.locator("#step-title")).to_have_text("Forces et faiblesses")
+    expect(board.locator("#step-number")).to_have_text(re.compile("Étape 2 sur 6"))
+    facilitator.get_by_label("Aller à l’étape").select_option(label="Étape 4 · Sélectionner l’essentiel")
+    facilitator.get_by_role("button", name="Aller à cette étape").click()
+    expect(board.locator("#step-title")).to_have_text("Sélectionner l’essentiel")
+
+    # While it runs: steps 1-4 are fixed, the two after can move and a new one is added at the end.
+    facilitator.get_by_text("Modifier le déroulé").click()
+    expect(facilitator.locator(".agenda-step.is-fixed")).to_have_count(4)
+    expect(facilitator.locator(".agenda-step.is-fixed").last).to_contain_text("En cours")
+    future = facilitator.locator(".agenda-step:not(.is-fixed)")
+    expect(future).to_have_count(2)
+    expect(future.first.get_by_role("button", name="Monter")).to_have_count(0)  # not above the current
+    facilitator.get_by_role("button", name="Ajouter une étape").click()
+    future.last.get_by_label("Titre de l’étape").fill("Pot de l’amitié")
+    future.first.get_by_role("button", name="Descendre").click()  # the plenary after the conclusion
+    facilitator.locator("#agenda-steps").evaluate("list => { list.scrollTop = 0; }")
+    facilitator.locator("#agenda-editor").screenshot(
+        path=str(SCREENSHOTS / "agenda-console-1366-editor-running.png")
+    )
+    facilitator.get_by_role("button", name="Enregistrer le déroulé").click()
+    expect(facilitator.locator("#agenda-saved")).to_have_text("Déroulé enregistré")
+    expect(facilitator.locator("#agenda-error")).to_be_hidden()
+    expect(board.locator("#step-number")).to_have_text(re.compile("Étape 4 sur 7"))
+    expect(board.locator("#step-title")).to_have_text("Sélectionner l’essentiel")  # the run goes on
+    options = facilitator.locator("#agenda-goto-step option")
+    expect(options).to_have_count(7)
+    expect(options.nth(4)).to_have_text("Étape 5 · Conclusion")
+    expect(options.nth(6)).to_have_text("Étape 7 · Pot de l’amitié")
+    facilitator.get_by_text("Modifier le déroulé").click()
+
+    # The end is apart from the pause, and asks first: Annuler, Échap and the timeout end nothing.
+    end = facilitator.get_by_role("button", name="Terminer le déroulé")
+    pause = facilitator.get_by_role("button", name="Pause")
+    assert end.evaluate("b => getComputedStyle(b).color") != pause.evaluate("b => getComputedStyle(b).color")
+    end_box, pause_box = end.bounding_box(), pause.bounding_box()
+    assert end_box["x"] > pause_box["x"] + pause_box["width"] + 100 or end_box["y"] > pause_box["y"]
+    shot(facilitator, "console-1366-controls")
+    end.click()
+    confirm = facilitator.get_by_role("button", name="Confirmer la fin ?")
+    expect(confirm).to_be_focused()
+    shot(facilitator, "console-1366-confirm-end")
+    facilitator.get_by_role("button", name="Annuler").click()
+    expect(confirm).to_be_hidden()
+    expect(end).to_be_visible()
+    end.focus()
+    facilitator.keyboard.press("Enter")
+    expect(confirm).to_be_focused()
+    facilitator.keyboard.press("Escape")
+    expect(confirm).to_be_hidden()
+    expect(end).to_be_focused()
+    expect(board.locator("#step-status")).not_to_have_text("Atelier terminé")
+    facilitator.keyboard.press("Enter")
+    facilitator.keyboard.press("Enter")  # the keyboard confirms
+    expect(board.locator("#step-status")).to_have_text("Atelier terminé")
+    expect(end).to_be_hidden()
+    expect(confirm).to_be_hidden()

@@ -145,6 +145,8 @@
       var last = state.step && state.position >= state.steps.length - 1;
       var show = {
         "step:start": !started,
+        "step:previous": started && state.position > 0,
+        "step:goto": started && state.steps.length > 1,
         "step:pause": status === "running",
         "step:resume": status === "paused",
         "step:extend": status === "running" || status === "paused",
@@ -152,16 +154,57 @@
         "step:end": started && status !== "ended",
         "cards:reveal": true
       };
-      var editorBox = byId("agenda-editor");
-      if (editorBox) { editorBox.hidden = started; if (started) { editorBox.open = false; } }
+      Array.prototype.forEach.call(controls.querySelectorAll("[data-agenda-group]"), function (group) {
+        group.hidden = !show[group.getAttribute("data-agenda-group")];
+      });
+      if (!show["step:end"]) { askEnd(false); }
+      fillGoto();
       Array.prototype.forEach.call(controls.querySelectorAll("[data-agenda]"), function (button) {
         var type = button.getAttribute("data-agenda");
+        if (button.parentNode.closest("[data-agenda-group]")) { return; }  /* shown with its group */
         if (type === "workshop:lock") {
           button.hidden = (button.getAttribute("data-locked") === "true") === !!state.locked;
         } else {
           button.hidden = !show[type];
         }
       });
+    }
+
+    /* The go-to list: every step, the one after the current preselected (a choice made is kept). */
+    var gotoKey = null;
+    function fillGoto() {
+      var select = byId("agenda-goto-step");
+      if (!select || !state || !state.steps) { return; }
+      var key = state.position + "|" + state.steps.map(function (s) { return s.title; }).join("|");
+      if (key === gotoKey) { return; }
+      gotoKey = key;
+      select.textContent = "";
+      state.steps.forEach(function (step) {
+        var option = Live.el("option", null, t.step + " " + (step.position + 1) + " · " + step.title);
+        option.value = step.position;
+        select.appendChild(option);
+      });
+      var next = state.position === null ? 0 : Math.min(state.position + 1, state.steps.length - 1);
+      select.value = String(next);
+    }
+
+    /* "Terminer le déroulé" asks first: the button becomes "Confirmer la fin ?" + Annuler for a few
+       seconds (keyboard: the focus moves to the confirmation, Échap cancels). */
+    var endTimer = null;
+    function askEnd(asking) {
+      var ask = byId("agenda-end-ask");
+      var confirmBox = byId("agenda-end-confirm");
+      if (!ask || !confirmBox) { return; }
+      window.clearTimeout(endTimer);
+      var wasAsking = !confirmBox.hidden;
+      ask.hidden = asking;
+      confirmBox.hidden = !asking;
+      if (asking) {
+        confirmBox.querySelector("[data-agenda]").focus();
+        endTimer = window.setTimeout(function () { askEnd(false); }, 8000);
+      } else if (wasAsking && confirmBox.contains(document.activeElement)) {
+        ask.focus();
+      }
     }
 
     function render() {
@@ -208,6 +251,13 @@
         button.addEventListener("click", function () {
           var type = button.getAttribute("data-agenda");
           var payload = {};
+          if (type === "step:previous") {
+            type = "step:goto";
+            payload.position = state.position - 1;
+          } else if (type === "step:goto") {
+            payload.position = parseInt(byId("agenda-goto-step").value, 10);
+          }
+          if (type === "step:end") { askEnd(false); }
           if (button.hasAttribute("data-minutes")) { payload.minutes = parseInt(button.getAttribute("data-minutes"), 10); }
           if (button.hasAttribute("data-locked")) { payload.locked = button.getAttribute("data-locked") === "true"; }
           if (type === "cards:reveal" && byId("reveal-group") && byId("reveal-group").value) {
@@ -225,11 +275,20 @@
       });
     }
 
+    if (byId("agenda-end-ask")) {
+      byId("agenda-end-ask").addEventListener("click", function () { askEnd(true); });
+      byId("agenda-end-cancel").addEventListener("click", function () { askEnd(false); });
+      byId("agenda-end-confirm").addEventListener("keydown", function (event) {
+        if (event.key === "Escape") { event.preventDefault(); askEnd(false); }
+      });
+    }
+
     var editor = byId("agenda-editor");
     var draft = null;  /* the steps being edited, until saved */
     if (editor) { setUpEditor(); }
 
-    /* The agenda editor (before the start): add, remove, reorder and change steps, then save them all. */
+    /* The agenda editor: add, remove, reorder and change steps, then save them all. Once started, the
+       current and past steps are shown fixed (the server refuses to change them: `step_fixed`). */
     function setUpEditor() {
       var e = JSON.parse(editor.getAttribute("data-strings"));
       var families = Live.data.workshop.families;
@@ -248,9 +307,30 @@
         b.addEventListener("click", fn);
         return b;
       }
+      function fixedCount() {
+        return state && state.status !== "free" && state.position !== null ? state.position + 1 : 0;
+      }
+      function fromState(steps) {
+        return steps.map(function (s) {
+          return { kind: s.kind, title: s.title, minutes: Math.max(1, Math.round(s.duration / 60)),
+                   open_families: s.open_families.slice(), hidden_until_reveal: s.hidden_until_reveal, voting: s.voting };
+        });
+      }
+      var drawnFixed = 0;
       function draw() {
         list.textContent = "";
+        var fixed = drawnFixed = fixedCount();
+        var note = byId("agenda-fixed-note");
+        note.textContent = fixed ? e.fixed_note : "";
+        note.hidden = !fixed;
         draft.forEach(function (step, index) {
+          if (index < fixed) {
+            var done = Live.el("li", "agenda-step is-fixed");
+            done.appendChild(Live.el("span", "agenda-step-title", step.title + " · " + step.minutes + " min"));
+            done.appendChild(Live.el("span", "tag", index === fixed - 1 ? e.fixed_current : e.fixed_past));
+            list.appendChild(done);
+            return;
+          }
           var item = Live.el("li", "agenda-step");
           var title = Live.el("input");
           title.value = step.title;
@@ -297,9 +377,9 @@
           voting.addEventListener("change", function () { step.voting = voting.value; });
           item.appendChild(field(e.voting, voting));
           var tools = Live.el("div", "agenda-step-tools");
-          if (index > 0) { tools.appendChild(button(e.up, function () { move(index, -1); })); }
+          if (index > fixed) { tools.appendChild(button(e.up, function () { move(index, -1); })); }
           if (index < draft.length - 1) { tools.appendChild(button(e.down, function () { move(index, 1); })); }
-          if (draft.length > 1) { tools.appendChild(button(e.remove, function () { draft.splice(index, 1); draw(); })); }
+          if (draft.length > Math.max(1, fixed)) { tools.appendChild(button(e.remove, function () { draft.splice(index, 1); draw(); })); }
           item.appendChild(tools);
           list.appendChild(item);
         });
@@ -311,13 +391,17 @@
       }
       editor.addEventListener("toggle", function () {
         if (editor.open && state) {
-          draft = state.steps.map(function (s) {
-            return { kind: s.kind, title: s.title, minutes: Math.max(1, Math.round(s.duration / 60)),
-                     open_families: s.open_families.slice(), hidden_until_reveal: s.hidden_until_reveal, voting: s.voting };
-          });
+          draft = fromState(state.steps);
           byId("agenda-saved").textContent = "";
           draw();
         }
+      });
+      /* The step moved while editing: the newly fixed steps come from the server, the edits after stay. */
+      Live.subscribe("step:changed", function () {
+        if (!editor.open || !draft || fixedCount() === drawnFixed) { return; }
+        var fixed = fixedCount();
+        draft = fromState(state.steps.slice(0, fixed)).concat(draft.slice(fixed));
+        draw();
       });
       byId("agenda-add").addEventListener("click", function () {
         if (!draft) { return; }
