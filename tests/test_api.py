@@ -278,3 +278,13 @@ def test_the_workshop_says_how_its_report_treats_hidden_cards(client, session):
     assert refused.status_code == 400 and refused.get_json()["error"]["code"] == "invalid_payload"
     bad = client.get(f"/api/workshops/{default}/report.json?hidden=shown", headers=auth)
     assert bad.status_code == 400
+
+
+def test_the_creation_form_sets_report_hidden(client, session):
+    from facilitator.models import Workshop
+
+    client.post("/organiser", data={"key": "test-organiser-key"})
+    form = {"title": "Atelier", "groups": 1, "template": "concertation", "language": "fr", "vote_budget": 5,
+            "essentials_per_family": 3, "report_hidden": "omitted"}  # fmt: skip
+    assert client.post("/organiser/workshops", data=form).status_code == 200
+    assert session.query(Workshop).one().report_hidden == "omitted"
