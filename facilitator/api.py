@@ -235,6 +235,9 @@ def report(code, fmt):
     if language is not None and language not in ("fr", "en"):
         raise DomainError("invalid_payload", status=400, problem="lang must be fr or en")
     excel = fmt == "csv" and request.args.get("excel") in ("1", "true")  # the spreadsheet's CSV (docs/reports.md)
+    hidden = request.args.get("hidden")  # the annex's hidden cards; default: the workshop's report_hidden
+    if hidden is not None and hidden not in ("marked", "omitted"):
+        raise DomainError("invalid_payload", status=400, problem="hidden must be marked or omitted")
     workshop = workshop_by_code(code)
     token = bearer_token()
     if token and not tokens.token_matches(token, workshop.facilitator_token_hash):
@@ -253,7 +256,8 @@ def report(code, fmt):
             done = subprocess.run(
                 [sys.executable, "-m", "reports", workshop.code, "--format", fmt, "--output-dir", folder,
                  "--database", current_app.config["DATABASE_URL"], "--nice", str(current_app.config["REPORT_NICE"]),
-                 *(["--language", language] if language else []), *(["--excel"] if excel else [])],
+                 *(["--language", language] if language else []), *(["--excel"] if excel else []),
+                 *(["--hidden", hidden] if hidden else [])],
                 cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=REPORT_TIMEOUT, check=False,
             )  # fmt: skip
         except subprocess.TimeoutExpired:  # its message is the command: the database URL, with its password

@@ -59,6 +59,8 @@ class Workshop(Base):
     locked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     essentials_per_family: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
     family_budgets: Mapped[dict | None] = mapped_column(JSON, default=None)
+    # The compte rendu's annex: hidden cards listed "marked" (« masquée ») or "omitted"; never in its body.
+    report_hidden: Mapped[str] = mapped_column(String(16), default="marked", server_default="marked")
     # The agenda's run state. `step_position` None: free mode (every family open, voting open).
     step_position: Mapped[int | None] = mapped_column(Integer, default=None)
     step_status: Mapped[str] = mapped_column(String(16), default="free", server_default="free")

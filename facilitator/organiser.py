@@ -80,6 +80,14 @@ class WorkshopForm(FlaskForm):
         validators=[Length(max=500)],
     )
     anonymous = BooleanField(_l("Anonymous cards (no first names shown)"))
+    report_hidden = SelectField(
+        _l("Hidden cards in the report's appendix"),
+        choices=[
+            SelectChoice("marked", _l("Listed, marked “hidden”")),
+            SelectChoice("omitted", _l("Left out")),
+        ],
+        default="marked",
+    )
 
 
 class ConfirmForm(FlaskForm):
@@ -253,6 +261,7 @@ def create():
         essentials_per_family=form.essentials_per_family.data,
         organisations=organisations[:20] or None,
         anonymous=form.anonymous.data,
+        report_hidden=form.report_hidden.data,
     )
     return links_page(workshop, secrets)
 

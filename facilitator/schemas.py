@@ -98,6 +98,8 @@ class WorkshopCreatePayload(Payload):
     essentials_per_family: StrictInt = Field(default=3, ge=1, le=20)
     organisations: list[Organisation] | None = Field(default=None, min_length=1, max_length=20)
     anonymous: StrictBool = False
+    # The compte rendu's annex: hidden cards listed « masquée » (marked) or left out (omitted).
+    report_hidden: Literal["marked", "omitted"] = "marked"
 
 
 def parse(schema: type[Payload], data):

@@ -58,6 +58,9 @@ def default_group_name(number: int, language: str) -> str:
     return f"Table {number}"
 
 
+REPORT_HIDDEN = ("marked", "omitted")  # the annex's hidden cards: « masquée » or left out
+
+
 def create_workshop(
     session,
     *,
@@ -72,12 +75,16 @@ def create_workshop(
     anonymous: bool = False,
     family_budgets: dict[str, int] | None = None,
     essentials_per_family: int = 3,
+    report_hidden: str = "marked",
 ) -> tuple[Workshop, WorkshopSecrets]:
     """Create a workshop with its tables and return it with the tokens to hand out.
 
     `family_budgets` optionally caps the dots a participant may put in one family (within
-    `vote_budget`); `essentials_per_family` is how many essentials a table keeps per family.
+    `vote_budget`); `essentials_per_family` is how many essentials a table keeps per family;
+    `report_hidden` ("marked" or "omitted") how the compte rendu's annex treats hidden cards.
     """
+    if report_hidden not in REPORT_HIDDEN:
+        raise DomainError("invalid_payload", problem="report_hidden: marked or omitted")
     if not 1 <= groups <= MAX_GROUPS:
         raise DomainError("invalid_payload", problem=f"groups must be between 1 and {MAX_GROUPS}")
     if template not in TEMPLATES:
@@ -103,6 +110,7 @@ def create_workshop(
         vote_budget=vote_budget,
         family_budgets=dict(family_budgets) if family_budgets else None,
         essentials_per_family=essentials_per_family,
+        report_hidden=report_hidden,
         anonymous=anonymous,
         facilitator_token_hash=tokens.hash_token(secrets.facilitator_token),
         board_token_hash=tokens.hash_token(secrets.board_token),

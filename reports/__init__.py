@@ -27,7 +27,20 @@ class Summary:
     commitments: pd.DataFrame
     synthesis: list = field(default_factory=list)  # cross-table themes
     language: str | None = None  # the document's language: None = the workshop's (reports.wording)
+    hidden: str = "marked"  # the annex lists withheld cards marked (« masquée ») or "omitted"
     _charts: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def body_cards(self) -> pd.DataFrame:
+        """The counted cards the report's body may quote: not hidden, not still sealed (`withheld`).
+        Withheld cards count in the totals; their words stay out of themes, lists and rankings."""
+        return self.cards[~self.cards["withheld"]]
+
+    @property
+    def annex_cards(self) -> pd.DataFrame:
+        """The cards the annex lists: every counted card (withheld ones marked), or only the body's when
+        the workshop (or the report's `hidden` option) says "omitted"."""
+        return self.body_cards if self.hidden == "omitted" else self.cards
 
     @property
     def wording(self):
@@ -218,13 +231,21 @@ class Summary:
         }
 
 
-def build_summary(session, code, *, synthesis: bool = True, language: str | None = None) -> Summary:
+HIDDEN_MODES = ("marked", "omitted")
+
+
+def build_summary(
+    session, code, *, synthesis: bool = True, language: str | None = None, hidden: str | None = None
+) -> Summary:
     """Read the workshop with this join code (or id) and aggregate it. Raises UnknownWorkshop.
-    `language` ("fr" or "en") overrides the workshop's for the document's words."""
+    `language` ("fr" or "en") overrides the workshop's for the document's words; `hidden` ("marked" or
+    "omitted") the workshop's `report_hidden`, how the annex treats hidden cards."""
     frames = load(session, code)
     summary = aggregate_frames(frames)
     summary.language = language
-    cards = summary.cards
+    chosen = hidden or frames.workshop.get("report_hidden")
+    summary.hidden = chosen if chosen in HIDDEN_MODES else "marked"
+    cards = summary.body_cards  # hidden and sealed cards never reach the synthesis
     if synthesis and len(cards):
         from reports import edited_themes
         from reports.synthesis import cross_table_themes
@@ -233,7 +254,11 @@ def build_summary(session, code, *, synthesis: bool = True, language: str | None
         written_in = frames.workshop.get("language") or "fr"  # the cards' language, not the document's
         if stored:
             summary.synthesis = edited_themes.synthesis(
-                stored, cards, total_tables=len(frames.groups), language=written_in
+                stored,
+                cards,
+                total_tables=len(frames.groups),
+                language=written_in,
+                withheld=summary.cards[summary.cards["withheld"]],
             )
         else:
             summary.synthesis = cross_table_themes(
@@ -259,6 +284,7 @@ def aggregate_frames(frames: Frames) -> Summary:
     """The summary of loaded frames, without the synthesis (reports.bench times each phase)."""
     families = frames.workshop["families"]
     cards = aggregate.with_votes(frames.cards, frames.votes)
+    body = cards[~cards["withheld"]]
     summary = Summary(
         frames=frames,
         cards=cards,
@@ -273,6 +299,6 @@ def aggregate_frames(frames: Frames) -> Summary:
         top_themes=aggregate.top_themes(frames.themes, frames.cards, frames.votes),
         essentials=aggregate.essentials(frames),
         timeline=aggregate.timeline(cards, families),
-        commitments=aggregate.commitments(cards, frames.participants, frames.workshop["anonymous"]),
+        commitments=aggregate.commitments(body, frames.participants, frames.workshop["anonymous"]),
     )
     return summary

@@ -41,6 +41,11 @@ def main(argv=None) -> int:
         help="csv only: the file a spreadsheet opens (« ; » in French, readable headers, local times)",
     )
     parser.add_argument(
+        "--hidden",
+        choices=("marked", "omitted"),
+        help="the annex's hidden cards: listed marked « masquée », or left out (default: the workshop's)",
+    )
+    parser.add_argument(
         "--nice", type=int, default=0, help="lower this process's CPU priority by N (the server passes 10)"
     )
     args = parser.parse_args(argv)
@@ -54,7 +59,11 @@ def main(argv=None) -> int:
     try:
         with Session(engine) as session:
             summary = build_summary(
-                session, args.code, synthesis=args.format not in NO_SYNTHESIS, language=args.language
+                session,
+                args.code,
+                synthesis=args.format not in NO_SYNTHESIS,
+                language=args.language,
+                hidden=args.hidden,
             )
     except UnknownWorkshop:
         print(f"unknown workshop: {args.code}", file=sys.stderr)

@@ -4,7 +4,9 @@ timeline and commitments. No database, no I/O.
 Which cards count (docs/decisions.md, "Reports"): visible and hidden cards count (a hidden card was
 posted and moderated off the board; it is still a contribution), sealed cards count (the report is
 for the organisers), a merged card is folded into the card it was merged into (it is not counted
-twice, its dots go to the kept card), deleted cards never count.
+twice, its dots go to the kept card), deleted cards never count. A hidden card, or one still sealed,
+is `withheld`: it counts, but its words never reach the report's body (themes, rankings, essentials,
+commitments); only the annex may list it, marked (issue 16).
 """
 
 import pandas as pd
@@ -33,6 +35,8 @@ def counted_cards(cards: pd.DataFrame) -> pd.DataFrame:
     merged = cards[cards["status"] == "merged"]["id"].map(kept).value_counts()
     counted = cards[cards["status"].isin(COUNTED)].copy()
     counted["merged"] = counted["id"].map(merged).fillna(0).astype(int)
+    sealed = counted["sealed"].fillna(False).astype(bool) if "sealed" in counted else False
+    counted["withheld"] = (counted["status"] == "hidden") | sealed
     return counted.reset_index(drop=True)
 
 
@@ -147,7 +151,7 @@ def rank(frame: pd.DataFrame, limit: int) -> pd.DataFrame:
 def top_cards(cards: pd.DataFrame, votes: pd.DataFrame, families: list, limit: int = 5) -> dict:
     """Family → the most voted visible cards (hidden cards are off the board, so off the podium)."""
     voted = with_votes(cards, votes)
-    voted = voted[voted["status"] == "visible"]
+    voted = voted[~voted["withheld"]]
     return {family: rank(voted[voted["family"] == family], limit) for family in families}
 
 
@@ -170,7 +174,7 @@ def most_voted(frames, limit: int = 10) -> pd.DataFrame:
     last; `kind` card|theme, a theme's family and order those of its earliest card (the board files it
     there), `rank` the competition rank and `tie` when it is shared."""
     voted = with_votes(frames.cards, frames.votes)
-    cards = voted[voted["status"] == "visible"]
+    cards = voted[~voted["withheld"]]
     rows = pd.DataFrame(
         {
             "kind": "card",
@@ -214,7 +218,9 @@ def essentials(frames) -> pd.DataFrame:
     """Each table's essentials in order, with their text (card text or theme title), their dots
     (`votes`: both stages, `votes_table`, `votes_plenary`) and `seq` (the card's, a theme's earliest
     card's: the order among equal dots, as everywhere)."""
-    ess = frames.essentials.copy()
+    withheld = counted_cards(frames.cards)
+    withheld = set(withheld[withheld["withheld"]]["id"].astype(int))
+    ess = frames.essentials[~frames.essentials["card_id"].isin(withheld)].copy()  # words off the body
     cards = frames.cards.set_index("id")
     themes = frames.themes.set_index("id")
     dots = {

@@ -47,13 +47,25 @@ def _card(row) -> dict:
 
 
 def synthesis(
-    stored: list[dict], counted: pd.DataFrame, total_tables: int, cluster=None, language: str = "fr"
+    stored: list[dict],
+    counted: pd.DataFrame,
+    total_tables: int,
+    cluster=None,
+    language: str = "fr",
+    withheld: pd.DataFrame | None = None,
 ) -> list[dict]:
     """The report's `themes` from the stored ones and the counted cards (reports.aggregate.with_votes).
 
     `cluster(counted_rest, total_tables)` groups the cards in no stored theme (default: the automatic
-    cross-table synthesis, reading the cards in `language`, the workshop's)."""
-    from reports.synthesis import provenance
+    cross-table synthesis, reading the cards in `language`, the workshop's). `withheld`: the hidden or
+    sealed cards, left out of `counted`; a stored title made of one of them (an automatic title is a
+    card's text, facilitator.events.made_of) is replaced by one made of the cards that remain."""
+    from facilitator.events import made_of
+    from reports.synthesis import OTHER_TITLE, provenance, title_for
+
+    hidden_text = (
+        {} if withheld is None else dict(zip(withheld["id"].astype(int), withheld["text"], strict=True))
+    )
 
     by_id = {int(row["id"]): row for _, row in counted.iterrows()}
     used, out = set(), []
@@ -64,9 +76,12 @@ def synthesis(
         used.update(ids)
         rows = sorted((by_id[i] for i in ids), key=lambda r: (int(r["group"]), int(r.get("seq", 0))))
         tables = sorted({int(r["group"]) for r in rows})
+        title = theme["title"]
+        if any(made_of(title, hidden_text[i]) for i in theme["cards"] if i in hidden_text):
+            title = title_for([r["text"] for r in rows], language) or OTHER_TITLE
         out.append(
             {
-                "title": theme["title"],
+                "title": title,
                 "tables": tables,
                 "provenance": provenance(len(tables), total_tables),
                 "cards": [_card(r) for r in rows],

@@ -181,6 +181,7 @@ def load(session, code_or_id) -> Frames:
         "organisations": [printable(o) for o in workshop.organisations or []],
         "vote_budget": workshop.vote_budget,
         "anonymous": bool(workshop.anonymous),
+        "report_hidden": workshop.report_hidden or "marked",
         "created_at": isoformat(workshop.created_at),
     }
     return Frames(

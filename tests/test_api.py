@@ -262,3 +262,29 @@ def test_the_workshop_sets_per_family_budgets_and_the_essentials_limit(client, s
     refused = client.post("/api/workshops", json=body, headers={"Authorization": "Bearer test-organiser-key"})
     assert refused.status_code == 400 and "licornes" in refused.get_json()["error"]["message"]
     assert session.query(Workshop).count() == 1
+
+
+def test_the_workshop_says_how_its_report_treats_hidden_cards(client, session):
+    """Issue 16: `report_hidden` (optional, "marked" by default) is kept; anything else is refused."""
+    from facilitator.models import Workshop
+
+    auth = {"Authorization": "Bearer test-organiser-key"}
+    default = client.post("/api/workshops", json={"title": "A"}, headers=auth).get_json()["code"]
+    omitted = client.post("/api/workshops", json={"title": "B", "report_hidden": "omitted"}, headers=auth)
+    assert omitted.status_code == 201
+    kept = {w.code: w.report_hidden for w in session.query(Workshop)}
+    assert kept == {default: "marked", omitted.get_json()["code"]: "omitted"}
+    refused = client.post("/api/workshops", json={"title": "C", "report_hidden": "shown"}, headers=auth)
+    assert refused.status_code == 400 and refused.get_json()["error"]["code"] == "invalid_payload"
+    bad = client.get(f"/api/workshops/{default}/report.json?hidden=shown", headers=auth)
+    assert bad.status_code == 400
+
+
+def test_the_creation_form_sets_report_hidden(client, session):
+    from facilitator.models import Workshop
+
+    client.post("/organiser", data={"key": "test-organiser-key"})
+    form = {"title": "Atelier", "groups": 1, "template": "concertation", "language": "fr", "vote_budget": 5,
+            "essentials_per_family": 3, "report_hidden": "omitted"}  # fmt: skip
+    assert client.post("/organiser/workshops", data=form).status_code == 200
+    assert session.query(Workshop).one().report_hidden == "omitted"

@@ -212,7 +212,8 @@ def test_report_json_matches_the_database(known_database, known_summary):
     assert sum(sum(m[f] for f in report["by_family"]) for m in report["timeline"]) == 7
     assert len(report["timeline"]) == 5  # 09:00 → 09:04, one row a minute
     themed = sorted(i["id"] for t in report["themes"] for i in t["cards"])
-    assert len(themed) == 7 and len(set(themed)) == 7  # each counted card in one cross-table theme
+    # each counted card in one cross-table theme, but the hidden one (issue 16: never in the body)
+    assert len(themed) == 6 and len(set(themed)) == 6
 
 
 def test_people_who_posted_include_the_authors_of_merged_duplicates():
@@ -309,7 +310,8 @@ def test_xlsx_and_docx_carry_the_numbers_accents_and_charts(known_summary, tmp_p
     assert "Participants\u202f: 5" in text
     assert len(document.inline_shapes) == 5  # the five charts (the plenary's priorities too)
     annex = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
-    assert "Une offre bien-être à l'année" in annex and "Hors sujet" in annex and "Supprimée" not in annex
+    assert "Une offre bien-être à l'année" in annex and "Hors sujet (masquée)" in annex
+    assert "Supprimée" not in annex and "Hors sujet" not in annex  # the hidden card marked
 
 
 def test_report_route_needs_the_facilitator_token(client, known):
@@ -436,7 +438,7 @@ def test_every_format_shows_the_plenarys_priorities_and_the_split(known_summary,
     assert annex[0] == ["Famille", "Carte", "Gommettes", "Dont en plénière"]
     assert ["Forces", "Des eaux thermales réputées", "5", "2"] in annex and [
         "Attentes",
-        "Hors sujet",
+        "Hors sujet (masquée)",
         "4",
         "–",
     ] in annex
@@ -1098,3 +1100,7 @@ def test_report_route_gives_the_excel_csv(client, known):
     answer = client.get(f"/api/workshops/{workshop.code}/report.csv?excel=1", headers=auth)
     assert answer.status_code == 200, answer.get_data(as_text=True)
     assert answer.get_data().startswith(b"\xef\xbb\xbfTable;Nom de la table;Famille;Texte;")
+    # `?hidden=omitted` overrides the workshop's `report_hidden` (issue 16): the hidden card is left out.
+    omitted = client.get(f"/api/workshops/{workshop.code}/report.csv?hidden=omitted", headers=auth)
+    texts = {r["texte"] for r in csv.DictReader(omitted.get_data().decode("utf-8-sig").splitlines())}
+    assert len(texts) == 6 and "Hors sujet" not in texts

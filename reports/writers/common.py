@@ -104,13 +104,31 @@ def family_digest(summary, family: str, cards: int = THEMES_PER_FAMILY) -> tuple
     chosen = [representative(theme["cards"], 1)[0] for theme in themes][:cards]
     if len(chosen) < cards:
         ids = {card["id"] for card in chosen}
-        of_family = summary.cards[summary.cards["family"] == family].sort_values("seq", kind="stable")
+        body = summary.body_cards  # a hidden card never stands for its family
+        of_family = body[body["family"] == family].sort_values("seq", kind="stable")
         for card_id, group, text in zip(of_family["id"], of_family["group"], of_family["text"], strict=True):
             if len(chosen) >= cards:
                 break
             if int(card_id) not in ids:
                 chosen.append({"id": int(card_id), "group": int(group), "family": family, "text": text})
     return themes, chosen
+
+
+def annex_text(summary, card) -> str:
+    """A card's text as the annex shows it: a hidden (or still sealed) card marked as such."""
+    if card["status"] == "hidden":
+        return summary.wording("annex_hidden", text=card["text"])
+    if card["withheld"]:
+        return summary.wording("annex_sealed", text=card["text"])
+    return card["text"]
+
+
+def annex_texts(summary, cards) -> list:
+    """`annex_text` of every row of `cards` (summary.annex_cards, in any order)."""
+    return [
+        annex_text(summary, {"status": s, "withheld": w, "text": x})
+        for s, w, x in zip(cards["status"], cards["withheld"], cards["text"], strict=True)
+    ]
 
 
 def no_dots_sentence(summary) -> str:

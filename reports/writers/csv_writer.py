@@ -24,7 +24,7 @@ def header(summary) -> list[str]:
 
 def rows(summary) -> list[list]:
     """Every counted card as a list of cells, by table then posting order (vectorised: 10,000 cards)."""
-    cards = summary.cards.sort_values(["group", "seq"], kind="stable")
+    cards = summary.annex_cards.sort_values(["group", "seq"], kind="stable")  # `status` marks hidden ones
     people = summary.frames.participants.set_index("id")
     names = summary.frames.groups.set_index("number")["name"]
     if summary.workshop["anonymous"]:
@@ -78,7 +78,7 @@ def excel_rows(summary) -> list[list]:
     next to their total."""
     t = summary.wording
     values = t("excel_values")
-    cards = summary.cards.sort_values(["group", "seq"], kind="stable")
+    cards = summary.annex_cards.sort_values(["group", "seq"], kind="stable")
     moments = cards["created_at"]
     if moments.dt.tz is None:
         moments = moments.dt.tz_localize("UTC")

@@ -12,6 +12,7 @@ from docx.shared import Cm, Pt, RGBColor
 
 from reports.writers.common import (
     CARDS_PER_THEME,
+    annex_texts,
     essential_name,
     family_digest,
     more_cards,
@@ -123,15 +124,17 @@ def _outline(summary, chart_png):
         blocks.append(("chart", chart_png["deroule"]))
     else:
         blocks.append(("p", t("no_card")))
-    blocks.append(("h1", t("appendix")))
-    family_order = summary.cards["family"].map({f: i for i, f in enumerate(summary.families)})
-    ordered = summary.cards.assign(family_order=family_order).sort_values(
+    listed = summary.annex_cards  # withheld cards marked, or left out (Summary.hidden)
+    omitted = len(listed) < len(summary.cards)
+    blocks.append(("h1", t("appendix_omitted" if omitted else "appendix")))
+    family_order = listed["family"].map({f: i for i, f in enumerate(summary.families)})
+    ordered = listed.assign(family_order=family_order).sort_values(
         ["group", "family_order", "seq"], kind="stable"
     )  # the workshop's family order, as everywhere else
     titles = {family: t.family(family) for family in ordered["family"].unique()}
     by_table = {number: [] for number in summary.by_group.index}
     header = list(t("annex_header"))
-    columns = [ordered["group"], ordered["family"], ordered["text"], ordered["votes"]]
+    columns = [ordered["group"], ordered["family"], annex_texts(summary, ordered), ordered["votes"]]
     if summary.plenary_dots:  # a column for the plenary's share of each card's dots ("–": none)
         header.append(t("annex_plenary"))
         columns.append(ordered["votes_plenary"])

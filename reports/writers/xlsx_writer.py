@@ -9,6 +9,7 @@ from openpyxl.utils import get_column_letter
 
 from facilitator.textsafety import spreadsheet_safe
 from reports.charts import colour
+from reports.writers.common import annex_texts
 from reports.writers.csv_writer import header as csv_header
 from reports.writers.csv_writer import rows
 
@@ -134,7 +135,11 @@ def write(summary, path) -> None:
     )  # fmt: skip
     votes = summary.frames.votes
     on_card = votes["card_id"].notna()
-    card_text = votes["card_id"].map(summary.frames.cards.set_index("id")["text"])
+    texts = summary.frames.cards.set_index("id")["text"].to_dict()
+    withheld = summary.cards[summary.cards["withheld"]]  # a dot on one: its text marked, or none
+    marked = annex_texts(summary, withheld) if summary.hidden == "marked" else [""] * len(withheld)
+    texts.update(zip(withheld["id"], marked, strict=True))
+    card_text = votes["card_id"].map(texts)
     theme_text = votes["theme_id"].map(summary.frames.themes.set_index("id")["title"])
     lines = zip(
         votes["id"].astype(int).tolist(),
