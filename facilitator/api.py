@@ -234,7 +234,10 @@ def report(code, fmt):
     language = request.args.get("lang")  # the document's language; default: the workshop's
     if language is not None and language not in ("fr", "en"):
         raise DomainError("invalid_payload", status=400, problem="lang must be fr or en")
-    excel = fmt == "csv" and request.args.get("excel") in ("1", "true")  # the spreadsheet's CSV (docs/reports.md)
+    excel = fmt == "csv" and request.args.get("excel") in (
+        "1",
+        "true",
+    )  # the spreadsheet's CSV (docs/reports.md)
     hidden = request.args.get("hidden")  # the annex's hidden cards; default: the workshop's report_hidden
     if hidden is not None and hidden not in ("marked", "omitted"):
         raise DomainError("invalid_payload", status=400, problem="hidden must be marked or omitted")

@@ -29,7 +29,9 @@ def assert_replaced(page, code, role):
     expect(notice).to_contain_text("demandez à l’organisateur le nouveau lien")
     expect(page.locator("#status")).to_have_text("Lien remplacé")
     assert page.evaluate("Live.current.socket.connected === false && Live.current.socket.active === false")
-    kept = page.evaluate(f"Object.keys(localStorage).filter(k => k.indexOf('facilitator:{code}:token:{role}') === 0)")
+    kept = page.evaluate(
+        f"Object.keys(localStorage).filter(k => k.indexOf('facilitator:{code}:token:{role}') === 0)"
+    )
     assert kept == [], f"the page kept its replaced token: {kept}"
 
 
