@@ -646,7 +646,9 @@ def annex_rows(truth: Truth) -> dict[int, Counter]:
     rows = defaultdict(Counter)
     for c in truth.counted():
         plenary = truth.plenary_dots[c["id"]]  # « Dont en plénière »: « – » for none
-        cells = (LABELS[c["family"]], c["text"], str(truth.votes(c["id"])), str(plenary) if plenary else "–")
+        # A hidden card stays in the annex, marked (the workshop's default `report_hidden`: "marked").
+        text = c["text"] + (" (masquée)" if c["status"] == "hidden" else "")
+        cells = (LABELS[c["family"]], text, str(truth.votes(c["id"])), str(plenary) if plenary else "–")
         rows[c["group"]][cells] += 1
     return rows
 
@@ -863,7 +865,8 @@ def check_outline(fmt: str, lines: list[str], truth: Truth, want: dict):
     in_order(lines, ["Annexe : toutes les cartes, table par table", *headings], f"{fmt} annex", at)
     if fmt == "html":  # the annex's cells: every counted card's text, as many times as it was posted
         texts = Counter(line for line in lines)
-        for text, n in Counter(c["text"] for c in truth.counted()).items():
+        marked = Counter(c["text"] + (" (masquée)" if c["status"] == "hidden" else "") for c in truth.counted())
+        for text, n in marked.items():
             assert texts[spaces(text)] >= n, f"html annex: {text!r} {texts[spaces(text)]} times, {n} cards"
 
 
