@@ -865,7 +865,9 @@ def check_outline(fmt: str, lines: list[str], truth: Truth, want: dict):
     in_order(lines, ["Annexe : toutes les cartes, table par table", *headings], f"{fmt} annex", at)
     if fmt == "html":  # the annex's cells: every counted card's text, as many times as it was posted
         texts = Counter(line for line in lines)
-        marked = Counter(c["text"] + (" (masquée)" if c["status"] == "hidden" else "") for c in truth.counted())
+        marked = Counter(
+            c["text"] + (" (masquée)" if c["status"] == "hidden" else "") for c in truth.counted()
+        )
         for text, n in marked.items():
             assert texts[spaces(text)] >= n, f"html annex: {text!r} {texts[spaces(text)]} times, {n} cards"
 
