@@ -68,8 +68,13 @@ KEPT_FORMAT_CHARACTERS = frozenset("\t\u200c\u200d" + "".join(chr(c) for c in ra
 BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 
 
-def _kept(line: str) -> str:
-    return "".join(ch for ch in line if ch in KEPT_FORMAT_CHARACTERS or unicodedata.category(ch)[0] != "C")
+def without_hidden_characters(text: str, keep: str = "") -> str:
+    """`text` less its control, format and bidi characters (but the joiners, tags and tab above, and
+    `keep`). `clean_typed` runs it line by line; the compte rendu (reports/load.py) runs it keeping
+    line breaks on what an older database may still hold."""
+    return "".join(
+        ch for ch in text if ch in KEPT_FORMAT_CHARACTERS or ch in keep or unicodedata.category(ch)[0] != "C"
+    )
 
 
 def visible(text: str) -> bool:
@@ -90,8 +95,8 @@ def clean_typed(text, *, multiline: bool = False) -> str:
     text = "" if text is None else str(text)
     if multiline:
         # Line breaks first (\r\n, \r, U+2028…), then what each line keeps.
-        text = "\n".join(_kept(line).strip() for line in text.splitlines()).strip()
+        text = "\n".join(without_hidden_characters(line).strip() for line in text.splitlines()).strip()
     else:
-        text = " ".join(" ".join(_kept(line) for line in text.splitlines()).split())
+        text = " ".join(" ".join(without_hidden_characters(line) for line in text.splitlines()).split())
     text = unicodedata.normalize("NFC", text)
     return text if visible(text) else ""

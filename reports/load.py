@@ -1,7 +1,6 @@
 """Read one workshop from the database into pandas DataFrames: the only module of `reports/` that
 queries the database. It takes an explicit SQLAlchemy session, like the domain functions."""
 
-import unicodedata
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -19,11 +18,8 @@ from facilitator.models import (
     Workshop,
     isoformat,
 )
+from facilitator.textsafety import without_hidden_characters
 from facilitator.tokens import normalise_join_code
-
-# Kept from the control and format characters: line breaks, tabs, the zero-width (non-)joiners of emoji
-# sequences and the tag characters of subdivision flags (the characters facilitator/cards.py keeps).
-KEPT_FORMAT_CHARACTERS = frozenset("\n\t\u200c\u200d" + "".join(chr(c) for c in range(0xE0020, 0xE0080)))
 
 
 def printable(text):
@@ -34,7 +30,7 @@ def printable(text):
     a report never fails on what a card says. Anything that is not a string is returned unchanged."""
     if not isinstance(text, str) or text.isprintable():
         return text
-    return "".join(ch for ch in text if ch in KEPT_FORMAT_CHARACTERS or unicodedata.category(ch)[0] != "C")
+    return without_hidden_characters(text, keep="\n")
 
 
 class UnknownWorkshop(LookupError):
