@@ -61,6 +61,8 @@ class Workshop(Base):
     family_budgets: Mapped[dict | None] = mapped_column(JSON, default=None)
     # The compte rendu's annex: hidden cards listed "marked" (« masquée ») or "omitted"; never in its body.
     report_hidden: Mapped[str] = mapped_column(String(16), default="marked", server_default="marked")
+    # The action plan: may a volunteer leave an e-mail for the follow-up (with consent)? Off by default.
+    plan_contacts: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # The agenda's run state. `step_position` None: free mode (every family open, voting open).
     step_position: Mapped[int | None] = mapped_column(Integer, default=None)
     step_status: Mapped[str] = mapped_column(String(16), default="free", server_default="free")
@@ -339,4 +341,77 @@ class OrganiserSession(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     key_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PlanAxis(Base):
+    """An axis of the action plan (« Axe 1 : Développer l'offre »), made in plenary by the facilitator,
+    often from a theme of the cross-table synthesis (`report_theme_id`, kept as provenance only)."""
+
+    __tablename__ = "plan_axes"
+    __table_args__ = (NEVER_REUSED,)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    report_theme_id: Mapped[int | None] = mapped_column(
+        ForeignKey("report_themes.id", ondelete="SET NULL"), default=None
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PlanAction(Base):
+    """An action of the plan: built at a table (`group_id`) by its référent, or in plenary by the
+    facilitator (`group_id` None). `merged_into_id`: a duplicate folded into another action in plenary
+    (its tables and cards count for the kept one: « portée par 4 tables »). `status`: active | dropped.
+    `due`: an ISO month "2027-03" or day "2027-03-15", or None."""
+
+    __tablename__ = "plan_actions"
+    __table_args__ = (Index("ix_plan_actions_workshop_group", "workshop_id", "group_id"), NEVER_REUSED)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), default=None)
+    axis_id: Mapped[int | None] = mapped_column(ForeignKey("plan_axes.id", ondelete="SET NULL"), default=None)
+    title: Mapped[str] = mapped_column(String(200))
+    owner: Mapped[str] = mapped_column(String(120), default="")
+    partners: Mapped[str] = mapped_column(String(300), default="")
+    due: Mapped[str | None] = mapped_column(String(10), default=None)
+    first_step: Mapped[str] = mapped_column(Text, default="")
+    indicator: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(16), default="active", server_default="active")
+    merged_into_id: Mapped[int | None] = mapped_column(
+        ForeignKey("plan_actions.id", ondelete="SET NULL"), default=None
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PlanActionCard(Base):
+    """Provenance: a card (an essential, a contribution…) an action comes from."""
+
+    __tablename__ = "plan_action_cards"
+    __table_args__ = (UniqueConstraint("action_id", "card_id"), NEVER_REUSED)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    action_id: Mapped[int] = mapped_column(ForeignKey("plan_actions.id", ondelete="CASCADE"), index=True)
+    card_id: Mapped[int] = mapped_column(ForeignKey("cards.id", ondelete="CASCADE"))
+
+
+class PlanEngagement(Base):
+    """« Je m'engage »: a participant volunteers for an action. `email` only when the workshop asks for
+    contacts (`Workshop.plan_contacts`) and the person consented (`consented_at`); never otherwise."""
+
+    __tablename__ = "plan_engagements"
+    __table_args__ = (UniqueConstraint("action_id", "participant_id"), NEVER_REUSED)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    action_id: Mapped[int] = mapped_column(ForeignKey("plan_actions.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
+    email: Mapped[str | None] = mapped_column(String(254), default=None)
+    consented_at: Mapped[datetime | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
