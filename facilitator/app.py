@@ -11,7 +11,7 @@ from facilitator.config import Config
 from facilitator.database import STORAGE_LOG, storage_problem
 from facilitator.errors import answer_crashes, error_body
 from facilitator.extensions import babel, csrf, db, socketio
-from facilitator.i18n import remember_language, select_locale
+from facilitator.i18n import plural_pair, remember_language, select_locale
 from facilitator.network import HostCheck
 from facilitator.ratelimits import rate_limits
 
@@ -88,6 +88,7 @@ def build_app(config: Config | None = None) -> Flask:
     commands.register_commands(app)
 
     app.context_processor(lambda: {"current_language": str(get_locale())})
+    app.jinja_env.globals["plural_pair"] = plural_pair
     app.after_request(remember_language)
     app.after_request(_security_headers)
     app.register_error_handler(500, _storage_refused)

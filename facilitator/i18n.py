@@ -1,6 +1,7 @@
 """Languages: French first, English available; picked by ?lang=, then a cookie, then the browser."""
 
 from flask import current_app, request
+from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 
 LANGUAGES = ("fr", "en")
@@ -63,3 +64,24 @@ def family_labels(families) -> dict:
         key: {"label": str(FAMILY_LABELS.get(key, key)), "hint": str(FAMILY_HINTS.get(key, ""))}
         for key in families
     }
+
+
+def plural_pair(singular: str, plural: str) -> list[str]:
+    """Return [the form for one, the form for many] of a count message, in the page's language.
+
+    Pages give the pair to their scripts (page data), which pick a form with `Live.plural` and the
+    numbers `plural_singulars` lists. Extracted as an ngettext message (keyword `plural_pair:1,2`), so
+    the catalogs hold both forms under one msgid. Both languages have two forms: one (index 0),
+    many (index 1); 1 and 2 pick them.
+    """
+    translations = get_translations()
+    return [translations.ngettext(singular, plural, 1), translations.ngettext(singular, plural, 2)]
+
+
+def plural_singulars() -> list[int]:
+    """Return the counts below 2 that take the singular in this language: [0, 1] in French
+    (« 0 carte », Plural-Forms `plural=(n > 1)`), [1] in English; every larger count takes the plural."""
+    rule = getattr(get_translations(), "plural", None)
+    if rule is None:
+        return [1]
+    return [n for n in (0, 1) if rule(n) == 0]

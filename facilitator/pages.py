@@ -16,7 +16,7 @@ from flask_babel import get_locale
 
 from facilitator.api import workshop_by_code
 from facilitator.errors import DomainError, error_body
-from facilitator.i18n import family_labels
+from facilitator.i18n import family_labels, plural_singulars
 from facilitator.links import join_url
 from facilitator.network import public_base_url, reachable_by_phones
 from facilitator.qr import qr_svg
@@ -48,6 +48,7 @@ def _page_context(workshop, role, group=None):
         "reachable": reachable_by_phones(base),
         "join_url": join_url(base, workshop.code),
         "language": str(get_locale()),
+        "plural_singulars": plural_singulars(),
         "text_limit": current_app.config["CARD_TEXT_MAX"],
         "websocket_only": current_app.config["WEBSOCKET_ONLY"],
         "name_limit": current_app.config["NAME_MAX"],

@@ -4,7 +4,8 @@
 #   scripts/translations.sh
 #
 # 1. Extracts every message of facilitator/**.py and facilitator/templates/**.html (map: babel.cfg;
-#    keywords: the defaults plus `_l` and `lazy_gettext`) into facilitator/translations/messages.pot.
+#    keywords: the defaults plus `_l`, `lazy_gettext` and `plural_pair`, a count message whose two
+#    forms pages hand to their scripts, see facilitator/i18n.py) into facilitator/translations/messages.pot.
 # 2. Updates the `fr` and `en` catalogs (facilitator/translations/<lang>/LC_MESSAGES/messages.po),
 #    creating them when missing. New messages arrive empty in `fr`, or fuzzy when pybabel guessed
 #    from a similar one: translate them (and remove the `#, fuzzy` line) in messages.po, then run
@@ -27,7 +28,7 @@ DIR=facilitator/translations
 POT=$DIR/messages.pot
 LOCALES="fr en"
 
-"$PYBABEL" --quiet extract -F babel.cfg -k _l -k lazy_gettext --sort-by-file --width 100 \
+"$PYBABEL" --quiet extract -F babel.cfg -k _l -k lazy_gettext -k plural_pair:1,2 --sort-by-file --width 100 \
   --project Facilitator --version 1.0 --copyright-holder "the Facilitator authors" -o "$POT" .
 
 for locale in $LOCALES; do

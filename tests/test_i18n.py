@@ -20,7 +20,7 @@ from facilitator.extensions import socketio
 ROOT = Path(__file__).resolve().parents[1]
 TRANSLATIONS = ROOT / "facilitator" / "translations"
 LOCALES = ("fr", "en")
-KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
+KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "plural_pair": (1, 2)}
 FIX = "run scripts/translations.sh, translate in fr/LC_MESSAGES/messages.po, run it again"
 
 

@@ -121,7 +121,7 @@
         });
       });
       var line = byId("step-sealed");
-      line.textContent = total ? (total === 1 ? t.sealed_one : t.sealed_many).replace("{n}", total) : "";
+      line.textContent = total ? Live.plural(total, t.sealed) : "";
       line.hidden = !total;
       /* The board's columns: a count per family, never a text. */
       Array.prototype.forEach.call(document.querySelectorAll("[data-cards-family]"), function (column) {
@@ -132,7 +132,7 @@
           column.parentNode.insertBefore(badge, column);
         }
         var n = byFamily[family] || 0;
-        badge.textContent = n ? "🔒 " + (n === 1 ? t.sealed_one : t.sealed_many).replace("{n}", n) : "";
+        badge.textContent = n ? "🔒 " + Live.plural(n, t.sealed) : "";
         badge.hidden = !n;
       });
     }

@@ -36,11 +36,8 @@
   function fill(text, values) {
     return text.replace(/\{(\w+)\}/g, function (all, name) { return values[name] !== undefined ? values[name] : all; });
   }
-  /* French: "0 gommette" (singular up to 1); English: "0 dots". */
-  function dots(n) {
-    var one = n === 1 || (n === 0 && String(data.language).indexOf("fr") === 0);
-    return fill(one ? t.dots_one : t.dots_many, { n: n });
-  }
+  /* French: "0 gommette" (singular up to 1); English: "0 dots" (Live.plural). */
+  function dots(n) { return Live.plural(n, t.dots); }
   function each(selector, fn) { Array.prototype.forEach.call(document.querySelectorAll(selector), fn); }
 
   function shown(card) {
@@ -142,9 +139,9 @@
       Array.prototype.forEach.call(tile.querySelectorAll("[data-glance-family]"), function (node) {
         node.textContent = counts[node.getAttribute("data-glance-family")] || 0;
       });
-      tile.querySelector("[data-glance-connected]").textContent = fill(t.connected_n, { n: presence[number] || 0 });
+      tile.querySelector("[data-glance-connected]").textContent = Live.plural(presence[number] || 0, t.connected_n);
       tile.querySelector("[data-glance-essentials]").textContent =
-        fill(t.essentials_n, { n: (essentials[number] || []).length });
+        Live.plural((essentials[number] || []).length, t.essentials_n);
       var isReady = !!ready[number];
       tile.classList.toggle("is-ready", isReady);
       tile.querySelector("[data-glance-ready]").textContent = isReady ? t.ready : t.not_ready;

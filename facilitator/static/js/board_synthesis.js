@@ -48,9 +48,9 @@
     var n = theme.tables.length;
     var facts = Live.el("p", "synthesis-tile-facts");
     facts.appendChild(Live.el("span", "synthesis-tile-provenance",
-      n === 1 ? fill(t.raised_one, { total: total }) : fill(t.raised_many, { n: n, total: total })));
+      fill(Live.plural(n, t.raised), { total: total })));
     facts.appendChild(Live.el("span", "synthesis-tile-count",
-      theme.count === 1 ? t.cards_one : fill(t.cards_many, { n: theme.count })));
+      Live.plural(theme.count, t.cards_n)));
     var names = Live.el("span", "synthesis-tile-tables", theme.tables.map(tableName).join(", "));
     names.title = names.textContent;
     facts.appendChild(names);

@@ -17,8 +17,6 @@
     var kept = [];            /* the table's essentials, as the server sent them */
     var votes = {};           /* target key -> dots at the table stage */
 
-    /* French says "0 gommette", English "0 dots". */
-    function one(n) { return n === 1 || (n === 0 && Live.data.language === "fr"); }
     function fill(text, values) {
       return text.replace(/\{(\w+)\}/g, function (_m, name) { return values[name]; });
     }
@@ -93,7 +91,7 @@
           if (essential.theme_id) { li.appendChild(Live.el("span", "essential-kind", t.theme + " · ")); }
           li.appendChild(Live.el("span", "essential-text", essential.text));
           var n = votes[essential.target] !== undefined ? votes[essential.target] : essential.votes;
-          li.appendChild(Live.el("span", "essential-votes", fill(one(n) ? t.dots_one : t.dots_many, { n: n })));
+          li.appendChild(Live.el("span", "essential-votes", Live.plural(n, t.dots)));
           var tools = Live.el("span", "essential-tools");
           var up = iconButton(t.up, "↑", function () { move(family, index, -1); });
           up.disabled = index === 0;

@@ -43,6 +43,15 @@
     return node;
   }
 
+  /* A count message in the page's language: `pair` is [form for one, form for many] (page data,
+     i18n.plural_pair); the counts in data.plural_singulars take the first ([0, 1] in French:
+     « 0 carte », « 1 connecté »; [1] in English). Returns the form; "{n}" is replaced by n. */
+  function plural(n, pair) {
+    var singulars = data.plural_singulars || [1];
+    var form = singulars.indexOf(n) >= 0 ? pair[0] : pair[1];
+    return String(form).replace(/\{n\}/g, n);
+  }
+
   var ended = false;  // the workshop was deleted or this link replaced: nothing changes the page any more
 
   function setStatus(state) {
@@ -230,6 +239,7 @@
     storageGet: storageGet,
     storageSet: storageSet,
     key: key,
+    plural: plural,
     el: el,
     setStatus: setStatus
   };

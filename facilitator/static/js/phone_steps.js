@@ -30,7 +30,7 @@
       var group = (Live.data.workshop.groups || []).filter(function (g) { return g.number === number; })[0];
       return group ? group.name : t.table + " " + number;
     }
-    function dots(n) { return fill(n === 1 ? t.dots_one : t.dots_many, { n: n }); }
+    function dots(n) { return Live.plural(n, t.dots); }
 
     /* Same rule as agenda.run_over on the server (which lets a phone list every table's essentials). */
     function runOver(s) {

@@ -426,7 +426,7 @@
 
     var bar = byId("selection-bar");
     bar.hidden = selected.length === 0;
-    byId("selection-count").textContent = fill(selected.length === 1 ? t.selected_one : t.selected_many, { n: selected.length });
+    byId("selection-count").textContent = Live.plural(selected.length, t.selected);
     byId("merge-button").disabled = selected.length < 2;
     renderMergeChooser();
     document.body.classList.toggle("has-selection", selected.length > 0);
@@ -436,7 +436,7 @@
     toggle.textContent = ready ? t.ready : t.not_ready;
     toggle.classList.toggle("is-ready", ready);
     byId("ready-hint").textContent = ready ? t.ready_hint_on : t.ready_hint_off;
-    byId("presence-text").textContent = connected === null ? "—" : fill(connected === 1 ? t.people_one : t.people_many, { n: connected });
+    byId("presence-text").textContent = connected === null ? "—" : Live.plural(connected, t.people);
     if (activeKey) { focusKey(activeKey); }
   }
 

@@ -170,9 +170,8 @@ document.addEventListener("DOMContentLoaded", function () {
 
   function provenance(theme) {
     var n = theme.tables.length;
-    var text = n === 1 ? fill(t.raised_one, { total: state.total_tables })
-      : fill(t.raised_many, { n: n, total: state.total_tables });
-    return text + " (" + fill(n === 1 ? t.table_list : t.tables_list, { list: theme.tables.join(", ") }) + ")";
+    var text = fill(Live.plural(n, t.raised), { total: state.total_tables });
+    return text + " (" + fill(Live.plural(n, t.tables_list), { list: theme.tables.join(", ") }) + ")";
   }
 
   function familyLabel(key) { return labels[key] ? labels[key].label : key; }
@@ -270,7 +269,7 @@ document.addEventListener("DOMContentLoaded", function () {
     title.tabIndex = -1;
     head.appendChild(title);
     var facts = el("p", "synth-provenance", provenance(theme) + " · " +
-      (theme.cards.length === 1 ? t.cards_one : fill(t.cards_many, { n: theme.cards.length })));
+      Live.plural(theme.cards.length, t.cards_n));
     head.appendChild(facts);
     if (theme.edited) { head.appendChild(el("span", "synth-edited", t.edited)); }
     item.appendChild(head);

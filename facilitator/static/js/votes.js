@@ -28,8 +28,6 @@
     var paperPeople = [];
     var acting = null;
 
-    /* French says "0 gommette", English "0 dots". */
-    function one(n) { return n === 1 || (n === 0 && Live.data.language === "fr"); }
     function fill(text, values) {
       return text.replace(/\{(\w+)\}/g, function (_m, name) { return values[name]; });
     }
@@ -60,10 +58,10 @@
       document.body.classList.toggle("is-voting", voting !== "off");
       if (!open) { return; }
       var n = myLeft(stage());
-      var text = n === 0 ? t.left_none : fill(one(n) ? t.left_one : t.left_many, { n: n });
+      var text = n === 0 ? t.left_none : Live.plural(n, t.left);
       var person = actingPerson();
       if (person) {
-        text = fill(n === 0 ? pt.left_none : (one(n) ? pt.left_one : pt.left_many), { n: n, name: personName(person) });
+        text = fill(n === 0 ? pt.left_none : Live.plural(n, pt.left), { n: n, name: personName(person) });
       }
       var node = document.getElementById("vote-left");
       node.textContent = text;
@@ -87,7 +85,7 @@
       return null;
     }
 
-    function dotsText(n) { return fill(one(n) ? t.dots_one : t.dots_many, { n: n }); }
+    function dotsText(n) { return Live.plural(n, t.dots); }
 
     /* The item's own row, never one of the rows of the cards inside it (a theme holds its cards). */
     function ownRow(item) {
@@ -323,7 +321,7 @@
         chip.setAttribute("data-person", p.id);
         chip.setAttribute("aria-pressed", p.id === acting ? "true" : "false");
         chip.appendChild(Live.el("span", "paper-person-name", personName(p)));
-        chip.appendChild(Live.el("span", "paper-person-left", fill(one(n) ? pt.dots_left_one : pt.dots_left_many, { n: n })));
+        chip.appendChild(Live.el("span", "paper-person-left", Live.plural(n, pt.dots_left)));
         chip.addEventListener("click", function () {
           acting = acting === p.id ? null : p.id;
           decorateAll();
