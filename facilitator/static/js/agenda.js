@@ -82,7 +82,9 @@
       if (state && state.locked) { text = t.locked; }
       else if (state && state.step && state.status !== "free" && state.status !== "ended") {
         if (byId("card-form") && (!state.open_families.length || (timeUp && role === "participant"))) {
-          text = timeUp && state.open_families.length ? t.time_up : t.no_family;
+          /* Time up in a posting step: the clock line already says « Temps écoulé » and the folded
+             composer says cards are closed; a third line would only repeat them. */
+          text = timeUp && state.open_families.length ? "" : t.no_family;
           /* A voting step: the phone has something to do, only not a card. */
           if (role === "participant" && !state.open_families.length && state.voting !== "off" && t.vote_now) {
             text = t.vote_now;

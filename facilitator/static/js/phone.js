@@ -75,6 +75,13 @@
   }
   function saveMine() { Live.storageSet(Live.key("mine"), JSON.stringify(mine.slice(-500))); }
 
+  /* « Table 3 — Relais territoriaux », as the join page's picker says it (participant.html). */
+  function tableLabel(number, name) {
+    var plain = t.table_n.replace("{n}", number);
+    if (!name || name === plain || name === "Table " + number) { return plain; }
+    return t.table_named.replace("{n}", number).replace("{name}", name);
+  }
+
   function familyLabel(key) {
     var labels = data.workshop.family_labels[key];
     return labels ? labels.label : key;
@@ -157,16 +164,27 @@
     var area = Live.el("textarea");
     area.id = "edit-" + card.id;
     area.rows = 3;
-    area.maxLength = data.text_limit;
     area.value = editing.draft;
-    area.addEventListener("input", function () { editing.draft = area.value; });
+    /* No maxLength here either: a long paste is kept and the line under it says how much to cut. */
+    var note = Live.el("p", "muted edit-counter");
+    note.id = "edit-counter-" + card.id;
+    note.setAttribute("aria-live", "polite");
+    area.setAttribute("aria-describedby", note.id);
+    function updateNote() {
+      var over = tooLong(area.value);
+      note.textContent = lengthNote(area.value);
+      note.classList.toggle("over", over);
+      area.setAttribute("aria-invalid", over ? "true" : "false");
+      ok.disabled = over;
+    }
+    area.addEventListener("input", function () { editing.draft = area.value; updateNote(); });
     area.addEventListener("keydown", function (event) {
       if (event.key === "Escape") { editing = null; render(); }
       if (event.key === "Enter" && !event.shiftKey && !event.isComposing) { event.preventDefault(); save(); }
     });
     function save() {
       var text = area.value.trim();
-      if (!text) { area.focus(); return; }
+      if (!text || tooLong(text)) { area.focus(); return; }
       editing = null;
       moderate("card:edit", { card_id: card.id, text: text });
     }
@@ -181,7 +199,9 @@
     row.appendChild(cancel);
     form.appendChild(label);
     form.appendChild(area);
+    form.appendChild(note);
     form.appendChild(row);
+    updateNote();
     return form;
   }
 
@@ -251,6 +271,7 @@
   }
 
   function showCardError(message) {
+    cardError.removeAttribute("data-reason");
     cardError.textContent = message || "";
     cardError.hidden = !message;
   }
@@ -292,10 +313,27 @@
     retryTimer = window.setTimeout(function () { retryTimer = null; flush(); }, seconds * 1000);
   }
 
+  /* Characters as the server counts them (code points, spaces around trimmed). */
+  function textLength(text) { return Array.from(text.trim()).length; }
+  function tooLong(text) { return textLength(text) > data.text_limit; }
+  /* « 12 caractères restants », or past the limit « 312 / 280 — raccourcissez de 32 caractères ». */
+  function lengthNote(text) {
+    var length = textLength(text);
+    var left = data.text_limit - length;
+    if (left >= 0) { return Live.plural(left, t.characters_left); }
+    return Live.plural(-left, t.too_long).replace("{count}", length).replace("{limit}", data.text_limit);
+  }
+
+  /* A paste past the limit is kept whole (no maxlength): the counter says by how much to shorten it
+     and the send button waits, so nothing is ever cut without the author knowing. */
   function updateCounter() {
-    var left = data.text_limit - textarea.value.length;
-    counter.textContent = left + " " + t.characters_left;
-    counter.classList.toggle("over", left < 0);
+    var over = tooLong(textarea.value);
+    counter.textContent = lengthNote(textarea.value);
+    counter.classList.toggle("over", over);
+    textarea.setAttribute("aria-invalid", over ? "true" : "false");
+    var send = document.getElementById("send-card");
+    if (send) { send.disabled = over || textarea.disabled; }
+    if (!over && cardError.getAttribute("data-reason") === "too_long") { showCardError(""); }
   }
 
   function submitCard(event) {
@@ -304,6 +342,12 @@
     var family = form.querySelector("input[name=family]:checked").value;
     showCardError("");
     if (!text) { textarea.focus(); return; }
+    if (tooLong(text)) {
+      showCardError(t.too_long_send);
+      cardError.setAttribute("data-reason", "too_long");
+      textarea.focus();
+      return;
+    }
     outbox.push({ client_id: Live.randomId(), family: family, text: text });
     saveOutbox();
     textarea.value = "";
@@ -339,7 +383,7 @@
     }
     var group = data.workshop.groups.filter(function (g) { return g.number === reply.group; })[0];
     var badge = document.getElementById("table-badge");
-    badge.textContent = group ? group.name : t.table + " " + reply.group;
+    badge.textContent = tableLabel(reply.group, group ? group.name : "");
     badge.hidden = false;
     var referentTable = document.getElementById("referent-table");
     if (referentTable && group) { referentTable.textContent = group.name; }
@@ -433,6 +477,7 @@
       composerClosed = !!event.detail.closed;
       openFamilies = event.detail.open;
       updateComposer();
+      updateCounter();  /* agenda.js enabled "Send": it still waits for a text too long */
     });
   }
   textarea.addEventListener("keydown", function (event) {

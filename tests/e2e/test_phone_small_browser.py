@@ -1,0 +1,96 @@
+"""The phone's small things (issue 16, "Small ones") at 360×740, as a participant notices them:
+
+- the table picker names each table « Table 3 — Nom », one big target per table, nothing past the edge;
+- a paste past the card limit is kept whole: the counter says by how much to shorten, « Envoyer » waits;
+- counts agree in French (« 1 gommette », « 0 gommette »);
+- notes say what they are with an icon and a style of their own (success is not a warning);
+- « Temps écoulé » is said once when a timed step runs out.
+
+Screenshots: /tmp/shots-i16phone/*.png."""
+
+from pathlib import Path
+
+import pytest
+from phones import connected, post
+from test_browser import PHONE
+
+playwright_sync = pytest.importorskip("playwright.sync_api")
+expect = playwright_sync.expect
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+SHOTS = Path("/tmp/shots-i16phone")
+NAMES = [
+    "Office de tourisme intercommunal des Pyrénées audoises et du Pays cathare",
+    "ADT",
+    "Relais territoriaux",
+    "CRTL",
+    "Table 5",
+    "Offices de tourisme du littoral",
+    "Agence de développement touristique de l’Hérault",
+    "Grands sites",
+    "Stations thermales et villes d’eaux",
+]
+
+
+def shot(page, name, full=False):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full)
+
+
+def overflows(page):
+    return page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth")
+
+
+def test_table_picker_numbers_every_table_and_fits_a_small_phone(live_server, open_context):
+    created = live_server.create_workshop(groups=9, group_names=NAMES)
+    page = open_context(**PHONE).new_page()
+    page.goto(f"{live_server.url}/j/{created['code']}")
+    choices = page.locator("#group-field .choice")
+    expect(choices).to_have_count(9)
+    expect(choices.nth(0)).to_contain_text("Table 1 — Office de tourisme intercommunal")
+    expect(choices.nth(2)).to_have_text("Table 3 — Relais territoriaux")
+    expect(choices.nth(4)).to_have_text("Table 5")  # a table named after its number says it once
+    for index in range(9):
+        box = choices.nth(index).bounding_box()
+        assert box["height"] >= 44 and box["width"] >= 300, (index, box)
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 360, (index, box)
+    assert not overflows(page)
+    shot(page, "join-table-picker", full=True)
+    choices.nth(2).click()
+    page.locator("#name").fill("Léa")
+    page.locator("#join-form [type=submit]").click()
+    connected(page)
+    expect(page.locator("#table-badge")).to_have_text("Table 3 — Relais territoriaux")
+    assert not overflows(page)
+
+
+def test_a_long_paste_is_kept_and_the_phone_says_how_much_to_cut(live_server, open_context):
+    created = live_server.create_workshop(groups=2, vote_budget=2)
+    page = open_context(**PHONE).new_page()
+    page.goto(created["groups"][0]["join_url"])
+    page.locator("#name").fill("Léa")
+    page.locator("#join-form [type=submit]").click()
+    connected(page)
+    expect(page.locator("#card-counter")).to_have_text("280 caractères restants")
+    long_text = "Mutualiser les agendas des offices " + "x" * 277  # 312 characters
+    assert len(long_text) == 312
+    page.locator("#card-text").fill(long_text)
+    expect(page.locator("#card-text")).to_have_value(long_text)  # nothing cut
+    expect(page.locator("#card-counter")).to_have_text("312 / 280 — raccourcissez de 32 caractères")
+    expect(page.locator("#send-card")).to_be_disabled()
+    expect(page.locator("#card-text")).to_have_attribute("aria-invalid", "true")
+    page.locator("#card-text").press("Enter")  # Enter sends, but not this: the text stays, said why
+    expect(page.locator("#card-error")).to_contain_text("Trop longue")
+    expect(page.locator("#card-text")).to_have_value(long_text)
+    expect(page.locator(".phone-card")).to_have_count(0)
+    shot(page, "card-long-paste")
+    page.locator("#card-text").fill(long_text[:279])
+    expect(page.locator("#card-counter")).to_have_text("1 caractère restant")
+    expect(page.locator("#send-card")).to_be_enabled()
+    expect(page.locator("#card-error")).to_be_hidden()
+    post(page, long_text[:279])
+    # Counts in French: 0 and 1 take the singular.
+    expect(page.locator("#vote-left")).to_have_text("Il vous reste 2 gommettes")
+    page.locator(".vote-plus").first.click()
+    expect(page.locator("#vote-left")).to_have_text("Il vous reste 1 gommette")
