@@ -94,3 +94,91 @@ def test_a_long_paste_is_kept_and_the_phone_says_how_much_to_cut(live_server, op
     expect(page.locator("#vote-left")).to_have_text("Il vous reste 2 gommettes")
     page.locator(".vote-plus").first.click()
     expect(page.locator("#vote-left")).to_have_text("Il vous reste 1 gommette")
+
+
+AGENDA = [
+    {
+        "title": "Forces",
+        "minutes": 1,
+        "open_families": ["forces"],
+        "hidden_until_reveal": False,
+        "voting": "off",
+    },
+    {
+        "title": "Vote de la table",
+        "minutes": 5,
+        "open_families": [],
+        "hidden_until_reveal": False,
+        "voting": "table",
+    },
+]
+
+# The ratio of WCAG 2 between an element's text colour and its own background colour.
+CONTRAST = """element => {
+  const style = getComputedStyle(element);
+  const rgb = value => value.match(/[\\d.]+/g).slice(0, 3).map(Number);
+  const lum = ([r, g, b]) => [r, g, b].map(c => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; })
+    .reduce((sum, c, i) => sum + c * [0.2126, 0.7152, 0.0722][i], 0);
+  const [a, b] = [lum(rgb(style.color)), lum(rgb(style.backgroundColor))].sort((x, y) => y - x);
+  return (a + 0.05) / (b + 0.05);
+}"""
+ICON = "element => getComputedStyle(element, '::before').content"
+GROUND = "element => getComputedStyle(element).backgroundColor"
+
+
+def note_look(locator):
+    return locator.evaluate(ICON), locator.evaluate(GROUND), locator.evaluate(CONTRAST)
+
+
+def test_time_up_is_said_once_and_notes_differ_by_kind(live_server, open_context, connect):
+    created = live_server.create_workshop(groups=2, vote_budget=2)
+    facilitator = connect(live_server, "facilitator")
+    facilitator.join(code=created["code"], role="facilitator", token=created["facilitator_token"])
+    assert facilitator.call("agenda:update", {"steps": AGENDA})["ok"]
+    page = open_context(**PHONE).new_page()
+    page.clock.install()
+    page.goto(created["groups"][0]["join_url"])
+    page.locator("#name").fill("Léa")
+    page.locator("#join-form [type=submit]").click()
+    connected(page)
+    assert facilitator.call("step:start", {})["ok"]
+    expect(page.locator("#step-title")).to_have_text("Forces")
+    page.clock.fast_forward("01:05")
+    expect(page.locator("#step-status")).to_have_text("Temps écoulé")
+    expect(page.locator("#composer-closed")).to_be_visible()
+    assert page.evaluate("document.body.innerText").count("Temps écoulé") == 1
+    shot(page, "time-up")
+
+    # The notes: information (the step says what to do), warning (locked), error (a refusal).
+    assert facilitator.call("step:next", {})["ok"]
+    note = page.locator("#step-note")
+    expect(note).to_have_text("Pas de nouvelle carte à cette étape : place au vote.")
+    expect(note).to_have_class("step-note note note-info")
+    info = note_look(note)
+    shot(page, "vote-step-note")
+    assert facilitator.call("workshop:lock", {"locked": True})["ok"]
+    expect(note).to_have_text("Verrouillé par l’animateur")
+    expect(note).to_have_class("step-note note note-warning")
+    warning = note_look(note)
+    assert facilitator.call("workshop:lock", {"locked": False})["ok"]
+    page.evaluate("""() => { const e = document.getElementById('card-error');
+      e.className = 'error note note-error'; e.textContent = 'Refusée'; e.hidden = false; }""")
+    error = note_look(page.locator("#card-error"))
+
+    referent = open_context(**PHONE).new_page()
+    referent.goto(created["groups"][0]["referent_url"])
+    connected(referent)
+    referent.locator("#essentials-from-votes").click()
+    success_note = referent.locator("#essentials-note")
+    expect(success_note).to_have_text("L’essentiel a été repris du vote.")
+    expect(success_note).to_have_class("essentials-note note note-success")
+    success = note_look(success_note)
+    shot(referent, "referent-success-note")
+
+    looks = {"info": info, "warning": warning, "error": error, "success": success}
+    icons = {kind: look[0] for kind, look in looks.items()}
+    grounds = {kind: look[1] for kind, look in looks.items()}
+    assert len(set(icons.values())) == 4 and "none" not in icons.values(), icons  # not colour alone
+    assert len(set(grounds.values())) == 4, grounds
+    for kind, look in looks.items():
+        assert look[2] >= 4.5, (kind, look)

@@ -78,8 +78,9 @@
     function updateNote(left) {
       var note = byId("step-note");
       var text = "";
+      var kind = "info";
       var timeUp = left !== null && left <= 0;
-      if (state && state.locked) { text = t.locked; }
+      if (state && state.locked) { text = t.locked; kind = "warning"; }
       else if (state && state.step && state.status !== "free" && state.status !== "ended") {
         if (byId("card-form") && (!state.open_families.length || (timeUp && role === "participant"))) {
           /* Time up in a posting step: the clock line already says « Temps écoulé » and the folded
@@ -95,6 +96,9 @@
       }
       note.textContent = text;
       note.hidden = !text;
+      /* Phones and référent consoles show it as a note of its kind (icon and style, app.css); the
+         dark board keeps its plain line. */
+      if (role === "participant" || role === "referent") { note.className = "step-note note note-" + kind; }
     }
 
     function tick() {

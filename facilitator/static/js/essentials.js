@@ -30,9 +30,12 @@
       byId("essentials-error").textContent = message || "";
       byId("essentials-error").hidden = !message;
     }
-    function showNote(message) {
-      byId("essentials-note").textContent = message || "";
-      byId("essentials-note").hidden = !message;
+    /* `kind`: "success" (done), or "warning" (done, but ties wait for the référent's choice). */
+    function showNote(message, kind) {
+      var note = byId("essentials-note");
+      note.className = "essentials-note note note-" + (kind || "success");
+      note.textContent = message || "";
+      note.hidden = !message;
     }
 
     function send(family, targets) {
@@ -161,7 +164,7 @@
           var cards = reply.ties[family].map(function (e) { return "« " + e.text + " »"; }).join(", ");
           notes.push(fill(t.ties, { family: familyLabel(family), cards: cards }) + " (" + t.tie + ")");
         });
-        showNote(notes.join(" "));
+        showNote(notes.join(" "), notes.length > 1 ? "warning" : "success");
         render();
       });
     });

@@ -270,7 +270,10 @@
     if (!none.hidden && !isReferent) { none.textContent = composerClosed ? t.empty_closed : t.empty; }
   }
 
-  function showCardError(message) {
+  /* The line under the composer: an error (refused, too long), or `kind` "info" for news that lost
+     nothing (a resend kept the first text: this one is back in the box). */
+  function showCardError(message, kind) {
+    cardError.className = kind === "info" ? "note note-info" : "error note note-error";
     cardError.removeAttribute("data-reason");
     cardError.textContent = message || "";
     cardError.hidden = !message;
@@ -297,7 +300,7 @@
           saveMine();
           cards[reply.card.id] = reply.card;
           /* A resend answered with a card of another text (docs/protocol.md): never lose this one. */
-          if (reply.text_differs) { showCardError(t.text_differs); giveBack(entry.text); }
+          if (reply.text_differs) { showCardError(t.text_differs, "info"); giveBack(entry.text); }
         } else {
           showCardError(reply.error.message);
           giveBack(entry.text);
