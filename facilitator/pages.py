@@ -52,6 +52,7 @@ def _page_context(workshop, role, group=None):
         "text_limit": current_app.config["CARD_TEXT_MAX"],
         "websocket_only": current_app.config["WEBSOCKET_ONLY"],
         "name_limit": current_app.config["NAME_MAX"],
+        "service_worker": url_for("pages.phone_service_worker") if role == "participant" else None,
     }
 
 
@@ -87,6 +88,18 @@ def favicon():
 @bp.get("/healthz")
 def healthz():
     return {"ok": True}
+
+
+@bp.get("/j/sw.js")
+def phone_service_worker():
+    """Serve the phone pages' service worker (scope /j/): a reload without network shows the page.
+
+    Served from /j/ (not /static/) so that its scope is the phone pages and nothing else; never
+    cached by the browser's HTTP cache, so a new version takes over at the next visit."""
+    response = current_app.send_static_file("js/phone_sw.js")
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Service-Worker-Allowed"] = "/j/"
+    return response
 
 
 @bp.get("/j/<code>")

@@ -182,3 +182,58 @@ def test_time_up_is_said_once_and_notes_differ_by_kind(live_server, open_context
     assert len(set(grounds.values())) == 4, grounds
     for kind, look in looks.items():
         assert look[2] >= 4.5, (kind, look)
+
+
+def until(page, script, attempts=100):
+    """Wait until `script` is true in the page (page.wait_for_function polls with eval: the CSP
+    refuses it)."""
+    for _ in range(attempts):
+        if page.evaluate(script):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"never true: {script}")
+
+
+OFFLINE_NOISE = r"ERR_INTERNET_DISCONNECTED|ERR_FAILED|WebSocket|socket\.io|Failed to load resource"
+
+
+def test_a_reload_offline_shows_the_page_and_its_outbox(live_server, open_context):
+    created = live_server.create_workshop(groups=2)
+    open_context.watch.allow(OFFLINE_NOISE)
+    context = open_context(**PHONE)
+    page = context.new_page()
+    page.goto(created["groups"][0]["join_url"])
+    page.locator("#name").fill("Inès")
+    page.locator("#join-form [type=submit]").click()
+    connected(page)
+    post(page, "Un calendrier commun des salons")
+    # The worker runs and has kept the page and its assets (network first: it was online).
+    until(page, "() => !!(navigator.serviceWorker && navigator.serviceWorker.controller)")
+    until(
+        page,
+        """async () => { const cache = await caches.open('facilitator-phone-v1');
+           const kept = (await cache.keys()).map(r => new URL(r.url).pathname);
+           return kept.includes(location.pathname) && kept.some(p => p.endsWith('/js/phone.js'))
+             && !kept.some(p => p.startsWith('/socket.io') || p.startsWith('/api/')); }""",
+    )
+
+    context.set_offline(True)
+    expect(page.locator("body")).to_have_attribute("data-connection", "offline")
+    page.locator("#card-text").fill("Une carte tapée hors ligne")
+    page.locator("#card-text").press("Enter")
+    expect(page.locator(".phone-card.is-pending")).to_have_count(1)
+    page.reload()
+    # Not the browser's error page: the phone page, at its table, with the card still waiting.
+    expect(page.locator("#table-badge")).to_have_text("Table 1")
+    expect(page.locator("#status")).to_contain_text("Hors ligne")
+    expect(page.locator(".phone-card.is-pending", has_text="Une carte tapée hors ligne")).to_have_count(1)
+    expect(page.locator(".phone-card", has_text="Un calendrier commun des salons")).to_have_count(1)
+    expect(page.locator("#card-text")).to_be_visible()
+    shot(page, "offline-reload")
+
+    context.set_offline(False)
+    connected(page)
+    sent = page.locator(".phone-card[data-card-id]", has_text="Une carte tapée hors ligne")
+    expect(sent).to_have_count(1)
+    expect(page.locator(".phone-card.is-pending")).to_have_count(0)
+    expect(sent.locator(".card-state.sent")).to_be_visible()

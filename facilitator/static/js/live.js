@@ -86,6 +86,10 @@
     }
     ended = true;
     document.body.setAttribute("data-connection", "ended");
+    /* The offline copy of this workshop's phone page goes too (phone_sw.js). */
+    if (data.role === "participant" && navigator.serviceWorker && navigator.serviceWorker.controller) {
+      navigator.serviceWorker.controller.postMessage({ type: "forget", code: data.code });
+    }
     socket.disconnect();  /* a disconnect asked for by the client is never retried */
     try {
       for (var i = window.localStorage.length - 1; i >= 0; i -= 1) {
@@ -159,6 +163,7 @@
       });
     }
 
+    if (navigator.onLine === false) { setStatus("offline"); }  /* a page served offline says so at once */
     socket.onAny(function (type, message) { if (message && message.type === type) { apply(message); } });
     socket.on("connect", function () { setStatus("connecting"); join(); });
     /* Until the next join is acknowledged the server does not know this connection: nothing may be

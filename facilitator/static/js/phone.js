@@ -268,6 +268,7 @@
     none.hidden = count + outbox.length > 0;
     /* "Be the first!" only while a card can be posted. */
     if (!none.hidden && !isReferent) { none.textContent = composerClosed ? t.empty_closed : t.empty; }
+    saveView();
   }
 
   /* The line under the composer: an error (refused, too long), or `kind` "info" for news that lost
@@ -377,19 +378,41 @@
     }
   }
 
-  function onJoined(reply) {
+  /* The table's page: the join form away, the composer, the table's cards. */
+  function showTable(number) {
     document.getElementById("join-section").hidden = true;
     document.getElementById("post-section").hidden = false;
+    var group = data.workshop.groups.filter(function (g) { return g.number === number; })[0];
+    var badge = document.getElementById("table-badge");
+    badge.textContent = tableLabel(number, group ? group.name : "");
+    badge.hidden = false;
+    var referentTable = document.getElementById("referent-table");
+    if (referentTable && group) { referentTable.textContent = group.name; }
+  }
+
+  /* The table's cards as last received, for a reload without network (the service worker serves the
+     page, this its content): shown, marked offline, until the join's snapshot replaces them. */
+  function viewKey() { return Live.key("view:" + data.role); }
+  function saveView() {
+    if (isReferent || !live || !live.state.joined || !joinInfo) { return; }
+    var kept = Object.keys(cards).map(function (id) { return cards[id]; }).filter(shown).slice(-300);
+    var keptThemes = Object.keys(themes).map(function (id) { return themes[id]; });
+    Live.storageSet(viewKey(), JSON.stringify({ group: joinInfo.group, cards: kept, themes: keptThemes }));
+  }
+  function restoreView(number) {
+    var view = null;
+    try { view = JSON.parse(Live.storageGet(viewKey()) || "null"); } catch (e) { view = null; }
+    if (!view || view.group !== number) { return; }
+    (view.cards || []).forEach(function (card) { cards[card.id] = card; });
+    (view.themes || []).forEach(function (theme) { themes[theme.id] = theme; });
+  }
+
+  function onJoined(reply) {
     if (reply.participant_token) {
       joinInfo = Object.assign({}, joinInfo || {}, { participant_token: reply.participant_token, group: reply.group });
       Live.storageSet(Live.key("join"), JSON.stringify(joinInfo));
     }
-    var group = data.workshop.groups.filter(function (g) { return g.number === reply.group; })[0];
-    var badge = document.getElementById("table-badge");
-    badge.textContent = tableLabel(reply.group, group ? group.name : "");
-    badge.hidden = false;
-    var referentTable = document.getElementById("referent-table");
-    if (referentTable && group) { referentTable.textContent = group.name; }
+    showTable(reply.group);
     cards = {};
     reply.snapshot.cards.forEach(function (card) { cards[card.id] = card; });
     themes = {};
@@ -497,11 +520,30 @@
   restoreDraft();
   updateCounter();
 
+  /* The service worker that serves this page when a reload finds no network (phone_sw.js). Browsers
+     run workers only on https or localhost: on a plain-http venue LAN the page works as before. */
+  if (data.service_worker && "serviceWorker" in navigator) {
+    navigator.serviceWorker.register(data.service_worker, { scope: data.service_worker.replace(/[^/]*$/, "") })
+      .then(function () { return navigator.serviceWorker.ready; })
+      .then(function (registration) {
+        var urls = [window.location.href];
+        Array.prototype.forEach.call(document.querySelectorAll("script[src], link[rel=stylesheet][href]"), function (node) {
+          urls.push(node.src || node.href);
+        });
+        if (registration.active) { registration.active.postMessage({ type: "keep", urls: urls }); }
+      })
+      .catch(function () { /* no worker: a reload offline shows the browser's page, nothing is lost */ });
+  }
+
   /* Someone who already joined this workshop on this phone goes straight back to their table, unless
      the QR code of another table was scanned. */
   if (isReferent) {
     start();
   } else if (joinInfo && joinInfo.participant_token && (!data.group || data.group === joinInfo.group)) {
+    /* Back at my table at once, even without network: my cards waiting in the outbox are in sight. */
+    showTable(joinInfo.group);
+    restoreView(joinInfo.group);
+    render();
     start();
   } else if (joinInfo && data.group && data.group !== joinInfo.group) {
     joinInfo.group = data.group;
