@@ -215,6 +215,19 @@ def voting_state(workshop: Workshop) -> str:
     return step.voting if step is not None else "off"
 
 
+def totals_hidden(workshop: Workshop) -> bool:
+    """Whether phones and boards get no table totals now (« Totaux cachés pendant le vote »): the
+    workshop's option is on and the table vote is not over — free mode (voting open at the tables) or
+    a step whose voting is "table", paused or locked included. Its end (another step, the end of the
+    run) shows them: `_changed` then sends each table its totals (`votes:totals`)."""
+    if not workshop.hide_vote_totals or workshop.step_status == "ended":
+        return False
+    if workshop.step_status == "free" or workshop.step_position is None:
+        return True
+    step = current_step(workshop)
+    return step is not None and step.voting == "table"
+
+
 def run_over(workshop: Workshop) -> bool:
     """Whether the run is over: ended, or at its conclusion (a step of kind "conclusion", or the last
     step when it opens no family and no vote). Phones then thank people with the essentials."""
@@ -256,16 +269,25 @@ def agenda_state(workshop: Workshop, now: datetime | None = None) -> dict:
         "steps": [step_to_dict(s) for s in workshop.steps],
         "open_families": open_families(workshop),
         "voting": voting_state(workshop),
+        "totals_hidden": totals_hidden(workshop),
         "locked": workshop.locked,
     }
 
 
-def _changed(session, workshop: Workshop):
-    """Record the one `step:changed` event of this change, commit and publish it; return the state."""
+def _changed(session, workshop: Workshop, hidden_before: bool = False):
+    """Record the one `step:changed` event of this change, commit and publish it; return the state.
+
+    `hidden_before`: the table totals were hidden before this change (`totals_hidden`); when they no
+    longer are, each table's totals follow in `votes:totals` events, in the same commit."""
     session.flush()
     state = agenda_state(workshop)
-    event = record_event(session, workshop, "step:changed", {"agenda": state})
-    commit_and_publish(session, [event])
+    events = [record_event(session, workshop, "step:changed", {"agenda": state})]
+    if hidden_before and not state["totals_hidden"]:
+        # votes.py imports this module (voting_state): imported here, when the vote ends, not at load.
+        from facilitator.votes import totals_events
+
+        events += totals_events(session, workshop)
+    commit_and_publish(session, events)
     return state
 
 
@@ -367,12 +389,13 @@ def check_fixed_steps(fixed: list[Step], cleaned: list[dict]):
 def start(session, workshop: Workshop, viewer: Viewer, now: datetime | None = None) -> dict:
     """Start the agenda: enter its first step, the clock running."""
     _facilitator_only(workshop, viewer)
+    hidden = totals_hidden(workshop)
     if workshop.step_status != "free" or workshop.step_position is not None:
         raise DomainError("agenda_started", status=409)
     if not workshop.steps:
         raise DomainError("unknown_step", status=404)
     _enter(workshop, workshop.steps[0].position, now or _now())
-    return _changed(session, workshop)
+    return _changed(session, workshop, hidden)
 
 
 def pause(session, workshop: Workshop, viewer: Viewer, now: datetime | None = None) -> dict:
@@ -418,32 +441,35 @@ def extend(session, workshop: Workshop, viewer: Viewer, minutes: int, now: datet
 def goto(session, workshop: Workshop, viewer: Viewer, position: int, now: datetime | None = None) -> dict:
     """Enter the step at `position` (forward or back, also after the end), its clock starting afresh."""
     _facilitator_only(workshop, viewer)
+    hidden = totals_hidden(workshop)
     _started(workshop)
     _enter(workshop, position, now or _now())
-    return _changed(session, workshop)
+    return _changed(session, workshop, hidden)
 
 
 def next_step(session, workshop: Workshop, viewer: Viewer, now: datetime | None = None) -> dict:
     """Enter the step after the current one; after the last step, use `end`."""
     _facilitator_only(workshop, viewer)
+    hidden = totals_hidden(workshop)
     _started(workshop)
     later = [s.position for s in workshop.steps if s.position > workshop.step_position]
     if workshop.step_status == "ended" or not later:
         raise DomainError("no_next_step", status=409)
     _enter(workshop, min(later), now or _now())
-    return _changed(session, workshop)
+    return _changed(session, workshop, hidden)
 
 
 def end(session, workshop: Workshop, viewer: Viewer) -> dict:
     """End the agenda: the clock stops, posting and voting close (the step stays shown as the last)."""
     _facilitator_only(workshop, viewer)
+    hidden = totals_hidden(workshop)
     _started(workshop)
     if workshop.step_status == "ended":
         raise DomainError("agenda_ended", status=409)
     workshop.step_status = "ended"
     workshop.step_deadline = None
     workshop.step_remaining = None
-    return _changed(session, workshop)
+    return _changed(session, workshop, hidden)
 
 
 def set_locked(session, workshop: Workshop, viewer: Viewer, locked: bool) -> dict:

@@ -18,8 +18,10 @@ from facilitator.events import commit_and_publish, record_event
 from facilitator.models import Card, Essential, Group, Theme, Workshop
 from facilitator.votes import (
     counts,
+    hiding,
     parse_key,
     rankings,
+    reads_without_totals,
     table_ranking,
     target_key,
     theme_cards,
@@ -141,9 +143,8 @@ def _publish(session, workshop, group):
     essentials = essentials_of(session, workshop, group)
     # In plenary every phone votes on every table's essentials: the whole workshop hears the change.
     audience = None if voting_state(workshop) == "plenary" else group
-    event = record_event(
-        session, workshop, "essentials:changed", {"group": group.number, "essentials": essentials}, audience
-    )
+    payload = {"group": group.number, "essentials": essentials, **hiding(workshop, "table")}
+    event = record_event(session, workshop, "essentials:changed", payload, audience)
     commit_and_publish(session, [event])
     return essentials
 
@@ -240,7 +241,12 @@ def essentials_snapshot(session, workshop: Workshop, group: Group | None, viewer
         "essentials": essentials_by_table(session, workshop, tables),
         "essentials_limit": workshop.essentials_per_family,
     }
-    if viewer is None or viewer.role in ("referent", "facilitator", "board"):
+    hidden = reads_without_totals(workshop, viewer)  # « Totaux cachés pendant le vote »: no table totals
+    if hidden:
+        for entries in part["essentials"].values():
+            for entry in entries:
+                entry["votes"] = None
+    if (viewer is None or viewer.role in ("referent", "facilitator", "board")) and not hidden:
         seen = list(workshop.groups) if group is None else [group]
         part["ranking"] = {
             str(number): ranked for number, ranked in rankings(session, workshop, seen).items()

@@ -207,13 +207,27 @@ def reader_view(message: dict, now: CardsNow | None = None) -> dict:
     (`realtime.core.publish`, `now` None) and for catching up (`events_since`, `now` the cards as they
     are now). Card events lose the text of hidden, merged and deleted cards, `essentials:changed` the
     entries no longer readable, `synthesis:changed` becomes `screen_view`; the others carry no card text
-    (`theme:*` card ids, `vote:counts` targets, `card:sealed` counts) and pass as they are."""
+    (`theme:*` card ids, `vote:counts` targets, `card:sealed` counts) and pass as they are — but a
+    message recorded while the table totals were hidden (`"totals_hidden": true`, agenda.totals_hidden)
+    loses them: `vote:counts` its `votes`, `essentials:changed` each entry's `votes` (null)."""
+    if message.get("totals_hidden"):
+        message = without_totals(message)
     type_ = message.get("type")
     if type_ == SYNTHESIS_CHANGED:
         return screen_view(message, now)
     if type_ == ESSENTIALS_CHANGED:
         return essentials_view(message, now)
     return table_view(message, now)
+
+
+def without_totals(message: dict) -> dict:
+    """The message with its table totals set to null (what phones and boards get while they are hidden)."""
+    if message.get("type") == ESSENTIALS_CHANGED and isinstance(message.get("essentials"), list):
+        entries = [{**e, "votes": None} if isinstance(e, dict) else e for e in message["essentials"]]
+        return {**message, "essentials": entries}
+    if "votes" in message:
+        return {**message, "votes": None}
+    return message
 
 
 def mentioned_cards(message: dict) -> list:

@@ -61,6 +61,9 @@ class Workshop(Base):
     family_budgets: Mapped[dict | None] = mapped_column(JSON, default=None)
     # The compte rendu's annex: hidden cards listed "marked" (« masquée ») or "omitted"; never in its body.
     report_hidden: Mapped[str] = mapped_column(String(16), default="marked", server_default="marked")
+    # « Totaux cachés pendant le vote »: while the table vote runs, phones and boards get no table
+    # totals (only each phone its own dots); the référents and the facilitator still see them.
+    hide_vote_totals: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # The action plan: may a volunteer leave an e-mail for the follow-up (with consent)? Off by default.
     plan_contacts: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # The agenda's run state. `step_position` None: free mode (every family open, voting open).

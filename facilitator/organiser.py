@@ -80,6 +80,9 @@ class WorkshopForm(FlaskForm):
         validators=[Length(max=500)],
     )
     anonymous = BooleanField(_l("Anonymous cards (no first names shown)"))
+    hide_vote_totals = BooleanField(
+        _l("Totals hidden during the vote (phones and the board see them when the vote ends)")
+    )
     report_hidden = SelectField(
         _l("Hidden cards in the report's appendix"),
         choices=[
@@ -262,6 +265,7 @@ def create():
         organisations=organisations[:20] or None,
         anonymous=form.anonymous.data,
         report_hidden=form.report_hidden.data,
+        hide_vote_totals=form.hide_vote_totals.data,
     )
     return links_page(workshop, secrets)
 

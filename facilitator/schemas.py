@@ -100,6 +100,8 @@ class WorkshopCreatePayload(Payload):
     anonymous: StrictBool = False
     # The compte rendu's annex: hidden cards listed « masquée » (marked) or left out (omitted).
     report_hidden: Literal["marked", "omitted"] = "marked"
+    # « Totaux cachés pendant le vote »: phones and boards see no table totals while the table vote runs.
+    hide_vote_totals: StrictBool = False
 
 
 def parse(schema: type[Payload], data):

@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from facilitator import tokens
-from facilitator.agenda import voting_state
+from facilitator.agenda import totals_hidden, voting_state
 from facilitator.errors import DomainError
 from facilitator.events import commit_and_publish, next_seq, record_event
 from facilitator.models import Card, ClientRequest, Essential, Group, Participant, Theme, Vote, Workshop
@@ -234,6 +234,33 @@ def counts(session, workshop: Workshop, stage: str, group: Group | None = None) 
     return {target_key(card_id, theme_id): n for card_id, theme_id, n in rows}
 
 
+def totals_events(session, workshop: Workshop) -> list:
+    """The table vote's totals, one `votes:totals` {group, stage: "table", counts: {target: dots}} per
+    table (its phones, the boards, its staff): what phones and boards were not told while the totals
+    were hidden (`agenda.totals_hidden`). Recorded, so a phone that reconnects later gets them too."""
+    return [
+        record_event(
+            session,
+            workshop,
+            "votes:totals",
+            {"group": group.number, "stage": "table", "counts": counts(session, workshop, "table", group)},
+            group,
+        )
+        for group in workshop.groups
+    ]
+
+
+def hiding(workshop: Workshop, stage: str) -> dict:
+    """{"totals_hidden": True} for a table-stage message recorded while the totals are hidden, else {}:
+    `events.reader_view` then gives phones and boards the message without its totals."""
+    return {"totals_hidden": True} if stage == "table" and totals_hidden(workshop) else {}
+
+
+def reads_without_totals(workshop: Workshop, viewer) -> bool:
+    """Whether this viewer (a phone or a board) gets no table totals now; staff and scripts always do."""
+    return viewer is not None and viewer.role in ("participant", "board") and totals_hidden(workshop)
+
+
 # --- Casting ------------------------------------------------------------------------------------------
 
 
@@ -256,7 +283,10 @@ def cast_vote(
     Ack: {"ok": True, "stage", "target", "votes" (the target's total), "remaining", "by_family",
     "mine": {target: n}}. A resend with the same `client_id` answers the stored ack and counts once.
     Broadcast `vote:counts` {group, stage, target, card_id, theme_id, votes}: totals, never who voted.
+    While the table totals are hidden (`agenda.totals_hidden`) a phone's own ack says `"votes": null`
+    and phones and boards get the broadcast with `"votes": null` (`events.reader_view`).
     """
+    casting_for_paper = paper_participant is not None
     if paper_participant is not None:
         viewer = _paper_voter(session, workshop, viewer, paper_participant)
     if viewer is None or viewer.role != "participant" or viewer.workshop_id != workshop.id:
@@ -273,7 +303,11 @@ def cast_vote(
         reply = _first_answer(session, workshop, client_id, viewer)
         if reply is None:
             raise
-    return {**reply, "paper_participant": paper_participant} if paper_participant is not None else reply
+    if casting_for_paper:
+        return {**reply, "paper_participant": paper_participant}  # the référent: staff sees the totals
+    if reply.get("stage") == "table" and totals_hidden(workshop):
+        return {**reply, "votes": None}
+    return reply
 
 
 def _paper_voter(session, workshop: Workshop, viewer: Viewer, participant_id) -> Viewer:
@@ -368,6 +402,7 @@ def _cast(session, workshop, viewer, card_id, theme_id, delta, client_id) -> dic
             "card_id": card_id,
             "theme_id": theme_id,
             "votes": total,
+            **hiding(workshop, stage),
         },
         # In plenary everyone votes on every table's essentials: the whole workshop hears the counts.
         group=group if stage == "table" else None,
@@ -540,12 +575,16 @@ def votes_snapshot(session, workshop: Workshop, group: Group | None, viewer) -> 
     else:
         mine = {stage: _left(session, workshop, dots[stage]) for stage in STAGES}
     totals = _snapshot_counts(session, workshop, group)
+    hidden = reads_without_totals(workshop, viewer)
+    if hidden:
+        totals["table"] = {}  # its own dots only (`mine`): the totals come with `votes:totals`
     return {
         "votes": {
             "state": state,
             "budget": workshop.vote_budget,
             "family_budgets": dict(workshop.family_budgets) if workshop.family_budgets else None,
             "counts": {"table": totals["table"], "plenary": totals["plenary"]},
+            "totals_hidden": totals_hidden(workshop),
             "mine": {stage: mine[stage]["mine"] for stage in STAGES},
             "remaining": {stage: mine[stage]["remaining"] for stage in STAGES},
             "remaining_by_family": {stage: mine[stage]["by_family"] for stage in STAGES},
@@ -693,6 +732,7 @@ def move_dots_to_theme(session, workshop: Workshop, theme: Theme, group: Group, 
             "card_id": card_id,
             "theme_id": theme_id,
             "votes": n,
+            **hiding(workshop, "table"),
         }
         events.append(record_event(session, workshop, "vote:counts", payload, group))
     return events

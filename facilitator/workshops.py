@@ -76,12 +76,14 @@ def create_workshop(
     family_budgets: dict[str, int] | None = None,
     essentials_per_family: int = 3,
     report_hidden: str = "marked",
+    hide_vote_totals: bool = False,
 ) -> tuple[Workshop, WorkshopSecrets]:
     """Create a workshop with its tables and return it with the tokens to hand out.
 
     `family_budgets` optionally caps the dots a participant may put in one family (within
     `vote_budget`); `essentials_per_family` is how many essentials a table keeps per family;
-    `report_hidden` ("marked" or "omitted") how the compte rendu's annex treats hidden cards.
+    `report_hidden` ("marked" or "omitted") how the compte rendu's annex treats hidden cards;
+    `hide_vote_totals` keeps the table vote's totals from phones and boards until the vote ends.
     """
     if report_hidden not in REPORT_HIDDEN:
         raise DomainError("invalid_payload", problem="report_hidden: marked or omitted")
@@ -111,6 +113,7 @@ def create_workshop(
         family_budgets=dict(family_budgets) if family_budgets else None,
         essentials_per_family=essentials_per_family,
         report_hidden=report_hidden,
+        hide_vote_totals=bool(hide_vote_totals),
         anonymous=anonymous,
         facilitator_token_hash=tokens.hash_token(secrets.facilitator_token),
         board_token_hash=tokens.hash_token(secrets.board_token),
@@ -184,6 +187,7 @@ def public_info(workshop: Workshop, group: Group | None = None) -> dict:
         "organisations": list(workshop.organisations),
         "vote_budget": workshop.vote_budget,
         "anonymous": workshop.anonymous,
+        "hide_vote_totals": bool(workshop.hide_vote_totals),
         "groups": [g.to_dict() for g in groups],
         "agenda": [step_to_dict(step) for step in workshop.steps],
     }

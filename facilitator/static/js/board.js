@@ -715,7 +715,12 @@
         essentials[message.group] = message.essentials;
         renderEssentials();
       }
-      if (message.type === "vote:counts") {
+      /* « Totaux cachés pendant le vote »: a board gets `votes: null` until `votes:totals` ends it. */
+      if (message.type === "votes:totals") {
+        (essentials[message.group] || []).forEach(function (e) { e.votes = (message.counts || {})[e.target] || 0; });
+        renderEssentials();
+      }
+      if (message.type === "vote:counts" && message.votes !== null && message.votes !== undefined) {
         if (message.stage === "plenary") { plenaryCounts[message.target] = message.votes; }
         else {
           (essentials[message.group] || []).forEach(function (e) {

@@ -21,6 +21,9 @@
     var left = { table: 0, plenary: 0 };
     var byFamily = { table: null, plenary: null };
     var busy = {};                         /* target key -> true while its cast waits for the ack */
+    /* « Totaux cachés pendant le vote »: the server sends this phone no table totals until the vote
+       ends (then `votes:totals`); the rows show my own dots only. Staff pages always get the totals. */
+    var totalsHidden = false;
     /* The référent console: people without a phone (paper participants), and the one whose dots the
        référent is casting now (`acting`); their (+)/(−) then show on the cards, on their budget. */
     var paperBox = document.getElementById("paper-voters");
@@ -63,6 +66,7 @@
       if (person) {
         text = fill(n === 0 ? pt.left_none : Live.plural(n, pt.left), { n: n, name: personName(person) });
       }
+      if (isPhone && totalsHidden && stage() === "table") { text += " — " + t.totals_hidden; }
       var node = document.getElementById("vote-left");
       node.textContent = text;
       node.setAttribute("data-left", n);
@@ -148,8 +152,10 @@
         mineNode.textContent = my ? new Array(my + 1).join("●") : "";
         mineNode.setAttribute("aria-label", fill(t.mine, { n: my }));
       }
-      row.querySelector(".vote-total").textContent = dotsText(total);
-      row.setAttribute("data-votes", total);
+      var secret = isPhone && totalsHidden;
+      row.querySelector(".vote-total").textContent = secret ? fill(t.yours, { n: my }) : dotsText(total);
+      row.classList.toggle("is-secret", secret);
+      if (secret) { row.removeAttribute("data-votes"); } else { row.setAttribute("data-votes", total); }
       row.setAttribute("data-mine", my);
       item.classList.toggle("has-my-dots", my > 0);
       var plusButton = row.querySelector(".vote-plus");
@@ -277,13 +283,13 @@
             p.remaining[reply.stage] = reply.remaining;
             p.remaining_by_family[reply.stage] = reply.by_family || null;
           });
-          counts[reply.stage][reply.target] = reply.votes;
+          if (reply.votes !== null && reply.votes !== undefined) { counts[reply.stage][reply.target] = reply.votes; }
         } else if (reply.ok) {
           var s = reply.stage;
           mine[s] = reply.mine || {};
           left[s] = reply.remaining;
           byFamily[s] = reply.by_family || null;
-          counts[s][reply.target] = reply.votes;
+          if (reply.votes !== null && reply.votes !== undefined) { counts[s][reply.target] = reply.votes; }
         } else {
           showError(reply.error.message);
         }
@@ -295,6 +301,7 @@
       var v = snapshot.votes;
       if (!v) { return; }
       voting = v.state;
+      totalsHidden = !!v.totals_hidden;
       counts = { table: v.counts.table || {}, plenary: v.counts.plenary || {} };
       mine = { table: v.mine.table || {}, plenary: v.mine.plenary || {} };
       left = { table: v.remaining.table, plenary: v.remaining.plenary };
@@ -372,12 +379,21 @@
 
     Live.onJoin(function (reply) { if (reply.snapshot) { load(reply.snapshot); } else { decorateAll(); } });
     Live.subscribe("vote:counts", function (message) {
+      if (message.votes === null || message.votes === undefined) { return; }  /* hidden: not told */
       counts[message.stage][message.target] = message.votes;
+      decorateAll();
+    });
+    /* The table vote is over: its totals, which were hidden, for this table. */
+    Live.subscribe("votes:totals", function (message) {
+      counts[message.stage] = Object.assign({}, message.counts || {});
       decorateAll();
     });
     Live.subscribe("step:changed", function (message) {
       var was = voting;
       voting = message.agenda.voting;
+      var hide = !!message.agenda.totals_hidden;
+      if (hide && !totalsHidden && isPhone) { counts.table = {}; }  /* back into a hidden vote */
+      totalsHidden = hide;
       if (voting === "plenary" && was !== "plenary") { loadPlenary(); }
       decorateAll();
     });
