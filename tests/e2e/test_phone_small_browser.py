@@ -237,3 +237,37 @@ def test_a_reload_offline_shows_the_page_and_its_outbox(live_server, open_contex
     expect(sent).to_have_count(1)
     expect(page.locator(".phone-card.is-pending")).to_have_count(0)
     expect(sent.locator(".card-state.sent")).to_be_visible()
+
+
+def test_hidden_totals_show_my_dots_only_until_the_vote_ends(live_server, open_context, connect):
+    created = live_server.create_workshop(groups=2, vote_budget=3, hide_vote_totals=True)
+    facilitator = connect(live_server, "facilitator")
+    facilitator.join(code=created["code"], role="facilitator", token=created["facilitator_token"])
+    steps = [
+        {"title": "Forces", "minutes": 10, "open_families": ["forces"], "hidden_until_reveal": False, "voting": "off"},
+        {"title": "Vote de la table", "minutes": 10, "open_families": [], "hidden_until_reveal": False,
+         "voting": "table"},
+        {"title": "Conclusion", "minutes": 5, "open_families": [], "hidden_until_reveal": False, "voting": "off"},
+    ]  # fmt: skip
+    assert facilitator.call("agenda:update", {"steps": steps})["ok"]
+    assert facilitator.call("step:start", {})["ok"]
+    zoe = connect(live_server, "Zoé")
+    zoe.join(code=created["code"], role="participant", group=1, name="Zoé")
+    page = open_context(**PHONE).new_page()
+    page.goto(created["groups"][0]["join_url"])
+    page.locator("#name").fill("Léa")
+    page.locator("#join-form [type=submit]").click()
+    connected(page)
+    post(page, "Des navettes entre les gares et les sites")
+    card_id = int(page.locator(".phone-card[data-card-id]").first.get_attribute("data-card-id"))
+    assert facilitator.call("step:next", {})["ok"]
+    expect(page.locator("#step-title")).to_have_text("Vote de la table")
+    assert zoe.call("vote:cast", {"card_id": card_id, "delta": 1})["ok"]  # someone else's dot: not told
+    page.locator(".vote-plus").first.click()
+    row = page.locator(".phone-card[data-card-id] .vote-row").first
+    expect(row).to_have_attribute("data-mine", "1")
+    expect(row.locator(".vote-total")).to_have_text("à vous : 1")
+    expect(page.locator("#vote-left")).to_have_text("Il vous reste 2 gommettes — totaux à la fin du vote")
+    shot(page, "vote-step-hidden-totals")
+    assert facilitator.call("step:next", {})["ok"]
+    expect(row.locator(".vote-total")).to_have_text("2 gommettes")  # the vote is over: the totals
