@@ -194,6 +194,21 @@ def test_slides_show_the_question_the_join_code_the_agenda_and_the_rules(client,
     assert "Une idée par carte." in texts[4]
 
 
+def test_slides_without_a_start_count_from_the_start(client, make_workshop):
+    workshop, secrets = make_workshop(groups=1)
+    deck = Presentation(
+        io.BytesIO(post_kit(client, workshop.code, secrets.facilitator_token, kind="pptx").data)
+    )
+    agenda = [
+        cell.text
+        for shape in deck.slides[2].shapes
+        if shape.has_table
+        for row in shape.table.rows
+        for cell in row.cells
+    ]
+    assert agenda[0] == "__ h __" and "+15 min" in agenda and not any(" h 30" in text for text in agenda)
+
+
 def test_slides_change_no_referent_link(client, make_workshop, joined):
     workshop, secrets = make_workshop(groups=1)
     assert post_kit(client, workshop.code, secrets.facilitator_token, kind="pptx").status_code == 200
