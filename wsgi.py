@@ -12,6 +12,7 @@ eventlet's warnings and tracebacks. Commands therefore run in `threading` mode, 
 import functools
 import os
 import sys
+import warnings
 
 from dotenv import load_dotenv
 
@@ -27,6 +28,9 @@ COMMAND = _run_by_a_command()
 ASYNC_MODE = "threading" if COMMAND else os.environ.get("FACILITATOR_ASYNC_MODE", "eventlet")
 POSTGRES = os.environ.get("DATABASE_URL", "").startswith("postgres")
 if ASYNC_MODE == "eventlet":
+    # eventlet warns on import that it is deprecated (docs/decisions.md, issue 16): a notice for the
+    # project's developers, not for the person who starts the server for a workshop.
+    warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated", category=Warning)
     import eventlet
 
     eventlet.monkey_patch()
@@ -48,7 +52,7 @@ from facilitator import create_app  # noqa: E402
 from facilitator.config import Config  # noqa: E402
 from facilitator.database import check_storage, upgrade_database  # noqa: E402
 from facilitator.extensions import db, socketio  # noqa: E402
-from facilitator.network import public_base_url, reachable_by_phones  # noqa: E402
+from facilitator.network import public_base_url, reachability_warning  # noqa: E402
 from facilitator.runtime import tune_garbage_collector  # noqa: E402
 from facilitator.workshops import purge_old_workshops  # noqa: E402
 
@@ -75,11 +79,9 @@ def banner() -> str:
         f"  Base de données / database : {config.DATABASE_URL.split('@')[-1]}",
         f"  Mode : {ASYNC_MODE}",
     ]
-    if not reachable_by_phones(base):
-        lines.append(
-            "  ATTENTION : aucune adresse réseau trouvée ; les téléphones ne pourront pas se connecter. "
-            "Branchez le réseau ou définissez PUBLIC_URL."
-        )
+    warning = reachability_warning(base, app.config.get("PUBLIC_URL"))
+    if warning:
+        lines.append(f"  {warning}")
     return "\n".join(lines) + "\n"
 
 

@@ -90,20 +90,16 @@ def admit(
     own_token: str | None = None,
     name_limit: int = 40,
     limits: ParticipantLimits | None = None,
+    ticket_key: str | None = None,
 ) -> Admission:
     """Admit a connection in a role, or refuse with a DomainError that changes nothing.
 
     `own_token`: the token of the participant this connection already created, if any: a connection
     that joins again without a (valid) token is that participant again, never a new one.
+    `ticket_key`: the key that signs the organiser's tickets; `token` may then be a ticket.
     """
     if role in ("facilitator", "board"):
-        credential = workshop.facilitator_token_hash
-        allowed = tokens.token_matches(token, credential)
-        if role == "board" and not allowed:
-            credential = workshop.board_token_hash
-            allowed = tokens.token_matches(token, credential)
-        if not allowed:
-            raise DomainError("bad_token", status=403)
+        credential = console_credential(workshop, role, token, ticket_key)
         return Admission(Viewer(workshop.id, role, credential=credential))
     if role == "referent":
         group = _referent_group(session, workshop, token)
@@ -124,6 +120,28 @@ def admit(
             limits=limits or ParticipantLimits(),
         )
     raise DomainError("invalid_payload", problem="unknown role")
+
+
+def console_credential(workshop: Workshop, role: str, token, ticket_key: str | None = None) -> str:
+    """Return the hash of the credential `token` opens `role` with, or refuse (`bad_token`, or
+    `ticket_expired` for a right ticket past its lifetime).
+
+    The facilitator token opens the console and the board, the board token the board only. A ticket
+    (`tokens.issue_ticket`, from the organiser's dashboard) stands for the token of its role: it is
+    bound to that token's hash, so the connection it opens is that token's (it ends with new links)."""
+    kinds = [("facilitator", workshop.facilitator_token_hash)]
+    if role == "board":
+        kinds.append(("board", workshop.board_token_hash))
+    for _kind, credential in kinds:
+        if tokens.token_matches(token, credential):
+            return credential
+    expired = False
+    for kind, credential in kinds if ticket_key else []:
+        state = tokens.ticket_state(token, ticket_key, workshop.id, kind, credential)
+        if state == "valid":
+            return credential
+        expired = expired or state == "expired"
+    raise DomainError("ticket_expired" if expired else "bad_token", status=403)
 
 
 def still_admitted(session, workshop: Workshop, viewer: Viewer) -> bool:

@@ -142,14 +142,24 @@ def qr(code):
     return Response(qr_svg(url), mimetype="image/svg+xml")
 
 
+def opens_console(workshop, token) -> bool:
+    """Whether `token` is this workshop's facilitator token, or a facilitator ticket of the organiser's
+    dashboard (`access.console_credential`): the console calls the API with what it joined with."""
+    from facilitator.access import console_credential
+
+    try:
+        console_credential(workshop, "facilitator", token, current_app.config["SECRET_KEY"])
+    except DomainError:
+        return False
+    return True
+
+
 def require_facilitator(workshop):
-    """Refuse with 401 unless the request carries this workshop's facilitator token or the organiser key."""
+    """Refuse with 401 unless the request carries this workshop's facilitator token (or ticket) or the
+    organiser key."""
     token = bearer_token()
     organiser_hash = tokens.hash_token(current_app.config["ORGANISER_KEY"])
-    if not (
-        tokens.token_matches(token, workshop.facilitator_token_hash)
-        or tokens.token_matches(token, organiser_hash)
-    ):
+    if not (opens_console(workshop, token) or tokens.token_matches(token, organiser_hash)):
         raise DomainError("unauthorised", status=401)
 
 
@@ -243,7 +253,7 @@ def report(code, fmt):
         raise DomainError("invalid_payload", status=400, problem="hidden must be marked or omitted")
     workshop = workshop_by_code(code)
     token = bearer_token()
-    if token and not tokens.token_matches(token, workshop.facilitator_token_hash):
+    if token and not opens_console(workshop, token):
         others = [workshop.board_token_hash] + [group.referent_token_hash for group in workshop.groups]
         if any(tokens.token_matches(token, other) for other in others):
             raise DomainError("forbidden", status=403)  # a real token of this workshop, not the facilitator's
@@ -289,7 +299,7 @@ def synthesis_editor(workshop):
     from facilitator.crossthemes import ORGANISER
 
     token = bearer_token()
-    if tokens.token_matches(token, workshop.facilitator_token_hash):
+    if opens_console(workshop, token):
         return Viewer(workshop_id=workshop.id, role="facilitator")
     if tokens.token_matches(token, tokens.hash_token(current_app.config["ORGANISER_KEY"])):
         return ORGANISER

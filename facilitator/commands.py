@@ -22,7 +22,9 @@ def register_commands(app):
     @click.option("-o", "--output", default=None, help="The PDF to write (default kit-<code>.pdf).")
     @click.option("--slides", default=None, help="Also write the introduction slides (PPTX) here.")
     @click.option("--rules-file", type=click.File(encoding="utf-8"), default=None, help="One rule per line.")
-    @click.option("--start", default="9:30", show_default=True, help="Clock time of the first step.")
+    @click.option(
+        "--start", default="", help="Clock time of the first step (none: times relative to the start)."
+    )
     @click.option("--posters", type=click.Choice(["a4", "a3", "both"]), default="a4", show_default=True)
     @click.option("--contact", default="", help="The facilitator's contact line on the référent sheets.")
     @click.option("--card-pages", type=int, default=1, show_default=True, help="Paper card pages per family.")

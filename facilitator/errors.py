@@ -34,6 +34,7 @@ MESSAGES = {
     "group_required": _l("Choose your table first."),
     "not_joined": _l("Join the workshop first."),
     "forbidden": _l("You are not allowed to do this."),
+    "ticket_expired": _l("This opening link has expired. Open the console again from the organiser page."),
     "unknown_family": _l("This card family does not exist in this workshop."),
     "empty_text": _l("The card is empty."),
     "text_too_long": _l("The card is too long: %(limit)s characters at most."),

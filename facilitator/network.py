@@ -58,6 +58,25 @@ def reachable_by_phones(base_url: str) -> bool:
     return host not in ("localhost", "127.0.0.1", "::1") and not host.startswith("127.")
 
 
+def reachability_warning(base_url: str, public_url: str | None) -> str | None:
+    """Return the start-up banner's warning when phones cannot open `base_url`, else None: a
+    PUBLIC_URL set to this computer is said as such, not as a missing network."""
+    if reachable_by_phones(base_url):
+        return None
+    if public_url:
+        host = urlsplit(base_url).hostname or base_url
+        return (
+            f"ATTENTION : PUBLIC_URL pointe vers cet ordinateur ({host}) : les téléphones ne pourront "
+            "pas s'y connecter. Mettez dans PUBLIC_URL l'adresse de cet ordinateur sur le réseau du lieu "
+            "(par exemple http://192.168.1.20:5000), ou retirez PUBLIC_URL pour qu'elle soit trouvée. "
+            f"/ PUBLIC_URL points at this computer ({host}): phones cannot reach it."
+        )
+    return (
+        "ATTENTION : aucune adresse réseau trouvée ; les téléphones ne pourront pas se connecter. "
+        "Branchez le réseau ou définissez PUBLIC_URL. / No network address found: phones cannot connect."
+    )
+
+
 LOOPBACK_NAMES = ("localhost", "localhost.localdomain")
 
 

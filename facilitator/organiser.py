@@ -297,6 +297,24 @@ def new_links(code):
     return confirm_page(workshop, "links")
 
 
+OPENED = {"console": ("pages.facilitator", "facilitator"), "board": ("pages.board", "board")}
+
+
+@bp.get("/workshops/<code>/open/<page>")
+def open_page(code, page):
+    """Open the facilitator console or the board of a workshop without issuing new links: redirect to
+    the page with a fresh ticket in the fragment (`tokens.issue_ticket`; docs/security.md)."""
+    if not signed_in():
+        return redirect(url_for("organiser.index"))
+    if page not in OPENED:
+        abort(404)
+    workshop = workshop_or_404(code)
+    endpoint, role = OPENED[page]
+    credential = workshop.facilitator_token_hash if role == "facilitator" else workshop.board_token_hash
+    ticket = tokens.issue_ticket(current_app.config["SECRET_KEY"], workshop.id, role, credential)
+    return redirect(f"{url_for(endpoint, code=workshop.code)}#t={ticket}", code=303)
+
+
 @bp.route("/workshops/<code>/delete", methods=["GET", "POST"])
 def delete(code):
     """Delete a workshop and everything in it, once the organiser confirmed (as `new_links`)."""

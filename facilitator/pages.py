@@ -17,6 +17,7 @@ from flask_babel import get_locale
 from facilitator.api import workshop_by_code
 from facilitator.errors import DomainError, error_body
 from facilitator.i18n import family_labels, plural_singulars
+from facilitator.kit.texts import default_rules
 from facilitator.links import join_url
 from facilitator.network import public_base_url, reachable_by_phones
 from facilitator.qr import qr_svg
@@ -128,7 +129,8 @@ def facilitator(code):
     """The facilitator's console: the board plus the tables at a glance and the links."""
     workshop = _workshop_or_404(code)
     context = _page_context(workshop, "facilitator")
-    return render_template("board.html", qr=qr_svg(context["join_url"]), **context)
+    rules = default_rules(workshop.language)
+    return render_template("board.html", qr=qr_svg(context["join_url"]), kit_rules=rules, **context)
 
 
 @bp.get("/f/<code>/synthese")

@@ -161,7 +161,7 @@ class KitPayload(Payload):
     """Options of the preparation kit (`POST /api/workshops/<code>/kit.pdf|pptx`); every field optional."""
 
     rules: TypedLines | None = Field(default=None, max_length=3000)
-    start: StrictStr = Field(default="9:30", max_length=20)
+    start: StrictStr = Field(default="", max_length=20)
     posters: Literal["a4", "a3", "both"] = "a4"
     contact: Typed = Field(default="", max_length=200)
     card_pages: StrictInt = Field(default=1, ge=0, le=20)

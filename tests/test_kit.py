@@ -46,7 +46,9 @@ def test_nine_tables_give_nine_posters_a_rules_poster_nine_sheets_and_cards(clie
     assert "Règles du jeu" in pages[9]
     assert "Une idée par carte." in pages[9]
     assert "Sélectionner l’essentiel" in pages[10]
-    assert "9 h 30" in pages[10] and "9 h 45" in pages[10]
+    # No start time given: the sheet assumes none (issue 16, point 16), it counts from the start.
+    assert "__ h __" in pages[10] and "+15 min" in pages[10]
+    assert "9 h 30" not in pages[10]
     families = [page.split(" ")[0] for page in pages[19:]]
     assert families == ["Forces", "Faiblesses", "Attentes", "Contributions"]
     assert pages[19].count("Ce qui fonctionne bien aujourd’hui") == 6
@@ -159,7 +161,7 @@ def test_english_workshops_get_an_english_kit(client, make_workshop):
     pages = pdf_pages(post_kit(client, workshop.code, secrets.facilitator_token).data)
     assert "Scan to join table 1" in pages[0]
     assert "Rules of the game" in pages[1]
-    assert "Table facilitator sheet" in pages[2] and "9:30" in pages[2]
+    assert "Table facilitator sheet" in pages[2] and "+15 min" in pages[2] and "9:30" not in pages[2]
     assert [page.split(" ")[0] for page in pages[3:]] == [
         "Strengths",
         "Weaknesses",
@@ -192,6 +194,21 @@ def test_slides_show_the_question_the_join_code_the_agenda_and_the_rules(client,
     assert "Une idée par carte." in texts[4]
 
 
+def test_slides_without_a_start_count_from_the_start(client, make_workshop):
+    workshop, secrets = make_workshop(groups=1)
+    deck = Presentation(
+        io.BytesIO(post_kit(client, workshop.code, secrets.facilitator_token, kind="pptx").data)
+    )
+    agenda = [
+        cell.text
+        for shape in deck.slides[2].shapes
+        if shape.has_table
+        for row in shape.table.rows
+        for cell in row.cells
+    ]
+    assert agenda[0] == "__ h __" and "+15 min" in agenda and not any(" h 30" in text for text in agenda)
+
+
 def test_slides_change_no_referent_link(client, make_workshop, joined):
     workshop, secrets = make_workshop(groups=1)
     assert post_kit(client, workshop.code, secrets.facilitator_token, kind="pptx").status_code == 200
@@ -208,6 +225,19 @@ def test_agenda_times_run_one_after_the_other():
         ("10 h 10", "Fin", 0),
     ]
     assert agenda_times(steps, "23h50", "en")[-1] == ("0:30", "End", 0)
+
+
+def test_without_a_start_the_agenda_never_guesses_a_clock_time():
+    from types import SimpleNamespace
+
+    steps = [SimpleNamespace(title="A", duration=900), SimpleNamespace(title="B", duration=3000)]
+    assert agenda_times(steps, "", "fr") == [
+        ("__ h __", "A", 15),
+        ("+15 min", "B", 50),
+        ("+1 h 05", "Fin", 0),
+    ]
+    assert agenda_times(steps, "  ", "en")[-1] == ("+1:05", "End", 0)
+    assert KitOptions().validated().start == ""
 
 
 def test_the_flask_command_writes_the_kit(app, make_workshop, tmp_path):

@@ -143,3 +143,21 @@ def test_a_read_only_database_stops_the_start(tmp_path):
     sqlite3.connect(database).close()
     read_only = f"sqlite:///file:{database}?mode=ro&uri=true"
     assert_refused_start(start_up(tmp_path, DATABASE_URL=read_only), str(database))
+
+
+def test_the_start_up_says_nothing_of_eventlet_and_names_a_loopback_public_url(tmp_path):
+    """Issue 16: eventlet's deprecation notice is for developers, not for the person who starts a
+    workshop; a PUBLIC_URL on 127.0.0.1 is said as such, not as « aucune adresse réseau »."""
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        cwd=ROOT,
+        env=environment_for(tmp_path, FACILITATOR_ASYNC_MODE="eventlet"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "RUN " in done.stdout, done.stderr[-2000:]
+    assert "Eventlet is deprecated" not in done.stderr + done.stdout
+    assert "EventletDeprecationWarning" not in done.stderr
+    assert "PUBLIC_URL pointe vers cet ordinateur (127.0.0.1)" in done.stdout
+    assert "aucune adresse réseau" not in done.stdout

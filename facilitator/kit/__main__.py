@@ -1,7 +1,7 @@
 """Build a workshop's preparation kit offline, from the configured database:
 
     python -m facilitator.kit <code> -o kit.pdf [--slides slides.pptx] [--rules-file rules.txt]
-                              [--start 9:30] [--posters a4|a3|both] [--contact "…"] [--card-pages 1]
+                              [--start 14:00] [--posters a4|a3|both] [--contact "…"] [--card-pages 1]
                               [--part all|posters|referents] [--table N]
 
 The whole kit (--part all, the default) and the référent sheets (--part referents, of every table or
@@ -22,7 +22,11 @@ def add_arguments(parser):
     parser.add_argument("-o", "--output", default=None, help="the PDF to write (default kit-<code>.pdf)")
     parser.add_argument("--slides", default=None, help="also write the introduction slides (PPTX) here")
     parser.add_argument("--rules-file", default=None, help="a UTF-8 text file: one rule per line")
-    parser.add_argument("--start", default="9:30", help="clock time of the first agenda step (9:30)")
+    parser.add_argument(
+        "--start",
+        default="",
+        help="clock time of the first agenda step (none: times from the start, « +15 min »)",
+    )
     parser.add_argument("--posters", choices=POSTER_SIZES, default="a4", help="poster paper size (a4)")
     parser.add_argument("--contact", default="", help="the facilitator's contact line on the sheets")
     parser.add_argument("--card-pages", type=int, default=1, help="pages of paper cards per family (1)")

@@ -15,10 +15,11 @@ START_PATTERN = re.compile(r"^\s*([01]?\d|2[0-3])\s*[:hH]\s*([0-5]\d)\s*$")
 
 @dataclass(frozen=True)
 class KitOptions:
-    """`rules` None: the default rules in the workshop's language; `start` the agenda's first time."""
+    """`rules` None: the default rules in the workshop's language; `start` the agenda's first clock
+    time, or blank: the agenda then shows times relative to a start written in by hand."""
 
     rules: str | None = None
-    start: str = "9:30"
+    start: str = ""
     posters: str = "a4"
     contact: str = ""
     card_pages: int = 1
@@ -33,7 +34,8 @@ class KitOptions:
     def _checked(self) -> "KitOptions":
         if self.posters not in POSTER_SIZES:
             raise DomainError("invalid_payload", problem="posters must be a4, a3 or both")
-        parse_start(self.start)
+        if str(self.start or "").strip():
+            parse_start(self.start)
         if self.rules is not None and len(self.rules) > RULES_MAX:
             raise DomainError("invalid_payload", problem=f"rules has {RULES_MAX} characters at most")
         if len(self.contact) > CONTACT_MAX:
@@ -62,13 +64,35 @@ def clock(minutes: int, language: str) -> str:
     return f"{hours} h {mins:02d}" if language == "fr" else f"{hours}:{mins:02d}"
 
 
+BLANK_START = "__ h __"
+
+
+def elapsed(minutes: int, language: str) -> str:
+    """Return '+15 min' or '+1 h 05' ('+1:05' in English): the time since the start."""
+    hours, mins = divmod(minutes, 60)
+    if not hours:
+        return f"+{mins} min"
+    return f"+{hours} h {mins:02d}" if language == "fr" else f"+{hours}:{mins:02d}"
+
+
 def agenda_times(steps, start: str, language: str) -> list[tuple[str, str, int]]:
-    """Return (clock time, title, minutes) for each step, one after the other from `start`."""
-    at = parse_start(start)
+    """Return (time, title, minutes) for each step, one after the other from `start`.
+
+    Without a start the sheet never guesses a clock time: the first row is a blank to fill in
+    (« __ h __ ») and the others the time elapsed since it (« +15 min », « +1 h 05 »)."""
+    known = bool(str(start or "").strip())
+    first = parse_start(start) if known else 0
+    at = first
     rows = []
     for step in steps:
         minutes = round(step.duration / 60)
-        rows.append((clock(at, language), step.title, minutes))
+        rows.append((_time(at, first, known, language), step.title, minutes))
         at += minutes
-    rows.append((clock(at, language), "Fin" if language == "fr" else "End", 0))
+    rows.append((_time(at, first, known, language), "Fin" if language == "fr" else "End", 0))
     return rows
+
+
+def _time(at: int, first: int, known: bool, language: str) -> str:
+    if known:
+        return clock(at, language)
+    return BLANK_START if at == first else elapsed(at - first, language)

@@ -54,9 +54,10 @@ def on_join(payload: JoinPayload):
             own_token=own[1] if own and own[0] == workshop.id else None,
             name_limit=current_app.config["NAME_MAX"],
             limits=_participant_limits(workshop.id),
+            ticket_key=current_app.config["SECRET_KEY"],
         )
     except DomainError as exc:
-        if exc.code in ("unknown_workshop", "bad_token"):
+        if exc.code in ("unknown_workshop", "bad_token", "ticket_expired"):
             _count_failed_join(sid)
         raise
     viewer = admission.viewer

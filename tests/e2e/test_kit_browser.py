@@ -72,3 +72,52 @@ def test_the_console_downloads_posters_referent_sheets_and_slides(live_server, o
         page.get_by_role("button", name="Diapositives (PPTX)").click()
     assert slides.value.suggested_filename == f"kit-{code}.pptx"
     assert open(slides.value.path(), "rb").read(2) == b"PK"  # a zip: PPTX
+
+
+def pdf_text(download) -> list[str]:
+    reader = PdfReader(io.BytesIO(open(download.value.path(), "rb").read()))
+    return [" ".join(page.extract_text().split()) for page in reader.pages]
+
+
+def test_the_kit_options_set_in_the_console_reach_the_pdf(live_server, open_context):
+    """Issue 16, point 16: start time, contact, rules, poster size and card pages from the console."""
+    created = live_server.create_workshop(groups=3)
+    context = open_context(viewport={"width": 1366, "height": 768}, accept_downloads=True)
+    page = context.new_page()
+    page.goto(created["facilitator_url"])
+    page.get_by_text("Options du kit").click()
+    page.get_by_label("Heure de début de la première étape").fill("14:00")
+    page.get_by_label("Contact sur les fiches référents").fill("Marie Dupont 06 12 34 56 78")
+    page.get_by_label("Règles du jeu (une par ligne)").fill("Parler court.\nÉcouter jusqu’au bout.")
+    page.get_by_label("Affiches", exact=True).select_option("both")
+    page.get_by_label("Pages de cartes papier par famille").fill("0")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "kit-options-1366.png"), full_page=True)
+
+    page.get_by_label("Fiches référents pour").select_option("1")
+    page.get_by_role("button", name="Fiches référents (PDF)\u00a0: nouveaux liens").click()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Confirmer\u00a0: nouveaux liens référents").click()
+    (sheet,) = pdf_text(download)
+    assert "14 h 00" in sheet and "14 h 15" in sheet
+    assert "Marie Dupont 06 12 34 56 78" in sheet
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Affiches et cartes papier (PDF)").click()
+    pages = pdf_text(download)
+    assert len(pages) == (3 + 1) * 2  # the posters in A4 then A3, the rules in A4 and A3, no cards
+    assert "Parler court." in pages[6] and "Une idée par carte." not in pages[6]
+
+    # Reopened, the console keeps the options; emptied, the start is never guessed.
+    page.reload()
+    page.get_by_text("Options du kit").click()
+    start = page.get_by_label("Heure de début de la première étape")
+    expect(start).to_have_value("14:00")
+    start.fill("")
+    start.dispatch_event("change")
+    page.get_by_label("Fiches référents pour").select_option("1")
+    page.get_by_role("button", name="Fiches référents (PDF)\u00a0: nouveaux liens").click()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Confirmer\u00a0: nouveaux liens référents").click()
+    (sheet,) = pdf_text(download)
+    assert "__ h __" in sheet and "+15 min" in sheet and "9 h 30" not in sheet

@@ -10,6 +10,7 @@ expect = playwright_sync.expect
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+STARTED = "Accueil et règles du jeu"  # the first step of the default agenda
 
 
 def test_new_links_and_delete_ask_first(live_server, open_context, connect):
@@ -48,3 +49,33 @@ def test_new_links_and_delete_ask_first(live_server, open_context, connect):
     ).click()
     page.get_by_role("button", name="Oui, supprimer définitivement").click()
     expect(page.locator(".workshop-list li", has_text="Atelier des offices")).to_have_count(0)
+
+
+def test_the_dashboard_reopens_the_console_and_the_board_without_new_links(live_server, open_context):
+    """Issue 16, point 11: « Ouvrir la console » / « Ouvrir le tableau » change no link."""
+    created = live_server.create_workshop(groups=3, title="Atelier rouvert")
+    page = open_context(viewport={"width": 1366, "height": 768}).new_page()
+    page.goto(f"{live_server.url}/organiser")
+    page.get_by_label("Clé organisateur").fill(live_server.key)
+    page.locator("#signin-form [type=submit]").click()
+    row = page.locator(".workshop-list li", has_text="Atelier rouvert")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "organiser-dashboard-1366.png"), full_page=True)
+    row.get_by_role("link", name="Ouvrir la console").click()
+    expect(page).to_have_url(f"{live_server.url}/f/{created['code']}")  # the ticket left the address bar
+    page.get_by_role("button", name="Démarrer le déroulé").click()
+    expect(page.locator("#step-title")).to_have_text(STARTED)
+
+    # The facilitator's own link still opens its console, which sees the step the ticket started.
+    old = open_context(viewport={"width": 1366, "height": 768}).new_page()
+    old.goto(created["facilitator_url"])
+    expect(old.locator("#status")).to_have_text("Connecté")
+    expect(old.locator("#step-title")).to_have_text(STARTED)
+
+    page.goto(f"{live_server.url}/organiser")
+    page.locator(".workshop-list li", has_text="Atelier rouvert").get_by_role(
+        "link", name="Ouvrir le tableau"
+    ).click()
+    expect(page).to_have_url(f"{live_server.url}/b/{created['code']}")
+    expect(page.locator("#step-title")).to_have_text(STARTED)
+    expect(page.locator("body")).to_have_attribute("data-connection", "connected")

@@ -1,6 +1,8 @@
 /* The facilitator console's kit buttons: POST with the console's token, save the answer as a file.
    Posters (and the slides) change nothing and download at once; the référent sheets re-issue the
-   chosen tables' référent links, so the first click says so and the second builds them. */
+   chosen tables' référent links, so the first click says so and the second builds them. Every
+   request carries the « Options du kit » form (blank fields left out: the server's defaults), which
+   this browser remembers per workshop. */
 // Included before live.js in the page: start once every deferred script has run.
 document.addEventListener("DOMContentLoaded", function () {
   "use strict";
@@ -8,6 +10,40 @@ document.addEventListener("DOMContentLoaded", function () {
   if (!box || !window.fetch || !window.Live) { return; }
   var status = document.getElementById("kit-status");
   var table = document.getElementById("kit-table");
+  var fields = ["start", "contact", "rules", "posters", "card_pages"];
+  var remembered = "kit-options:" + window.Live.data.code;
+
+  function field(name) { return box.querySelector('[name="' + name + '"]'); }
+
+  function options() {
+    var body = {};
+    fields.forEach(function (name) {
+      var input = field(name);
+      if (!input) { return; }
+      var value = input.value.trim();
+      if (!value) { return; }
+      body[name] = name === "card_pages" ? parseInt(value, 10) : input.value;
+    });
+    return body;
+  }
+
+  function remember() {
+    try { window.localStorage.setItem(remembered, JSON.stringify(options())); } catch (e) { /* private mode */ }
+  }
+
+  (function restore() {
+    var saved = null;
+    try { saved = JSON.parse(window.localStorage.getItem(remembered) || "null"); } catch (e) { saved = null; }
+    if (!saved) { return; }
+    fields.forEach(function (name) {
+      var input = field(name);
+      if (input && saved[name] !== undefined) { input.value = String(saved[name]); }
+    });
+  }());
+  fields.forEach(function (name) {
+    var input = field(name);
+    if (input) { input.addEventListener("change", remember); }
+  });
 
   function failed(message) {
     status.textContent = box.getAttribute("data-failed") + " " + message;
@@ -55,7 +91,7 @@ document.addEventListener("DOMContentLoaded", function () {
         "Content-Type": "application/json",
         "Accept-Language": document.documentElement.lang || "fr"
       },
-      body: "{}"
+      body: JSON.stringify(options())
     }).then(function (response) {
       if (response.ok) {
         return response.blob().then(function (blob) {

@@ -145,6 +145,10 @@
         if (!reply.ok) {
           if (reply.error.code === "unknown_workshop") { endWorkshop(socket); return; }
           if (reply.error.code === "bad_token" && data.role !== "participant") { endLink(socket); return; }
+          if (reply.error.code === "ticket_expired") {  /* an organiser's ticket past its 12 hours */
+            endPage(socket, data.expired, key("token:" + data.role));
+            return;
+          }
           setStatus("offline");
           if (options.onJoinError) { options.onJoinError(reply.error); }
           return;

@@ -12,6 +12,7 @@
   var families = data.workshop.families;
 
   var cards = {};       // id -> card
+  var sealed = {};      // family -> this table's cards sealed until the reveal (counts, never texts)
   var themes = {};      // id -> theme
   var selected = [];    // card ids, in the order they were picked
   var ready = false;
@@ -386,6 +387,15 @@
     }, 0);
   }
 
+  /* An empty family says what is true: its cards are sealed until the reveal (the silent step), or
+     all in themes above, or there is none yet. */
+  function emptyText(family, all) {
+    var waitingReveal = sealed[family] || 0;
+    if (waitingReveal) { return Live.plural(waitingReveal, t.sealed_family); }
+    var grouped = all.some(function (card) { return card.family === family && card.theme && themes[card.theme]; });
+    return grouped ? t.all_in_themes : t.no_cards;
+  }
+
   function render() {
     var active = document.activeElement;
     var activeKey = active && board.contains(active) ? active.getAttribute("data-key") : null;
@@ -416,7 +426,7 @@
         list.appendChild(item);
       });
       members.forEach(function (card) { list.appendChild(cardItem(card, false)); });
-      if (!members.length && !waiting.length) { list.appendChild(Live.el("li", "empty muted", t.no_cards)); }
+      if (!members.length && !waiting.length) { list.appendChild(Live.el("li", "empty muted", emptyText(key, all))); }
       section.appendChild(list);
       fragment.appendChild(section);
     });
@@ -464,6 +474,10 @@
       (message.merged || []).forEach(function (card) { cards[card.id] = card; });
     } else if (type === "cards:revealed") {
       message.cards.forEach(function (card) { cards[card.id] = card; });
+      if (message.group === group) { sealed = message.counts || {}; }
+    } else if (type === "card:sealed") {
+      if (message.group !== group) { return; }
+      sealed = message.counts || {};
     } else if (type === "theme:created" || type === "theme:updated") {
       applyTheme(message.theme);
     } else if (type === "theme:dissolved") {
@@ -486,6 +500,7 @@
     snapshot.cards.forEach(function (card) { cards[card.id] = card; });
     themes = {};
     (snapshot.themes || []).forEach(function (theme) { themes[theme.id] = theme; });
+    sealed = (snapshot.sealed || {})[String(group)] || {};
     ready = !!(snapshot.ready && snapshot.ready[String(group)]);
     applyPresence(reply);
     render();
