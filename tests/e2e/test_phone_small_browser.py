@@ -57,6 +57,12 @@ def test_table_picker_numbers_every_table_and_fits_a_small_phone(live_server, op
         assert box["x"] >= 0 and box["x"] + box["width"] <= 360, (index, box)
     assert not overflows(page)
     shot(page, "join-table-picker", full=True)
+    for width, height in ((1366, 768), (1920, 1080)):  # a laptop opening the link: columns, still whole
+        wide = open_context(viewport={"width": width, "height": height}).new_page()
+        wide.goto(f"{live_server.url}/j/{created['code']}")
+        tops = {round(wide.locator("#group-field .choice").nth(i).bounding_box()["y"]) for i in range(9)}
+        assert len(tops) < 9 and not overflows(wide), width  # several tables per row
+        shot(wide, f"join-table-picker-{width}", full=True)
     choices.nth(2).click()
     page.locator("#name").fill("Léa")
     page.locator("#join-form [type=submit]").click()
@@ -90,6 +96,14 @@ def test_a_long_paste_is_kept_and_the_phone_says_how_much_to_cut(live_server, op
     expect(page.locator("#send-card")).to_be_enabled()
     expect(page.locator("#card-error")).to_be_hidden()
     post(page, long_text[:279])
+    # The author's own edit box keeps a long paste too, and says how much to cut.
+    mine = page.locator(".phone-card[data-card-id]").first
+    mine.get_by_role("button", name="Modifier").click()
+    mine.locator("textarea").fill(long_text + " encore")
+    expect(mine.locator(".edit-counter")).to_have_text("319 / 280 — raccourcissez de 39 caractères")
+    expect(mine.get_by_role("button", name="Enregistrer")).to_be_disabled()
+    expect(mine.locator("textarea")).to_have_value(long_text + " encore")
+    mine.get_by_role("button", name="Annuler").click()
     # Counts in French: 0 and 1 take the singular.
     expect(page.locator("#vote-left")).to_have_text("Il vous reste 2 gommettes")
     page.locator(".vote-plus").first.click()
