@@ -170,6 +170,8 @@
         if (button.parentNode.closest("[data-agenda-group]")) { return; }  /* shown with its group */
         if (type === "workshop:lock") {
           button.hidden = (button.getAttribute("data-locked") === "true") === !!state.locked;
+        } else if (type === "workshop:hide_totals") {
+          button.hidden = (button.getAttribute("data-hidden") === "true") === !!state.hide_vote_totals;
         } else {
           button.hidden = !show[type];
         }
@@ -266,6 +268,7 @@
           if (type === "step:end") { askEnd(false); }
           if (button.hasAttribute("data-minutes")) { payload.minutes = parseInt(button.getAttribute("data-minutes"), 10); }
           if (button.hasAttribute("data-locked")) { payload.locked = button.getAttribute("data-locked") === "true"; }
+          if (button.hasAttribute("data-hidden")) { payload.hidden = button.getAttribute("data-hidden") === "true"; }
           if (type === "cards:reveal" && byId("reveal-group") && byId("reveal-group").value) {
             payload.group = parseInt(byId("reveal-group").value, 10);
           }
