@@ -285,3 +285,23 @@ def test_hidden_totals_show_my_dots_only_until_the_vote_ends(live_server, open_c
     shot(page, "vote-step-hidden-totals")
     assert facilitator.call("step:next", {})["ok"]
     expect(row.locator(".vote-total")).to_have_text("2 gommettes")  # the vote is over: the totals
+
+
+def test_the_console_switches_hidden_totals(live_server, open_context):
+    created = live_server.create_workshop(groups=9, hide_vote_totals=True)
+    for width, height in ((1366, 768), (1920, 1080)):
+        console = open_context(viewport={"width": width, "height": height}).new_page()
+        console.goto(created["facilitator_url"])
+        connected(console)
+        box = console.get_by_role("checkbox", name="Totaux cachés pendant le vote")
+        expect(box).to_be_checked()  # as created
+        shot(console, f"console-hidden-totals-{width}")
+        box.uncheck()
+        expect(box).to_be_enabled()
+        expect(box).not_to_be_checked()
+        console.reload()
+        connected(console)
+        expect(box).not_to_be_checked()  # the server kept it
+        box.check()  # back as created, for the next size
+        expect(box).to_be_enabled()
+        expect(box).to_be_checked()

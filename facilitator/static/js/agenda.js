@@ -164,14 +164,14 @@
         group.hidden = !show[group.getAttribute("data-agenda-group")];
       });
       if (!show["step:end"]) { askEnd(false); }
+      var hideTotals = byId("agenda-hide-totals");
+      if (hideTotals && !hideTotals.disabled) { hideTotals.checked = !!state.hide_vote_totals; }
       fillGoto();
       Array.prototype.forEach.call(controls.querySelectorAll("[data-agenda]"), function (button) {
         var type = button.getAttribute("data-agenda");
         if (button.parentNode.closest("[data-agenda-group]")) { return; }  /* shown with its group */
         if (type === "workshop:lock") {
           button.hidden = (button.getAttribute("data-locked") === "true") === !!state.locked;
-        } else if (type === "workshop:hide_totals") {
-          button.hidden = (button.getAttribute("data-hidden") === "true") === !!state.hide_vote_totals;
         } else {
           button.hidden = !show[type];
         }
@@ -268,7 +268,6 @@
           if (type === "step:end") { askEnd(false); }
           if (button.hasAttribute("data-minutes")) { payload.minutes = parseInt(button.getAttribute("data-minutes"), 10); }
           if (button.hasAttribute("data-locked")) { payload.locked = button.getAttribute("data-locked") === "true"; }
-          if (button.hasAttribute("data-hidden")) { payload.hidden = button.getAttribute("data-hidden") === "true"; }
           if (type === "cards:reveal" && byId("reveal-group") && byId("reveal-group").value) {
             payload.group = parseInt(byId("reveal-group").value, 10);
           }
@@ -280,6 +279,24 @@
             error.textContent = message;
             error.hidden = !message;
           });
+        });
+      });
+    }
+
+    /* « Totaux cachés pendant le vote »: the box says the state; the server's answer sets it. */
+    var hideBox = byId("agenda-hide-totals");
+    if (hideBox) {
+      hideBox.addEventListener("change", function () {
+        var error = byId("agenda-error");
+        if (!Live.current) { return; }
+        hideBox.disabled = true;
+        Live.current.request("workshop:hide_totals", { hidden: hideBox.checked }, function (err, reply) {
+          hideBox.disabled = false;
+          var message = err ? String(err.message || err) : (!reply.ok ? reply.error.message : "");
+          if (!message && reply.agenda) { hideBox.checked = !!reply.agenda.hide_vote_totals; }
+          if (message && state) { hideBox.checked = !!state.hide_vote_totals; }
+          error.textContent = message;
+          error.hidden = !message;
         });
       });
     }
