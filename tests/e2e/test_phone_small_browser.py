@@ -8,6 +8,7 @@
 
 Screenshots: /tmp/shots-i16phone/*.png."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -211,8 +212,12 @@ def until(page, script, attempts=100):
 OFFLINE_NOISE = r"ERR_INTERNET_DISCONNECTED|ERR_FAILED|WebSocket|socket\.io|Failed to load resource"
 
 
-def test_a_reload_offline_shows_the_page_and_its_outbox(live_server, open_context):
+def test_a_reload_offline_shows_the_page_and_its_outbox(live_server, open_context, connect):
     created = live_server.create_workshop(groups=2)
+    facilitator = connect(live_server, "facilitator")
+    facilitator.join(code=created["code"], role="facilitator", token=created["facilitator_token"])
+    assert facilitator.call("agenda:update", {"steps": [{**AGENDA[0], "minutes": 30}, AGENDA[1]]})["ok"]
+    assert facilitator.call("step:start", {})["ok"]
     open_context.watch.allow(OFFLINE_NOISE)
     context = open_context(**PHONE)
     page = context.new_page()
@@ -243,6 +248,8 @@ def test_a_reload_offline_shows_the_page_and_its_outbox(live_server, open_contex
     expect(page.locator(".phone-card.is-pending", has_text="Une carte tapée hors ligne")).to_have_count(1)
     expect(page.locator(".phone-card", has_text="Un calendrier commun des salons")).to_have_count(1)
     expect(page.locator("#card-text")).to_be_visible()
+    expect(page.locator("#step-title")).to_have_text("Forces")  # the step it was told, not free mode
+    expect(page.locator(".family-choice.family-faiblesses")).to_have_class(re.compile("is-closed"))
     shot(page, "offline-reload")
 
     context.set_offline(False)

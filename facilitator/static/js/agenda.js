@@ -226,6 +226,9 @@
       tick();
       renderSealed();
       updateControls();
+      /* A phone keeps the last state it was told: a reload without network (the service worker,
+         phone_sw.js) shows the step and its clock, not free mode, until the rejoin says better. */
+      if (role === "participant" && state) { Live.storageSet(Live.key("agenda"), JSON.stringify({ state: state, offset: offset })); }
     }
 
     Live.subscribe("step:changed", function (message) {
@@ -251,6 +254,12 @@
       setOffset(reply.server_time || (state && state.server_time));
       render();
     });
+
+    if (role === "participant") {
+      var kept = null;
+      try { kept = JSON.parse(Live.storageGet(Live.key("agenda")) || "null"); } catch (e) { kept = null; }
+      if (kept && kept.state && !state) { state = kept.state; offset = kept.offset || 0; render(); }
+    }
 
     var controls = byId("agenda-controls");
     if (controls) {
