@@ -270,6 +270,7 @@ def agenda_state(workshop: Workshop, now: datetime | None = None) -> dict:
         "open_families": open_families(workshop),
         "voting": voting_state(workshop),
         "totals_hidden": totals_hidden(workshop),
+        "hide_vote_totals": bool(workshop.hide_vote_totals),
         "locked": workshop.locked,
     }
 
@@ -477,6 +478,15 @@ def set_locked(session, workshop: Workshop, viewer: Viewer, locked: bool) -> dic
     _facilitator_only(workshop, viewer)
     workshop.locked = bool(locked)
     return _changed(session, workshop)
+
+
+def set_hide_vote_totals(session, workshop: Workshop, viewer: Viewer, hidden: bool) -> dict:
+    """Turn « Totaux cachés pendant le vote » on or off. Off during the table vote: each table's totals
+    go out at once (`votes:totals`); on: phones and boards hear no more totals until the vote ends."""
+    _facilitator_only(workshop, viewer)
+    before = totals_hidden(workshop)
+    workshop.hide_vote_totals = bool(hidden)
+    return _changed(session, workshop, before)
 
 
 # --- Hidden until reveal -------------------------------------------------------------------------------

@@ -157,6 +157,10 @@ class WorkshopLockPayload(Payload):
     locked: StrictBool
 
 
+class HideTotalsPayload(Payload):
+    hidden: StrictBool
+
+
 class KitPayload(Payload):
     """Options of the preparation kit (`POST /api/workshops/<code>/kit.pdf|pptx`); every field optional."""
 

@@ -142,3 +142,27 @@ def test_the_option_is_set_at_creation(client, app, session):
         headers={"Authorization": f"Bearer {app.config['ORGANISER_KEY']}"},
     )
     assert bad.status_code == 400
+
+
+def test_the_console_turns_it_off_mid_vote_and_the_totals_go_out(room):
+    key = f"card:{room['card']['id']}"
+    room["paul"].emit("vote:cast", {"card_id": room["card"]["id"], "delta": 1}, callback=True)
+    refused = room["referent"].emit("workshop:hide_totals", {"hidden": False}, callback=True)
+    assert refused["ok"] is False and refused["error"]["code"] == "forbidden"
+    for client in (room["lea"], room["board"]):
+        client.get_received()
+    reply = room["facilitator"].emit("workshop:hide_totals", {"hidden": False}, callback=True)
+    assert (
+        reply["ok"]
+        and reply["agenda"]["hide_vote_totals"] is False
+        and reply["agenda"]["totals_hidden"] is False
+    )
+    payloads = everything(room["lea"])
+    assert [p["counts"] for p in payloads if p.get("type") == "votes:totals"] == [{key: 1}]
+    # On again, still in the vote: nothing more is told.
+    assert room["facilitator"].emit("workshop:hide_totals", {"hidden": True}, callback=True)["agenda"][
+        "totals_hidden"
+    ]
+    room["lea"].get_received()
+    room["paul"].emit("vote:cast", {"card_id": room["card"]["id"], "delta": 1}, callback=True)
+    assert totals_in(everything(room["lea"])) == []

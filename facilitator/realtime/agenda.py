@@ -11,6 +11,7 @@ from facilitator.schemas import (
     AgendaUpdatePayload,
     CardsRevealPayload,
     EmptyPayload,
+    HideTotalsPayload,
     StepExtendPayload,
     StepGotoPayload,
     WorkshopLockPayload,
@@ -86,3 +87,10 @@ def on_cards_reveal(payload: CardsRevealPayload):
 def on_workshop_lock(payload: WorkshopLockPayload):
     workshop, viewer = _context()
     return {"ok": True, "agenda": agenda.set_locked(db.session, workshop, viewer, payload.locked)}
+
+
+@on_event("workshop:hide_totals", HideTotalsPayload)
+def on_workshop_hide_totals(payload: HideTotalsPayload):
+    """The facilitator turns « Totaux cachés pendant le vote » on or off; everyone gets `step:changed`."""
+    workshop, viewer = _context()
+    return {"ok": True, "agenda": agenda.set_hide_vote_totals(db.session, workshop, viewer, payload.hidden)}

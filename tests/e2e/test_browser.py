@@ -151,7 +151,7 @@ def test_organiser_board_and_two_phones(live_server, open_context):
     expect(anna.locator("#table-badge")).to_have_text("Table 2")
     bruno = open_context(**PHONE).new_page()
     join_phone(bruno, links["join"], "Bruno", "ADT", table_label="Thermes & Santé")
-    expect(bruno.locator("#table-badge")).to_have_text("Thermes & Santé")
+    expect(bruno.locator("#table-badge")).to_have_text("Table 1 — Thermes & Santé")  # with its number
 
     post_with_enter(anna, "forces", "Un réseau d'OT très soudé 💪")
     post_with_button(anna, "attentes", "Des outils partagés, s'il vous plaît")

@@ -8,6 +8,7 @@
 
 Screenshots: /tmp/shots-i16phone/*.png."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -57,6 +58,12 @@ def test_table_picker_numbers_every_table_and_fits_a_small_phone(live_server, op
         assert box["x"] >= 0 and box["x"] + box["width"] <= 360, (index, box)
     assert not overflows(page)
     shot(page, "join-table-picker", full=True)
+    for width, height in ((1366, 768), (1920, 1080)):  # a laptop opening the link: columns, still whole
+        wide = open_context(viewport={"width": width, "height": height}).new_page()
+        wide.goto(f"{live_server.url}/j/{created['code']}")
+        tops = {round(wide.locator("#group-field .choice").nth(i).bounding_box()["y"]) for i in range(9)}
+        assert len(tops) < 9 and not overflows(wide), width  # several tables per row
+        shot(wide, f"join-table-picker-{width}", full=True)
     choices.nth(2).click()
     page.locator("#name").fill("Léa")
     page.locator("#join-form [type=submit]").click()
@@ -90,6 +97,14 @@ def test_a_long_paste_is_kept_and_the_phone_says_how_much_to_cut(live_server, op
     expect(page.locator("#send-card")).to_be_enabled()
     expect(page.locator("#card-error")).to_be_hidden()
     post(page, long_text[:279])
+    # The author's own edit box keeps a long paste too, and says how much to cut.
+    mine = page.locator(".phone-card[data-card-id]").first
+    mine.get_by_role("button", name="Modifier").click()
+    mine.locator("textarea").fill(long_text + " encore")
+    expect(mine.locator(".edit-counter")).to_have_text("319 / 280 — raccourcissez de 39 caractères")
+    expect(mine.get_by_role("button", name="Enregistrer")).to_be_disabled()
+    expect(mine.locator("textarea")).to_have_value(long_text + " encore")
+    mine.get_by_role("button", name="Annuler").click()
     # Counts in French: 0 and 1 take the singular.
     expect(page.locator("#vote-left")).to_have_text("Il vous reste 2 gommettes")
     page.locator(".vote-plus").first.click()
@@ -197,8 +212,12 @@ def until(page, script, attempts=100):
 OFFLINE_NOISE = r"ERR_INTERNET_DISCONNECTED|ERR_FAILED|WebSocket|socket\.io|Failed to load resource"
 
 
-def test_a_reload_offline_shows_the_page_and_its_outbox(live_server, open_context):
+def test_a_reload_offline_shows_the_page_and_its_outbox(live_server, open_context, connect):
     created = live_server.create_workshop(groups=2)
+    facilitator = connect(live_server, "facilitator")
+    facilitator.join(code=created["code"], role="facilitator", token=created["facilitator_token"])
+    assert facilitator.call("agenda:update", {"steps": [{**AGENDA[0], "minutes": 30}, AGENDA[1]]})["ok"]
+    assert facilitator.call("step:start", {})["ok"]
     open_context.watch.allow(OFFLINE_NOISE)
     context = open_context(**PHONE)
     page = context.new_page()
@@ -229,6 +248,8 @@ def test_a_reload_offline_shows_the_page_and_its_outbox(live_server, open_contex
     expect(page.locator(".phone-card.is-pending", has_text="Une carte tapée hors ligne")).to_have_count(1)
     expect(page.locator(".phone-card", has_text="Un calendrier commun des salons")).to_have_count(1)
     expect(page.locator("#card-text")).to_be_visible()
+    expect(page.locator("#step-title")).to_have_text("Forces")  # the step it was told, not free mode
+    expect(page.locator(".family-choice.family-faiblesses")).to_have_class(re.compile("is-closed"))
     shot(page, "offline-reload")
 
     context.set_offline(False)
@@ -271,3 +292,23 @@ def test_hidden_totals_show_my_dots_only_until_the_vote_ends(live_server, open_c
     shot(page, "vote-step-hidden-totals")
     assert facilitator.call("step:next", {})["ok"]
     expect(row.locator(".vote-total")).to_have_text("2 gommettes")  # the vote is over: the totals
+
+
+def test_the_console_switches_hidden_totals(live_server, open_context):
+    created = live_server.create_workshop(groups=9, hide_vote_totals=True)
+    for width, height in ((1366, 768), (1920, 1080)):
+        console = open_context(viewport={"width": width, "height": height}).new_page()
+        console.goto(created["facilitator_url"])
+        connected(console)
+        box = console.get_by_role("checkbox", name="Totaux cachés pendant le vote")
+        expect(box).to_be_checked()  # as created
+        shot(console, f"console-hidden-totals-{width}")
+        box.uncheck()
+        expect(box).to_be_enabled()
+        expect(box).not_to_be_checked()
+        console.reload()
+        connected(console)
+        expect(box).not_to_be_checked()  # the server kept it
+        box.check()  # back as created, for the next size
+        expect(box).to_be_enabled()
+        expect(box).to_be_checked()

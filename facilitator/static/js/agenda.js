@@ -164,6 +164,8 @@
         group.hidden = !show[group.getAttribute("data-agenda-group")];
       });
       if (!show["step:end"]) { askEnd(false); }
+      var hideTotals = byId("agenda-hide-totals");
+      if (hideTotals && !hideTotals.disabled) { hideTotals.checked = !!state.hide_vote_totals; }
       fillGoto();
       Array.prototype.forEach.call(controls.querySelectorAll("[data-agenda]"), function (button) {
         var type = button.getAttribute("data-agenda");
@@ -224,6 +226,9 @@
       tick();
       renderSealed();
       updateControls();
+      /* A phone keeps the last state it was told: a reload without network (the service worker,
+         phone_sw.js) shows the step and its clock, not free mode, until the rejoin says better. */
+      if (role === "participant" && state) { Live.storageSet(Live.key("agenda"), JSON.stringify({ state: state, offset: offset })); }
     }
 
     Live.subscribe("step:changed", function (message) {
@@ -249,6 +254,12 @@
       setOffset(reply.server_time || (state && state.server_time));
       render();
     });
+
+    if (role === "participant") {
+      var kept = null;
+      try { kept = JSON.parse(Live.storageGet(Live.key("agenda")) || "null"); } catch (e) { kept = null; }
+      if (kept && kept.state && !state) { state = kept.state; offset = kept.offset || 0; render(); }
+    }
 
     var controls = byId("agenda-controls");
     if (controls) {
@@ -277,6 +288,24 @@
             error.textContent = message;
             error.hidden = !message;
           });
+        });
+      });
+    }
+
+    /* « Totaux cachés pendant le vote »: the box says the state; the server's answer sets it. */
+    var hideBox = byId("agenda-hide-totals");
+    if (hideBox) {
+      hideBox.addEventListener("change", function () {
+        var error = byId("agenda-error");
+        if (!Live.current) { return; }
+        hideBox.disabled = true;
+        Live.current.request("workshop:hide_totals", { hidden: hideBox.checked }, function (err, reply) {
+          hideBox.disabled = false;
+          var message = err ? String(err.message || err) : (!reply.ok ? reply.error.message : "");
+          if (!message && reply.agenda) { hideBox.checked = !!reply.agenda.hide_vote_totals; }
+          if (message && state) { hideBox.checked = !!state.hide_vote_totals; }
+          error.textContent = message;
+          error.hidden = !message;
         });
       });
     }
