@@ -102,3 +102,16 @@ def test_a_ticket_opens_only_its_workshop_and_only_for_twelve_hours(make_worksho
     with pytest.raises(DomainError) as refused:
         console_credential(workshop, "facilitator", old, KEY)
     assert refused.value.code == "ticket_expired"
+
+
+def test_the_organiser_page_lists_the_workshops_before_the_form_unless_the_form_has_errors(
+    client, make_workshop
+):
+    make_workshop(title="Atelier du matin")
+    signed_in(client)
+    page = client.get("/organiser").get_data(as_text=True)
+    assert page.index("Ouvrir la console") < page.index('id="workshop-form"')
+    assert page.count("<h1") == 1 and page.count("Se déconnecter") == 1
+    refused = client.post("/organiser/workshops", data={"title": "", "groups": 3}).get_data(as_text=True)
+    assert refused.index('id="workshop-form"') < refused.index("Ouvrir la console")
+    assert refused.count("<h1") == 1 and refused.count("Se déconnecter") == 1

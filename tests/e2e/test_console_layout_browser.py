@@ -70,6 +70,18 @@ def test_the_console_fits_a_laptop_a_full_hd_screen_and_a_phone(live_server, ope
             assert box["x"] >= 0 and box["x"] + box["width"] <= width, (name, box)
             assert box["height"] >= 44
 
+        page.get_by_text("Options du kit").click()  # the kit options fit too, with 44 px fields
+        for label in ("Heure de début de la première étape", "Règles du jeu (une par ligne)", "Affiches"):
+            field = page.get_by_label(label, exact=True)
+            field.scroll_into_view_if_needed()
+            box = field.bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= width and box["height"] >= 44, (
+                name,
+                label,
+                box,
+            )
+        page.screenshot(path=str(SCREENSHOTS / f"console-{name}-kit-options.png"))
+
         page.locator("#columns").scroll_into_view_if_needed()
         seen = cards_in_view(page, "forces")
         assert seen >= (3 if height >= 740 and width > 900 else 2), (name, seen)

@@ -91,6 +91,8 @@ def test_the_kit_options_set_in_the_console_reach_the_pdf(live_server, open_cont
     page.get_by_label("Règles du jeu (une par ligne)").fill("Parler court.\nÉcouter jusqu’au bout.")
     page.get_by_label("Affiches", exact=True).select_option("both")
     page.get_by_label("Pages de cartes papier par famille").fill("0")
+    summary = page.locator("#kit-options-summary")
+    expect(summary).to_have_text("(début 14:00 · affiches A4 et A3 · 0 page de cartes par famille)")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "kit-options-1366.png"), full_page=True)
 
@@ -113,6 +115,7 @@ def test_the_kit_options_set_in_the_console_reach_the_pdf(live_server, open_cont
     page.get_by_text("Options du kit").click()
     start = page.get_by_label("Heure de début de la première étape")
     expect(start).to_have_value("14:00")
+    expect(summary).to_contain_text("début 14:00")  # the closed panel says what will be used
     start.fill("")
     start.dispatch_event("change")
     page.get_by_label("Fiches référents pour").select_option("1")

@@ -1,8 +1,14 @@
 """The organiser's list in Chromium (issue 16, point 11): each workshop's date, status and cards, and
 "Nouveaux liens…" / "Supprimer…" that only act after a confirmation page, at 360×740 and 1366×768."""
 
+import sqlite3
+import time
+
+import itsdangerous
 import pytest
 from harness import ROOT
+
+from facilitator import tokens
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 expect = playwright_sync.expect
@@ -79,3 +85,24 @@ def test_the_dashboard_reopens_the_console_and_the_board_without_new_links(live_
     expect(page).to_have_url(f"{live_server.url}/b/{created['code']}")
     expect(page.locator("#step-title")).to_have_text(STARTED)
     expect(page.locator("body")).to_have_attribute("data-connection", "connected")
+
+
+def test_an_expired_ticket_says_to_reopen_the_console_from_the_organiser_page(live_server, open_context):
+    """A ticket past its 12 hours: the console says so (« Lien expiré »), not « lien remplacé »."""
+    created = live_server.create_workshop(groups=1, title="Atelier d’hier")
+    with sqlite3.connect(live_server.instance / "facilitator.db") as database:
+        workshop_id, token_hash = database.execute(
+            "SELECT id, facilitator_token_hash FROM workshops WHERE code = ?", (created["code"],)
+        ).fetchone()
+    yesterday = int(time.time()) - 13 * 3600
+    signer = itsdangerous.TimestampSigner.get_timestamp
+    itsdangerous.TimestampSigner.get_timestamp = lambda self: yesterday
+    try:
+        ticket = tokens.issue_ticket("e2e-secret-key", workshop_id, "facilitator", token_hash)
+    finally:
+        itsdangerous.TimestampSigner.get_timestamp = signer
+    page = open_context(viewport={"width": 1366, "height": 768}).new_page()
+    page.goto(f"{live_server.url}/f/{created['code']}#t={ticket}")
+    expect(page.locator("#workshop-ended")).to_contain_text("Ce lien d’ouverture a expiré")
+    expect(page.locator("#status")).to_have_text("Lien expiré")
+    page.screenshot(path=str(SCREENSHOTS / "console-ticket-expired-1366.png"))

@@ -27,22 +27,40 @@ document.addEventListener("DOMContentLoaded", function () {
     return body;
   }
 
+  /* The closed panel says what the next download will use: remembered options are never a surprise. */
+  function summarise() {
+    var panel = document.getElementById("kit-options");
+    var line = document.getElementById("kit-options-summary");
+    if (!panel || !line) { return; }
+    var start = field("start").value.trim();
+    var posters = field("posters");
+    var pages = parseInt(field("card_pages").value, 10);
+    if (isNaN(pages)) { pages = 1; }
+    var parts = [
+      start ? panel.getAttribute("data-start").replace("{time}", start) : panel.getAttribute("data-no-start"),
+      panel.getAttribute("data-posters").replace("{size}", posters.options[posters.selectedIndex].text),
+      panel.getAttribute(pages > 1 ? "data-pages-many" : "data-pages-one").replace("{n}", pages)
+    ];
+    line.textContent = "(" + parts.join(" · ") + ")";
+  }
+
   function remember() {
     try { window.localStorage.setItem(remembered, JSON.stringify(options())); } catch (e) { /* private mode */ }
+    summarise();
   }
 
   (function restore() {
     var saved = null;
     try { saved = JSON.parse(window.localStorage.getItem(remembered) || "null"); } catch (e) { saved = null; }
-    if (!saved) { return; }
     fields.forEach(function (name) {
       var input = field(name);
-      if (input && saved[name] !== undefined) { input.value = String(saved[name]); }
+      if (saved && input && saved[name] !== undefined) { input.value = String(saved[name]); }
     });
+    summarise();
   }());
   fields.forEach(function (name) {
     var input = field(name);
-    if (input) { input.addEventListener("change", remember); }
+    if (input) { input.addEventListener("change", remember); input.addEventListener("input", summarise); }
   });
 
   function failed(message) {
