@@ -25,7 +25,9 @@
   var groupNames = {};
   groups.forEach(function (g) { groupNames[g.number] = g.name; });
   var labels = {};
-  families.forEach(function (key) {
+  /* A theme filed « Transverse » (none of the families) is listed after them (essentials, ranking). */
+  var filings = families.concat(["transverse"]);
+  filings.forEach(function (key) {
     var info = (data.workshop.family_labels || {})[key];
     labels[key] = info ? info.label : key;
   });
@@ -298,7 +300,7 @@
       wrap.appendChild(Live.el("p", "essentials-empty", t.no_essentials));
       return wrap;
     }
-    families.forEach(function (family) {
+    filings.forEach(function (family) {
       var items = list.filter(function (e) { return e.family === family; });
       if (!items.length) { return; }
       var block = Live.el("section", "essential-family family-" + family);
