@@ -31,9 +31,8 @@ from facilitator import agenda
 from facilitator.access import admit
 from facilitator.cards import post_card
 from facilitator.essentials import essentials_from_votes
-from facilitator.families import TEMPLATES
+from facilitator.families import TEMPLATES, TRANSVERSE
 from facilitator.links import workshop_links
-from facilitator.families import TRANSVERSE
 from facilitator.moderation import merge_cards, set_card_hidden
 from facilitator.themes import create_theme, set_theme_family
 from facilitator.votes import add_paper_participant, cast_vote

@@ -8,7 +8,6 @@ import subprocess
 import pytest
 from sqlalchemy import select
 
-from facilitator import demo
 from facilitator.models import Card, Group
 from reports import build_summary, charts, writers
 from reports.emoji import symbol_font
