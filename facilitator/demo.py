@@ -3,7 +3,7 @@
     python -m facilitator.demo          # against the configured database (DATABASE_URL, .env)
     flask --app wsgi demo               # the same, through the app
 
-Creates the workshop of `demo_data/thermalisme.json` (9 tables, 90 cards), seats participants at each
+Creates the workshop of `demo_data/thermalisme-salle.json` (9 tables, 90 cards), seats participants at each
 table (French first names, organisation types: about 90 people) and posts every card through the same
 domain functions as the live app (`access.admit`, `cards.post_card`): events and sequence numbers are
 recorded exactly as in a real session. A few cards are typed by the table's référent, as paper cards
@@ -38,7 +38,9 @@ from facilitator.themes import create_theme, set_theme_family
 from facilitator.votes import add_paper_participant, cast_vote
 from facilitator.workshops import create_workshop
 
-DEMO_FILE = Path(__file__).resolve().parent / "demo_data" / "thermalisme.json"
+# The room at its real size: `thermalisme-salle.json` extends the shared sample (`thermalisme.json`, 6
+# tables, 63 cards, kept as it is: the synthesis's quality is measured on it) with tables 7-9.
+DEMO_FILE = Path(__file__).resolve().parent / "demo_data" / "thermalisme-salle.json"
 
 PARTICIPANTS_PER_TABLE = 10  # with the sample's 9 tables: the 90 people of the design brief
 # Every PAPER_EVERY-th card of a table is a paper card typed in by the table's référent.
@@ -79,6 +81,13 @@ PLENARY_SEED = 2027
 def load_sample(path: Path = DEMO_FILE) -> dict:
     """Read a sample file and check that every card fits its workshop."""
     data = json.loads(Path(path).read_text(encoding="utf-8"))
+    if "extends" in data:  # the base sample's workshop and cards, then these
+        base = load_sample(Path(path).parent / data["extends"])
+        data = {
+            **base,
+            "workshop": {**base["workshop"], **data["workshop"]},
+            "cards": base["cards"] + data["cards"],
+        }
     workshop = data["workshop"]
     families = TEMPLATES[workshop.get("template", "concertation")]
     for index, card in enumerate(data["cards"]):

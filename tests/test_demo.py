@@ -11,7 +11,7 @@ from facilitator.models import Card, Event, Participant, Vote
 from facilitator.workshops import find_workshop, workshop_snapshot
 
 BASE = "http://facilitator.test"
-SAMPLE = json.loads(demo.DEMO_FILE.read_text(encoding="utf-8"))
+SAMPLE = demo.load_sample()  # the shared sample's 63 cards and the 27 of tables 7-9
 # the sample's cards, the duplicates merged and the off-topic cards hidden
 POSTED = len(SAMPLE["cards"]) + len(demo.DUPLICATES) + len(demo.HIDDEN)
 PEOPLE = SAMPLE["workshop"]["tables"] * demo.PARTICIPANTS_PER_TABLE + len(demo.PAPER_PEOPLE)
