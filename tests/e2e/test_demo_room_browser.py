@@ -163,6 +163,17 @@ def test_reprinted_posters_keep_the_referent_link_working_on_a_phone(room, open_
     shoot(referent, "360x740-referent")
     width = referent.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, width
+    # Table 5's référent filed its mixed theme « Transverse »: the console says so.
+    referent.goto(room["Table 5"])
+    connected(referent)
+    filed = referent.locator(".theme-family select")
+    expect(filed).to_have_value("transverse")
+    expect(filed.locator("option:checked")).to_have_text("Transverse")
+    filed.scroll_into_view_if_needed()
+    shoot(referent, "360x740-referent-transverse")
+    expect(referent.locator('#essentials-families [data-family="transverse"]')).to_contain_text(
+        "Bien accueillir les curistes"
+    )
 
     phone = open_context(**PHONE).new_page()
     phone.goto(room["Lien des participants"] + "?g=5")
