@@ -15,6 +15,7 @@ from sqlalchemy import delete, select
 from facilitator.agenda import run_over, voting_state
 from facilitator.errors import DomainError
 from facilitator.events import commit_and_publish, record_event
+from facilitator.families import theme_filings
 from facilitator.models import Card, Essential, Group, Theme, Workshop
 from facilitator.votes import (
     counts,
@@ -86,7 +87,7 @@ def essentials_by_table(session, workshop: Workshop, tables: list[Group]) -> dic
                 select(Theme.id, Theme.title).where(Theme.id.in_(theme_ids))
             )
         )
-    order = {family: index for index, family in enumerate(workshop.families)}
+    order = {family: index for index, family in enumerate(theme_filings(workshop.families))}
     for row in sorted(rows, key=lambda r: (order.get(r.family, 99), r.position)):
         key = target_key(row.card_id, row.theme_id)
         number = numbers[row.group_id]
@@ -165,7 +166,7 @@ def set_essentials(
     `targets` (["card:12", "theme:3"]) mixes cards and themes in one order — how the console reorders a
     family's essentials; `card_ids` or `theme_ids` alone still work."""
     group = _table(workshop, viewer, group_number)
-    if family not in workshop.families:
+    if family not in theme_filings(workshop.families):  # « Transverse »: themes only (_check_target)
         raise DomainError("unknown_family")
     if sum(bool(x) for x in (card_ids, theme_ids, targets)) > 1:
         raise DomainError("invalid_payload", problem="give card_ids, theme_ids or targets, one of them")
@@ -198,11 +199,11 @@ def essentials_from_votes(
     Returns {"essentials": [...the table's...], "ranking": {family: ranked}, "ties": {...}}.
     """
     group = _table(workshop, viewer, group_number)
-    if family is not None and family not in workshop.families:
+    if family is not None and family not in theme_filings(workshop.families):
         raise DomainError("unknown_family")
     limit = workshop.essentials_per_family
     ranking = table_ranking(session, workshop, group)
-    families = [family] if family is not None else list(workshop.families)
+    families = [family] if family is not None else theme_filings(workshop.families)
     ties = {}
     for name in families:
         voted = [entry for entry in ranking.get(name, []) if entry["votes"] > 0]

@@ -20,7 +20,13 @@ COLOURS = {
     "start": "#009E73",
     "stop": "#D55E00",
     "continue": "#0072B2",
+    "transverse": "#6B6B6B",
 }
+
+# A theme whose cards span several families may be filed under none of them: « Transverse ». Not a
+# family of cards (nobody posts in it); a filing for themes, shown after the families wherever themes
+# are listed by family (essentials, rankings, the compte rendu).
+TRANSVERSE = "transverse"
 
 DEFAULT_ORGANISATIONS = ["OT", "ADT", "RT", "CRTL", "Autre"]
 
@@ -37,6 +43,7 @@ LABELS = {
         "start": "Commencer",
         "stop": "Arrêter",
         "continue": "Continuer",
+        TRANSVERSE: "Transverse",
     },
     "en": {
         "forces": "Strengths",
@@ -48,6 +55,7 @@ LABELS = {
         "start": "Start",
         "stop": "Stop",
         "continue": "Continue",
+        TRANSVERSE: "Cross-cutting",
     },
 }
 
@@ -55,3 +63,8 @@ LABELS = {
 def families_for(template: str) -> list[str]:
     """Return the family keys of a template (the caller has checked that it exists)."""
     return list(TEMPLATES[template])
+
+
+def theme_filings(families) -> list[str]:
+    """Where a theme may be filed: a family of the workshop, or « Transverse » after them."""
+    return [*families, TRANSVERSE]

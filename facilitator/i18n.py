@@ -4,6 +4,8 @@ from flask import current_app, request
 from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 
+from facilitator.families import TRANSVERSE, theme_filings
+
 LANGUAGES = ("fr", "en")
 LANGUAGE_COOKIE = "lang"
 
@@ -17,6 +19,7 @@ FAMILY_LABELS = {
     "start": _l("Start"),
     "stop": _l("Stop"),
     "continue": _l("Continue"),
+    TRANSVERSE: _l("Cross-cutting"),
 }
 
 FAMILY_HINTS = {
@@ -60,6 +63,8 @@ def remember_language(response):
 
 
 def family_labels(families) -> dict:
+    """{key: {"label", "hint"}} of the workshop's families, and of « Transverse » (a theme's filing)."""
+    families = theme_filings(families)
     return {
         key: {"label": str(FAMILY_LABELS.get(key, key)), "hint": str(FAMILY_HINTS.get(key, ""))}
         for key in families

@@ -11,6 +11,7 @@ from facilitator import votes
 from facilitator.access import Viewer
 from facilitator.errors import DomainError
 from facilitator.events import record_event
+from facilitator.families import theme_filings
 from facilitator.models import Card, Essential, Theme, Workshop, isoformat
 from facilitator.moderation import MAX_MERGE, finish, moderated_card, stored_reply
 from facilitator.textsafety import clean_typed
@@ -174,15 +175,15 @@ def remove_theme_cards(
 def set_theme_family(
     session, workshop: Workshop, viewer: Viewer, theme_id, family: str | None, *, client_id=None
 ) -> dict:
-    """File a theme (a mixed-family one, typically) under a family of the workshop, or back under its
-    earliest card's (`family` None). Its dots stay; it leaves the essentials of another family
+    """File a theme (a mixed-family one, typically) under a family of the workshop, under « Transverse »
+    (`families.TRANSVERSE`: none of them), or back under its earliest card's (`family` None). Its dots stay; it leaves the essentials of another family
     (`essentials:changed`), as a card moved to another family would not be kept there either."""
     from facilitator.moderation import _essentials_changed
 
     if (earlier := stored_reply(session, workshop, client_id)) is not None:
         return earlier
     theme = find_theme(session, workshop, viewer, theme_id)
-    if family is not None and family not in workshop.families:
+    if family is not None and family not in theme_filings(workshop.families):
         raise DomainError("unknown_family")
     theme.family = family
     session.flush()

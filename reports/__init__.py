@@ -64,6 +64,14 @@ class Summary:
         return aggregate.plenary(self.essentials)
 
     @property
+    def transverse(self) -> pd.DataFrame:
+        """The themes filed « Transverse » (aggregate.transverse_themes): their own group after the
+        families in the documents."""
+        if "transverse" not in self._charts:
+            self._charts["transverse"] = aggregate.transverse_themes(self.frames)
+        return self._charts["transverse"]
+
+    @property
     def most_voted(self) -> pd.DataFrame:
         """« Les plus votées »: cards and themes ranked together (aggregate.most_voted), computed once."""
         if "most_voted" not in self._charts:
@@ -179,6 +187,18 @@ class Summary:
                     "votes_plenary": int(r["votes_plenary"]),
                 }
                 for _, r in self.top_themes.iterrows()
+            ],
+            "transverse": [
+                {
+                    "id": int(r["id"]),
+                    "title": r["title"],
+                    "group": int(r["group"]),
+                    "cards": int(r["cards"]),
+                    "votes": int(r["votes"]),
+                    "votes_table": int(r["votes_table"]),
+                    "votes_plenary": int(r["votes_plenary"]),
+                }
+                for _, r in self.transverse.iterrows()
             ],
             "most_voted": [
                 {

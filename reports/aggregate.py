@@ -11,6 +11,8 @@ commitments); only the annex may list it, marked (issue 16).
 
 import pandas as pd
 
+from facilitator.families import TRANSVERSE
+
 COUNTED = ("visible", "hidden")
 PAPER_AUTHOR = "papier"
 UNKNOWN_ORGANISATION = "non renseignée"
@@ -168,6 +170,25 @@ def top_themes(
     return rank(frame, limit)
 
 
+def transverse_themes(frames) -> pd.DataFrame:
+    """The tables' themes their référent filed « Transverse » (under none of the families), with a card
+    to show, most dots first (then the earlier theme): `id`, `group`, `title`, `cards` (visible and
+    hidden ones, as they count), `votes`, `votes_table`, `votes_plenary`."""
+    columns = ["id", "group", "title", "cards", "votes", "votes_table", "votes_plenary"]
+    themes = frames.themes
+    if not len(themes) or "family" not in themes:
+        return pd.DataFrame(columns=columns)
+    chosen = themes[themes["family"] == TRANSVERSE].copy()
+    counted = counted_cards(frames.cards)
+    chosen["cards"] = chosen["id"].map(counted["theme_id"].value_counts()).fillna(0).astype(int)
+    chosen = chosen[chosen["cards"] > 0]
+    for stage in STAGES:
+        chosen[f"votes_{stage}"] = chosen["id"].map(theme_votes(frames.votes, stage)).fillna(0).astype(int)
+    chosen["votes"] = chosen["votes_table"] + chosen["votes_plenary"]
+    ordered = chosen.sort_values(["votes", "id"], ascending=[False, True], kind="stable")
+    return ordered[columns].reset_index(drop=True)
+
+
 def most_voted(frames, limit: int = 10) -> pd.DataFrame:
     """Cards and themes ranked together by their dots (both stages): the visible cards and the tables'
     themes (a theme's dots are its own, its cards' are theirs), `limit` rows plus the ties with the
@@ -202,7 +223,8 @@ def most_voted(frames, limit: int = 10) -> pd.DataFrame:
                 "id": themes["id"].astype(int),
                 "text": themes["title"],
                 "group": themes["group"].astype(int),
-                "family": themes["id"].map(first["family"]),
+                # the référent's filing (a family, « transverse »), else its earliest card's
+                "family": themes["family"].where(themes["family"].notna(), themes["id"].map(first["family"])),
                 "votes": themes["votes_table"] + themes["votes_plenary"],
                 "votes_table": themes["votes_table"],
                 "votes_plenary": themes["votes_plenary"],

@@ -61,7 +61,7 @@ COLUMNS = {
     "groups": ["id", "number", "name"],
     "votes": ["id", "participant_id", "card_id", "theme_id", "stage", "created_at"],
     "essentials": ["id", "group", "family", "card_id", "theme_id", "position", "source", "created_at"],
-    "themes": ["id", "group", "title", "created_at"],
+    "themes": ["id", "group", "title", "created_at", "family"],  # family: the chosen filing, else None
     "steps": ["id", "position", "kind", "title", "duration", "voting"],
     "events": ["seq", "type", "group_id", "created_at"],
     "step_starts": ["position", "title", "created_at"],
@@ -139,7 +139,8 @@ def load(session, code_or_id) -> Frames:
         for e in rows(Essential, Essential.position)
     ]
     themes = [
-        (t.id, number.get(t.group_id), printable(t.title), _utc(t.created_at)) for t in rows(Theme, Theme.id)
+        (t.id, number.get(t.group_id), printable(t.title), _utc(t.created_at), t.family)
+        for t in rows(Theme, Theme.id)
     ]
     steps = [
         (s.id, s.position, s.kind, printable(s.title), s.duration, s.voting)

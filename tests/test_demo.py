@@ -11,13 +11,29 @@ from facilitator.models import Card, Event, Participant, Vote
 from facilitator.workshops import find_workshop, workshop_snapshot
 
 BASE = "http://facilitator.test"
-SAMPLE = json.loads(demo.DEMO_FILE.read_text(encoding="utf-8"))
-POSTED = len(SAMPLE["cards"]) + len(demo.DUPLICATES)  # the sample's cards and the duplicates merged
+SAMPLE = demo.load_sample()  # the shared sample's 63 cards and the 27 of tables 7-9
+# the sample's cards, the duplicates merged and the off-topic cards hidden
+POSTED = len(SAMPLE["cards"]) + len(demo.DUPLICATES) + len(demo.HIDDEN)
+PEOPLE = SAMPLE["workshop"]["tables"] * demo.PARTICIPANTS_PER_TABLE + len(demo.PAPER_PEOPLE)
 
 
 @pytest.fixture
-def demo_links(session):
-    return demo.create_demo(session, BASE)
+def migrated_database(demo_database):
+    """Every test starts from a copy of the database where the demo was played once (conftest)."""
+    return demo_database[0]
+
+
+@pytest.fixture
+def demo_links(demo_database):
+    return demo_database[1]
+
+
+def test_the_demo_is_the_size_of_the_real_room():
+    """The design brief's room: 9 tables of about 10, some 90 cards; themes at several tables."""
+    assert SAMPLE["workshop"]["tables"] == 9 and 85 <= len(SAMPLE["cards"]) <= 100
+    assert 85 <= PEOPLE <= 100
+    assert len({table for table, *_ in demo.THEMES}) >= 4
+    assert demo.HIDDEN and demo.PAPER_PEOPLE
 
 
 def test_demo_creates_the_tables_and_cards_of_the_sample(session, demo_links):
@@ -29,8 +45,10 @@ def test_demo_creates_the_tables_and_cards_of_the_sample(session, demo_links):
     assert [g["number"] for g in demo_links["groups"]] == list(range(1, spec["tables"] + 1))
 
     everything = session.scalars(select(Card).where(Card.workshop_id == workshop.id).order_by(Card.seq)).all()
-    cards = [card for card in everything if card.status != "merged"]
-    assert len(cards) == len(SAMPLE["cards"]) == 63
+    hidden = [card for card in everything if card.status == "hidden"]
+    assert [(c.group.number, c.family, c.text) for c in hidden] == demo.HIDDEN
+    cards = [card for card in everything if card.status == "visible"]
+    assert len(cards) == len(SAMPLE["cards"]) == 90
     merged = [card for card in everything if card.status == "merged"]
     assert [(m.text, m.merged_into_id) for m in merged] == [
         (text, cards[index].id) for index, text in demo.DUPLICATES
@@ -46,19 +64,30 @@ def test_demo_creates_the_tables_and_cards_of_the_sample(session, demo_links):
 def test_demo_seats_named_participants_at_every_table(session, demo_links):
     workshop = find_workshop(session, demo_links["code"])
     participants = session.scalars(select(Participant).where(Participant.workshop_id == workshop.id)).all()
-    per_table = Counter(p.group.number for p in participants)
+    phones = [p for p in participants if not p.paper]
+    per_table = Counter(p.group.number for p in phones)
     assert per_table == {g.number: demo.PARTICIPANTS_PER_TABLE for g in workshop.groups}
-    assert all(p.name in demo.FIRST_NAMES for p in participants)
-    assert {p.organisation for p in participants} == {"OT", "ADT", "RT", "CRTL", "Autre"}
+    assert all(p.name in demo.FIRST_NAMES for p in phones)
+    paper = {p.group.number: p.name for p in participants if p.paper}
+    assert paper == demo.PAPER_PEOPLE
+    assert {p.organisation for p in phones} == {"OT", "ADT", "RT", "CRTL", "Autre"}
 
 
 def test_board_snapshot_shows_every_card(session, demo_links):
     workshop = find_workshop(session, demo_links["code"])
     snapshot = workshop_snapshot(session, workshop, None)
-    shown = [c for c in snapshot["cards"] if c["status"] != "merged"]
+    shown = [c for c in snapshot["cards"] if c["status"] == "visible"]
     assert len(snapshot["cards"]) == POSTED and len(shown) == len(SAMPLE["cards"])
     assert Counter(c["family"] for c in shown) == Counter(c["family"] for c in SAMPLE["cards"])
-    assert snapshot["participants"] == {str(g.number): demo.PARTICIPANTS_PER_TABLE for g in workshop.groups}
+    paper = Counter(demo.PAPER_PEOPLE.keys())
+    assert snapshot["participants"] == {
+        str(g.number): demo.PARTICIPANTS_PER_TABLE + paper[g.number] for g in workshop.groups
+    }
+    filed = {t["title"]: t["family"] for t in snapshot["themes"]}
+    assert (
+        filed["Bien accueillir les curistes"] == "transverse"
+        and filed["Se loger et venir sans voiture"] == "attentes"
+    )
     assert all(c["author"] for c in snapshot["cards"] if c["source"] == "phone")
 
 
@@ -73,12 +102,7 @@ def test_seq_counts_every_event_once(session, demo_links):
     assert types["card:added"] == POSTED
     assert types["theme:created"] == len(demo.THEMES)
     assert types["essentials:changed"] == SAMPLE["workshop"]["tables"]
-
-
-def test_each_run_is_a_new_workshop(session, demo_links):
-    again = demo.create_demo(session, BASE)
-    assert again["code"] != demo_links["code"]
-    assert session.scalar(select(func.count(Card.id))) == 2 * POSTED
+    assert types["card:updated"] >= len(demo.HIDDEN) + len(demo.DUPLICATES)
 
 
 def test_demo_links_open_the_full_board(demo_links, socket_client, client):
@@ -100,7 +124,12 @@ def test_demo_links_open_the_full_board(demo_links, socket_client, client):
     )
     assert reply["ok"]
     duplicates = sum(1 for index, _ in demo.DUPLICATES if SAMPLE["cards"][index]["table"] == 2)
-    assert len(reply["snapshot"]["cards"]) == sum(1 for c in SAMPLE["cards"] if c["table"] == 2) + duplicates
+    hidden = sum(1 for table, *_ in demo.HIDDEN if table == 2)
+    assert (
+        len(reply["snapshot"]["cards"])
+        == sum(1 for c in SAMPLE["cards"] if c["table"] == 2) + duplicates + hidden
+    )
+    assert [p["name"] for p in reply["snapshot"]["paper_participants"]] == [demo.PAPER_PEOPLE[2]]
 
 
 def test_demo_is_a_finished_workshop_in_its_report(session, demo_links):
@@ -132,7 +161,13 @@ def test_demo_is_a_finished_workshop_in_its_report(session, demo_links):
     kept = {(t["number"], e["text"]) for t in report["by_group"] for e in t["essentials"]}
     assert {(p["group"], p["text"]) for p in ranking} <= kept
     assert workshop.step_status == "paused" and workshop.steps[workshop.step_position].voting == "plenary"
-    assert report["totals"]["cards"] == len(SAMPLE["cards"]) and report["totals"]["merged"] == 2
+    assert report["totals"]["cards"] == len(SAMPLE["cards"]) + len(demo.HIDDEN)  # hidden ones count
+    assert report["totals"]["merged"] == 2 and report["totals"]["hidden"] == len(demo.HIDDEN)
+    assert report["totals"]["participants_paper"] == len(demo.PAPER_PEOPLE)
+    assert report["totals"]["votes_paper"] == 2 * len(demo.PAPER_PEOPLE) * workshop.vote_budget
+    assert [t["title"] for t in report["transverse"]] == ["Bien accueillir les curistes"]
+    body = json.dumps({k: v for k, v in report.items() if k != "cards"}, ensure_ascii=False)
+    assert not any(text in body for _, _, text in demo.HIDDEN)  # hidden: never in the report's body
     assert all(report["top"][family] for family in workshop.families)  # a podium in every family
     for table in report["by_group"]:
         assert table["essentials"], table["number"]
@@ -140,7 +175,7 @@ def test_demo_is_a_finished_workshop_in_its_report(session, demo_links):
         per_family = Counter(e["family"] for e in table["essentials"])
         assert max(per_family.values()) <= workshop.essentials_per_family
     kept_themes = [e["text"] for t in report["by_group"] for e in t["essentials"] if e["kind"] == "theme"]
-    assert set(kept_themes) <= {title for _, title, _ in demo.THEMES} and kept_themes
+    assert set(kept_themes) <= {title for _, title, *_ in demo.THEMES} and kept_themes
     from reports.writers.docx_writer import outline
 
     bullets = [text for kind, text in outline(summary) if kind == "bullet"]
@@ -152,10 +187,12 @@ def test_demo_is_a_finished_workshop_in_its_report(session, demo_links):
     assert report["participation"]["paper"] > 0
 
 
-def test_demo_is_the_same_at_every_run(session, demo_links):
+def test_each_run_is_a_new_workshop_with_the_same_dots(session, demo_links):
     from reports import build_summary
 
     again = demo.create_demo(session, BASE)
+    assert again["code"] != demo_links["code"]
+    assert session.scalar(select(func.count(Card.id))) == 2 * POSTED
 
     def essentials(code):
         report = build_summary(session, code, synthesis=False).to_report()

@@ -125,7 +125,7 @@ def test_a_phones_snapshot_has_its_table_and_the_workshop_not_every_table(make_w
     # What phone.js and the feature scripts read: the table's name, families and their labels, the agenda.
     assert info["groups"] == [{"number": 42, "name": "Salle 42"}]
     assert info["title"] == "Assises" and info["code"] == w.code
-    assert info["families"] and set(info["family_labels"]) == set(info["families"])
+    assert info["families"] and set(info["family_labels"]) == {*info["families"], "transverse"}
     assert info["agenda"] and snapshot["agenda"]["steps"]
     assert snapshot["participants"] == {"42": 1}
     assert snapshot["ready"] == {"42": False} and snapshot["essentials"] == {"42": []}

@@ -153,7 +153,7 @@ def test_every_format_marks_them_in_the_annex_only(marked, tmp_path):
     status = {r["texte"]: r["statut"] for r in rows}
     assert status[HIDDEN] == "hidden" and status[SECRET_PROMISE] == "hidden" and status[VISIBLE] == "visible"
     cards = [row for row in texts["xlsx-cards"].iter_rows(values_only=True)]
-    assert any(HIDDEN in row and "hidden" in row for row in cards)
+    assert any(HIDDEN in row and "masquée" in row for row in cards)  # in the report's language
 
 
 def test_the_workshop_or_the_report_may_leave_them_out_of_the_annex(session, tmp_path):

@@ -295,8 +295,25 @@ def test_xlsx_and_docx_carry_the_numbers_accents_and_charts(known_summary, tmp_p
     assert "'=Recrutement difficile" in [c.value for row in book["Cartes"].iter_rows() for c in row]
     assert "Des eaux thermales réputées" in cells
     assert [row[6] for row in book["Essentiels"].iter_rows(min_row=1, values_only=True)] == [
-        "sur", "carte", "carte", "thème", "carte"
+        "Sur", "carte", "carte", "thème", "carte"
     ]  # fmt: skip
+    # Readable headers and values in the report's language, as the spreadsheet CSV (issue 16, point 15).
+    assert next(book["Cartes"].iter_rows(values_only=True))[:4] == (
+        "Table",
+        "Nom de la table",
+        "Famille",
+        "Texte",
+    )
+    first = next(book["Cartes"].iter_rows(min_row=2, values_only=True))
+    assert first[2] in ("Forces", "Faiblesses", "Attentes", "Contributions") and first[10] in (
+        "visible",
+        "masquée",
+    )
+    assert first[9] in ("téléphone", "papier") and re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d:\d\d", first[12])
+    votes_header = next(book["Votes"].iter_rows(values_only=True))
+    assert votes_header == ("Gommette", "Sur", "Texte", "Étape", "Saisie", "Posée le (Europe/Paris)")
+    stages = {row[3] for row in book["Votes"].iter_rows(min_row=2, values_only=True)}
+    assert stages <= {"à la table", "en plénière"} and stages
     path = tmp_path / "r.docx"
     writers.write(summary, "docx", path)
     document = docx.Document(path)
@@ -486,11 +503,21 @@ def test_every_format_shows_the_plenarys_priorities_and_the_split(known_summary,
     book = openpyxl.load_workbook(tmp_path / "r.xlsx")
     assert book.sheetnames[-2:] == ["Plénière", "Votes"]
     assert [row for row in book["Plénière"].iter_rows(values_only=True)] == [
-        ("rang", "ex_aequo", "texte", "table", "famille", "votes_pleniere", "votes_table", "votes", "sur"),
-        (1, False, "Une offre bien-être à l'année", 3, "attentes", 3, 0, 3, "carte"),
-        (2, True, "Des eaux thermales réputées", 1, "forces", 2, 3, 5, "carte"),
-        (2, True, "Un cadre naturel exceptionnel", 1, "forces", 2, 3, 5, "carte"),
-        (4, False, "L'eau", 1, "forces", 1, 2, 3, "thème"),
+        (
+            "Rang",
+            "Ex æquo",
+            "Texte",
+            "Table",
+            "Famille",
+            "Gommettes en plénière",
+            "Gommettes à la table",
+            "Gommettes",
+            "Sur",
+        ),
+        (1, None, "Une offre bien-être à l'année", 3, "Attentes", 3, 0, 3, "carte"),
+        (2, "ex æquo", "Des eaux thermales réputées", 1, "Forces", 2, 3, 5, "carte"),
+        (2, "ex æquo", "Un cadre naturel exceptionnel", 1, "Forces", 2, 3, 5, "carte"),
+        (4, None, "L'eau", 1, "Forces", 1, 2, 3, "thème"),
     ]
     synthese = [row for row in book["Synthèse"].iter_rows(values_only=True)]
     cells = {row[0]: row[1] for row in synthese if row and row[0]}
@@ -506,11 +533,11 @@ def test_every_format_shows_the_plenarys_priorities_and_the_split(known_summary,
     )
     assert synthese[top + 1][:6] == ("Des eaux thermales réputées", "Forces", 5, 1, 3, 2)
     essentials = [row for row in book["Essentiels"].iter_rows(values_only=True)]
-    assert essentials[0][-2:] == ("votes_table", "votes_pleniere")
+    assert essentials[0][-2:] == ("Dont à la table", "Dont en plénière")
     assert [row[4:5] + row[-2:] for row in essentials[1:]] == [(5, 3, 2), (5, 3, 2), (3, 2, 1), (3, 0, 3)]
     cards = [row for row in book["Cartes"].iter_rows(values_only=True)]
-    assert cards[0][-3:] == ("cree_le", "votes_table", "votes_pleniere")
-    assert sum(row[-1] for row in cards[1:]) == 7  # on cards (the theme's plenary dot is on the theme)
+    assert cards[0][4:7] == ("Gommettes", "Dont à la table", "Dont en plénière")
+    assert sum(row[6] for row in cards[1:]) == 7  # on cards (the theme's plenary dot is on the theme)
 
     writers.write(summary, "csv", tmp_path / "r.csv")
     rows = list(csv.DictReader((tmp_path / "r.csv").open(encoding="utf-8-sig")))
@@ -938,8 +965,8 @@ def test_an_english_workshop_gets_its_compte_rendu_in_english(english_summary, k
         "Plenary",
         "Dots",
     ]
-    assert next(book["Plenary"].iter_rows(values_only=True))[:3] == ("rank", "tied", "text")
-    assert next(book["Cards"].iter_rows(values_only=True))[:4] == ("table", "table_name", "family", "text")
+    assert next(book["Plenary"].iter_rows(values_only=True))[:3] == ("Rank", "Tied", "Text")
+    assert next(book["Cards"].iter_rows(values_only=True))[:4] == ("Table", "Table name", "Family", "Text")
     cells = [str(c) for sheet in book for row in sheet.iter_rows(values_only=True) for c in row if c]
     assert "Most voted" in cells and "Strengths" in cells and "carte" not in cells and "thème" not in cells
 

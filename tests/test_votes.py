@@ -416,10 +416,53 @@ def test_the_report_counts_paper_dots_apart(session, w):
     cast(session, w, staff(w), card, paper_participant=pid)
     cast(session, w, staff(w), card, paper_participant=pid)
     cast(session, w, lea, card)
-    report = build_summary(session, w.code, synthesis=False).to_report()
+    summary = build_summary(session, w.code, synthesis=False)
+    report = summary.to_report()
     assert report["totals"]["votes"] == 3 and report["totals"]["votes_paper"] == 2
     assert report["totals"]["participants_paper"] == 1 and report["totals"]["participants"] == 2
     assert [g["votes_paper"] for g in report["by_group"]] == [2, 0]
+
+
+def test_the_documents_say_which_dots_were_cast_on_paper(session, w, tmp_path):
+    """Issue 16, point 9: the compte rendu words the référents' dots (participation, « Les plus
+    votées », the slides) and the spreadsheet has them in a column."""
+    import openpyxl
+    import pptx
+
+    from reports import build_summary, writers
+    from reports.writers.docx_writer import outline
+
+    lea = phone_viewer(session, w)
+    card = post(session, w, lea)
+    pid = votes.add_paper_participant(session, w, staff(w), "Marie")["participant"]["id"]
+    cast(session, w, staff(w), card, paper_participant=pid)
+    cast(session, w, staff(w), card, paper_participant=pid)
+    cast(session, w, lea, card)
+    summary = build_summary(session, w.code, synthesis=False)
+    said = "dont 2 gommettes posées sur papier par les référents pour 1 participant sans téléphone"
+    blocks = outline(summary)
+    assert ("bullet", f"Gommettes posées\u202f: 3, {said}") in blocks  # participation
+    at = blocks.index(("h1", "Les plus votées"))
+    assert said in blocks[at + 1][1]
+    writers.write(summary, "pptx", tmp_path / "r.pptx")
+    slides = " ".join(
+        shape.text_frame.text
+        for slide in pptx.Presentation(tmp_path / "r.pptx").slides
+        for shape in slide.shapes
+        if shape.has_text_frame
+    )
+    assert "2 gommettes posées sur papier par les référents pour 1 participant sans téléphone" in slides
+    writers.write(summary, "xlsx", tmp_path / "r.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "r.xlsx")
+    synthese = [row for row in book["Synthèse"].iter_rows(values_only=True)]
+    assert ("Dont gommettes sur papier", 2) == synthese[
+        [r[0] for r in synthese].index("Dont gommettes sur papier")
+    ][:2]
+    header = next(r for r in synthese if r and r[0] == "Table")
+    first = synthese[synthese.index(header) + 1]
+    assert first[header.index("Dont gommettes sur papier")] == 2  # table 1's column
+    entered = [row[4] for row in book["Votes"].iter_rows(min_row=2, values_only=True)]
+    assert sorted(entered) == ["au téléphone", "sur papier (par le référent)", "sur papier (par le référent)"]
 
 
 def test_a_phone_reads_its_own_dots_again_after_a_merge_moved_them(joined, make_workshop, phone):

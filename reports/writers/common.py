@@ -42,12 +42,30 @@ def participation_lines(summary) -> list[str]:
 
 
 def dots_cast(summary) -> str:
-    """« 23 » or, with a plenary vote, « 23 (15 à la table, 8 en plénière) »."""
+    """« 23 » or, with a plenary vote, « 23 (15 à la table, 8 en plénière) »; then the dots the
+    référents cast for people without a phone, when there are: « …, dont 12 gommettes posées sur papier
+    par les référents pour 3 participants sans téléphone »."""
     w = summary.wording
     total, plenary = len(summary.frames.votes), summary.plenary_dots
     if not plenary:
-        return w.number(total)
-    return w("p_dots_split", n=w.number(total), table=w.number(total - plenary), plenary=w.number(plenary))
+        said = w.number(total)
+    else:
+        said = w(
+            "p_dots_split", n=w.number(total), table=w.number(total - plenary), plenary=w.number(plenary)
+        )
+    paper = paper_dots_sentence(summary)
+    return f"{said}, {paper}" if paper else said
+
+
+def paper_dots_sentence(summary) -> str:
+    """« dont 12 gommettes posées sur papier par les référents pour 3 participants sans téléphone », or
+    "" when no référent cast a dot for anyone (report.json: totals.votes_paper, participants_paper)."""
+    w = summary.wording
+    dots = sum(summary.paper_dots_by_group().values())
+    if not dots:
+        return ""
+    people = int(summary.frames.participants["paper"].sum())
+    return w("p_dots_paper", dots=w.plural(dots, "paper_dot"), people=w.plural(people, "paperless"))
 
 
 def family_title(family: str, summary=None) -> str:

@@ -68,6 +68,13 @@ EXCEL_DELIMITER = {"fr": ";", "en": ","}  # what Excel splits on in that languag
 LOCAL_TIME = {"fr": "%d/%m/%Y %H:%M:%S", "en": "%Y-%m-%d %H:%M:%S"}  # both read as dates by Excel
 
 
+def local_times(summary, moments: pd.Series) -> list[str]:
+    """UTC moments as the document's language writes a local time in Paris (the zone is in the header)."""
+    if moments.dt.tz is None:
+        moments = moments.dt.tz_localize("UTC")
+    return moments.dt.tz_convert(PARIS).dt.strftime(LOCAL_TIME[summary.wording.language]).tolist()
+
+
 def excel_header(summary) -> list[str]:
     return [h.format(zone=ZONE) for h in summary.wording("excel_header")]
 
@@ -79,10 +86,7 @@ def excel_rows(summary) -> list[list]:
     t = summary.wording
     values = t("excel_values")
     cards = summary.annex_cards.sort_values(["group", "seq"], kind="stable")
-    moments = cards["created_at"]
-    if moments.dt.tz is None:
-        moments = moments.dt.tz_localize("UTC")
-    local = moments.dt.tz_convert(PARIS).dt.strftime(LOCAL_TIME[t.language]).tolist()
+    local = local_times(summary, cards["created_at"])
     out = []
     for row, when in zip(rows(summary), local, strict=True):
         (table, name, family, text, votes, author, organisation, source, status, merged, _utc,

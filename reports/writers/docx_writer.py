@@ -17,6 +17,7 @@ from reports.writers.common import (
     family_digest,
     more_cards,
     no_dots_sentence,
+    paper_dots_sentence,
     participation_lines,
     plenary_people,
     representative,
@@ -73,6 +74,14 @@ def _outline(summary, chart_png):
             blocks.append(("p", t.colon(t("representative"))))
             blocks += [("bullet", t("table_card", group=c["group"], text=c["text"])) for c in cards]
             blocks.append(("after", no_dots_sentence(summary)))
+    transverse = summary.transverse  # themes filed under none of the families: their own group, after them
+    if len(transverse):
+        blocks.append(("h2", f"{t.family('transverse')} ({t.plural(len(transverse), 'table_theme')})"))
+        blocks.append(("p", t("transverse_intro")))
+        for _, r in transverse.iterrows():
+            dots = t.dots(int(r["votes"]), int(r["votes_table"]), int(r["votes_plenary"]))
+            what = t("transverse_line", title=t.quoted(r["title"]), cards=t.plural(int(r["cards"]), "card"))
+            blocks.append(("bullet", t("top_line", text=what, group=int(r["group"]), dots=dots)))
     blocks += _most_voted(summary, chart_png)
     cross = [theme for theme in summary.synthesis if len(theme["tables"]) >= 2]
     blocks.append(("h1", t("cross")))
@@ -175,7 +184,11 @@ def _most_voted(summary, chart_png) -> list:
         return []
     t = summary.wording
     intro = t("most_voted_intro_plenary" if summary.plenary_dots else "most_voted_intro")
-    blocks = [("h1", t("most_voted")), ("p", intro)]
+    paper = paper_dots_sentence(summary)  # the dots typed in by the référents are among these
+    blocks = [
+        ("h1", t("most_voted")),
+        ("p", f"{intro} {t('most_voted_paper', paper=paper)}" if paper else intro),
+    ]
     for _, r in ranking.head(MOST_VOTED_SHOWN).iterrows():
         line = t(
             "most_voted_line", rank=int(r["rank"]), what=essential_name(summary, r),

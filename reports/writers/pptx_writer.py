@@ -199,6 +199,12 @@ def _participation(deck, summary):
         "slide_participation_note", posted=t.plural(p["posted"], "person"), share=t.percent(p["share_posted"]),
         phone=t.number(p["phone"]), paper=t.number(p["paper"]),
     )  # fmt: skip
+    paper_dots = sum(summary.paper_dots_by_group().values())
+    if paper_dots:  # the référents' dots for people without a phone, said as in the compte rendu
+        people = int(summary.frames.participants["paper"].sum())
+        note += " · " + t(
+            "slide_paper_note", dots=t.plural(paper_dots, "paper_dot"), people=t.plural(people, "paperless")
+        )
     size, note = fit(note, WIDTH - 2 * MARGIN, int(1.2 * INCH), 24, 16)
     _box(slide, MARGIN, HEIGHT - int(1.9 * INCH), WIDTH - 2 * MARGIN, int(1.2 * INCH),
          [(note, size, {"colour": GREY, "align": PP_ALIGN.CENTER})], anchor=MSO_ANCHOR.MIDDLE)  # fmt: skip

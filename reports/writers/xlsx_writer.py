@@ -10,8 +10,7 @@ from openpyxl.utils import get_column_letter
 from facilitator.textsafety import spreadsheet_safe
 from reports.charts import colour
 from reports.writers.common import annex_texts
-from reports.writers.csv_writer import header as csv_header
-from reports.writers.csv_writer import rows
+from reports.writers.csv_writer import ZONE, excel_header, excel_rows, local_times
 
 BOLD = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
@@ -83,8 +82,11 @@ def write(summary, path) -> None:
     row([t("x_dots"), len(summary.frames.votes)])
     row([t("x_dots_table"), len(summary.frames.votes) - summary.plenary_dots])
     row([t("x_dots_plenary"), summary.plenary_dots])
+    paper_dots = summary.paper_dots_by_group()  # the référents' dots for people without a phone
+    row([t("x_dots_paper"), sum(paper_dots.values())])
+    row([t("x_people_paper"), int(summary.frames.participants["paper"].sum())])
     row([])
-    header = [t("x_table"), t("x_name")] + [label(f) for f in families] + [t("x_total")]
+    header = [t("x_table"), t("x_name")] + [label(f) for f in families] + [t("x_total"), t("x_dots_paper")]
     s.append(
         [
             out.cell(s, h, Font(bold=True, color="FFFFFF" if families[i - 2] != "contributions" else "000000"),
@@ -95,8 +97,9 @@ def write(summary, path) -> None:
     )  # fmt: skip
     for number, counts in summary.by_group.iterrows():
         row([int(number), spreadsheet_safe(summary.group_name(number))] + [int(counts[f]) for f in families]
-            + [int(counts["total"])])  # fmt: skip
-    row([t("x_total"), ""] + [int(summary.by_family[f]) for f in families] + [len(summary.cards)], BOLD)
+            + [int(counts["total"]), paper_dots.get(int(number), 0)])  # fmt: skip
+    row([t("x_total"), ""] + [int(summary.by_family[f]) for f in families] + [len(summary.cards),
+        sum(paper_dots.values())], BOLD)  # fmt: skip
     row([])
     row([t("x_top"), t("x_family"), t("x_dots"), t("x_table"), t("x_at_table"), t("x_in_plenary")], BOLD)
     for family, top in summary.top.items():
@@ -106,9 +109,12 @@ def write(summary, path) -> None:
             row([spreadsheet_safe(text), label(family), int(votes), int(group), int(table), int(plenary)])
     ranking = summary.plenary  # on its own sheet, « Plénière »
 
-    all_rows = rows(summary)
-    widths = [7, 16, 14, 60, 8, 16, 14, 8, 8, 10, 22, 11, 13]
-    header = csv_header(summary)
+    # The cards as the spreadsheet CSV has them (csv_writer.excel_rows): readable headers, values in the
+    # document's language, local times with their zone; one mapping for both files.
+    all_rows = excel_rows(summary)
+    widths = [7, 16, 14, 60, 10, 10, 10, 16, 14, 10, 10, 10, 20]
+    header = excel_header(summary)
+    values = t("excel_values")
     out.table(t("x_cards"), header, all_rows, widths)
     by_table = {}
     for line in all_rows:
@@ -119,21 +125,24 @@ def write(summary, path) -> None:
     out.table(
         t("x_essentials"),
         list(t("x_essentials_header")),
-        [[int(e["group"]), e["family"], int(e["position"]) + 1, e["text"], int(e["votes"]), e["source"],
+        [[int(e["group"]), label(e["family"]), int(e["position"]) + 1, e["text"], int(e["votes"]),
+          values.get(e["source"], e["source"]),
           t("x_on_theme") if e["kind"] == "theme" else t("x_on_card"), int(e["votes_table"]),
           int(e["votes_plenary"])]
          for _, e in ess.iterrows()] if len(ess) else [],
-        [7, 14, 7, 60, 8, 12, 8, 11, 13],
+        [7, 14, 7, 60, 11, 14, 8, 15, 16],
     )  # fmt: skip
     out.table(
         t("x_plenary"),
         list(t("x_plenary_header")),
-        [[int(e["rank"]), bool(e["tie"]), e["text"], int(e["group"]), e["family"], int(e["votes_plenary"]),
+        [[int(e["rank"]), values["tie"] if e["tie"] else "", e["text"], int(e["group"]), label(e["family"]),
+          int(e["votes_plenary"]),
           int(e["votes_table"]), int(e["votes"]), t("x_on_theme") if e["kind"] == "theme" else t("x_on_card")]
          for _, e in ranking.iterrows()],
-        [6, 9, 60, 7, 14, 14, 11, 8, 8],
+        [6, 9, 60, 7, 14, 20, 20, 11, 8],
     )  # fmt: skip
     votes = summary.frames.votes
+    paper = summary.frames.participants.set_index("id")["paper"].astype(bool)
     on_card = votes["card_id"].notna()
     texts = summary.frames.cards.set_index("id")["text"].to_dict()
     withheld = summary.cards[summary.cards["withheld"]]  # a dot on one: its text marked, or none
@@ -145,9 +154,14 @@ def write(summary, path) -> None:
         votes["id"].astype(int).tolist(),
         on_card.map({True: t("x_on_card"), False: t("x_on_theme")}).tolist(),
         card_text.where(on_card, theme_text).fillna("").tolist(),
-        votes["stage"].tolist(),
-        votes["created_at"].dt.strftime("%Y-%m-%dT%H:%M:%S.%f").str[:-3].add("Z").tolist(),
+        votes["stage"].map(values).fillna(votes["stage"]).tolist(),
+        votes["participant_id"]
+        .map(paper)
+        .map({True: values["by_paper"], False: values["by_phone"]})
+        .tolist(),
+        local_times(summary, votes["created_at"]),
         strict=True,
     )
-    out.table(t("x_votes"), list(t("x_votes_header")), lines, [10, 8, 60, 10, 22])
+    header = [h.format(zone=ZONE) for h in t("x_votes_header")]
+    out.table(t("x_votes"), header, lines, [10, 8, 60, 12, 16, 20])
     out.book.save(path)

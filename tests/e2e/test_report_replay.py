@@ -723,18 +723,22 @@ def check_xlsx(response, truth: Truth, want: dict):
         )
     essentials = [r for r in book["Essentiels"].iter_rows(min_row=2, values_only=True)]
     assert [(r[0], r[1], r[3], r[4], r[7], r[8]) for r in essentials] == [
-        (g["number"], e["family"], e["text"], e["votes"], e["votes_table"], e["votes_plenary"])
+        (g["number"], LABELS[e["family"]], e["text"], e["votes"], e["votes_table"], e["votes_plenary"])
         for g in want["by_group"]
         for e in g["essentials"]
     ]
     plenary = [r for r in book["Plénière"].iter_rows(min_row=2, values_only=True)]
     assert plenary == [
-        (p["rank"], p["tie"], p["text"], p["group"], p["family"], p["votes_plenary"], p["votes_table"],
+        (p["rank"], "ex æquo" if p["tie"] else None, p["text"], p["group"], LABELS[p["family"]],
+         p["votes_plenary"], p["votes_table"],
          p["votes"], "carte")
         for p in want["plenary"]
     ], "sheet Plénière"  # fmt: skip
     stages = Counter(r[3] for r in book["Votes"].iter_rows(min_row=2, values_only=True))
-    assert stages == {"table": sum(truth.table_dots.values()), "plenary": sum(truth.plenary_dots.values())}
+    assert stages == {  # in the report's language (issue 16, point 15)
+        "à la table": sum(truth.table_dots.values()),
+        "en plénière": sum(truth.plenary_dots.values()),
+    }
     book.close()
 
 

@@ -25,7 +25,9 @@
   var groupNames = {};
   groups.forEach(function (g) { groupNames[g.number] = g.name; });
   var labels = {};
-  families.forEach(function (key) {
+  /* A theme filed « Transverse » (none of the families) is listed after them (essentials, ranking). */
+  var filings = families.concat(["transverse"]);
+  filings.forEach(function (key) {
     var info = (data.workshop.family_labels || {})[key];
     labels[key] = info ? info.label : key;
   });
@@ -281,6 +283,21 @@
     window.addEventListener("resize", scheduleFit);
     restartPaging();
   }
+  /* The lines above the plenary and the columns change height after they were fitted (the step bar
+     arrives with the agenda, a header wraps): fit again when the space they have changes, or the
+     pages measured in a taller window overflow. */
+  var fittedHeights = {};
+  function refitWhenResized(id, refit) {
+    var node = document.getElementById(id);
+    if (!isBoard || !node || !window.ResizeObserver) { return; }
+    new window.ResizeObserver(function () {
+      if (node.hidden || !node.clientHeight || node.clientHeight === fittedHeights[id]) { return; }
+      fittedHeights[id] = node.clientHeight;
+      refit();
+    }).observe(node);
+  }
+  refitWhenResized("plenary", function () { if (view === "plenary") { renderPlenary(); } });
+  refitWhenResized("columns", scheduleFit);
 
   /* ---- Essentials: plenary and presenter ---- */
   function plenaryVotes(entry) {
@@ -295,7 +312,7 @@
       wrap.appendChild(Live.el("p", "essentials-empty", t.no_essentials));
       return wrap;
     }
-    families.forEach(function (family) {
+    filings.forEach(function (family) {
       var items = list.filter(function (e) { return e.family === family; });
       if (!items.length) { return; }
       var block = Live.el("section", "essential-family family-" + family);
@@ -377,7 +394,7 @@
 
   var PLENARY_SCALES = [1, 0.9, 0.8, 0.7, 0.62, 0.55];
   var tilePages = {};  /* table number -> {page, bounds} */
-  function showTilePage(tile, state) {
+  function showTilePage(tile, state, measuring) {
     var items = tile.querySelectorAll(".essential-item");
     var bound = state.bounds[state.page] || [0, items.length];
     Array.prototype.forEach.call(items, function (item, k) {
@@ -394,7 +411,9 @@
     var values = { from: bound[0] + 1, to: bound[1], total: items.length };
     label.textContent = " " + fill(t.column_page, values);
     label.setAttribute("aria-label", fill(t.column_page_label, values));
-    label.hidden = state.bounds.length < 2;
+    /* While a page is measured its « 1–6 / 8 » shows, as it will: a taller heading would push the
+       page's last item out of the tile. */
+    label.hidden = !measuring && state.bounds.length < 2;
     tile.setAttribute("data-pages", String(state.bounds.length));
   }
   function pageTile(tile) {
@@ -409,7 +428,7 @@
       while (end < items.length) {
         state.bounds = [[start, end + 1]];
         state.page = 0;
-        showTilePage(tile, state);
+        showTilePage(tile, state, true);
         if (tile.scrollHeight > tile.clientHeight + 1) { break; }
         end += 1;
       }

@@ -78,7 +78,10 @@
     function renderPanel() {
       var box = byId("essentials-families");
       box.textContent = "";
-      families.forEach(function (family) {
+      /* « Transverse » only once a theme is filed there (kept, or with its own « Garder » on the page). */
+      var shown = families.slice();
+      if (inFamily("transverse").length || list.querySelector('[data-family="transverse"]')) { shown.push("transverse"); }
+      shown.forEach(function (family) {
         var items = inFamily(family);
         var section = Live.el("section", "essentials-family family-" + family);
         section.setAttribute("data-family", family);

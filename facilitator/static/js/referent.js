@@ -350,7 +350,7 @@
         fileLabel.appendChild(Live.el("span", "theme-family-label", t.filed_under));
         var pickFamily = document.createElement("select");
         pickFamily.setAttribute("data-key", "theme-family-" + theme.id);
-        families.forEach(function (key) {
+        families.concat(["transverse"]).forEach(function (key) {
           var option = Live.el("option", null, familyLabel(key));
           option.value = key;
           option.selected = key === theme.family;
