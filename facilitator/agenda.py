@@ -27,7 +27,10 @@ STRENGTHS_WEAKNESSES = (
     "forces-faiblesses", "Forces et faiblesses", "Strengths and weaknesses", 25, ["forces", "faiblesses"], True, "off",
 )  # fmt: skip
 ESSENTIALS = ("essentiel", "Sélectionner l’essentiel", "Select what matters most", 20, [], False, "table")
-CONCLUSION = ("conclusion", "Conclusion", "Conclusion", 10, [], False, "off")
+# The action plan (facilitator/plan): référents turn essentials into actions at the tables, phones
+# volunteer (« Je m'engage »), then the facilitator groups every table's actions into axes, projected.
+PLAN_STEP = ("plan", "Plan d’action", "Action plan", 15, [], False, "off")
+CONCLUSION = ("conclusion", "Conclusion", "Conclusion", 5, [], False, "off")
 
 
 def plenary(minutes):
@@ -43,7 +46,8 @@ RUN_SHEETS = {
             ["attentes", "contributions"], False, "off",
         ),
         ESSENTIALS,
-        plenary(25),
+        plenary(15),
+        PLAN_STEP,
         CONCLUSION,
     ],
     "swot": [
@@ -54,7 +58,8 @@ RUN_SHEETS = {
             ["opportunites", "menaces"], False, "off",
         ),
         ESSENTIALS,
-        plenary(25),
+        plenary(15),
+        PLAN_STEP,
         CONCLUSION,
     ],
     "start-stop-continue": [
@@ -64,7 +69,8 @@ RUN_SHEETS = {
             ["start", "stop", "continue"], True, "off",
         ),
         ESSENTIALS,
-        plenary(30),
+        plenary(20),
+        PLAN_STEP,
         CONCLUSION,
     ],
 }  # fmt: skip
