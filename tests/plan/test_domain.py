@@ -373,3 +373,17 @@ def test_the_snapshot_gives_each_viewer_its_part(session, w):
     agenda.goto(session, w, facilitator(w), position)
     during = workshop_snapshot(session, w, w.group(1), lea)["plan"]
     assert [a["title"] for a in during["actions"]] == ["À la table 1"]
+
+
+def test_any_agenda_may_have_a_plan_step(session, w):
+    from facilitator import agenda
+
+    steps = [
+        {"title": "Idées", "minutes": 10, "open_families": ["forces"]},
+        {"title": "Plan", "minutes": 5, "kind": "plan"},
+    ]
+    agenda.update_agenda(session, w, facilitator(w), steps)
+    agenda.start(session, w, facilitator(w))
+    assert not plan.in_plan_step(w)
+    agenda.next_step(session, w, facilitator(w))
+    assert plan.in_plan_step(w)
