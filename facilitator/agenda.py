@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
 
 from sqlalchemy import bindparam, func, select, true
 from sqlalchemy.orm import selectinload
@@ -17,9 +16,7 @@ from facilitator.errors import DomainError
 from facilitator.events import commit_and_publish, record_event
 from facilitator.models import Card, Group, Step, Workshop, isoformat
 from facilitator.textsafety import clean_typed
-
-if TYPE_CHECKING:  # access imports workshops, which imports this module
-    from facilitator.access import Viewer
+from facilitator.viewer import Viewer
 
 # (kind, French title, English title, minutes, open families, hidden until reveal, voting)
 WELCOME = ("accueil", "Accueil et règles du jeu", "Welcome and rules of the game", 15, [], False, "off")

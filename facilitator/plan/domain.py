@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, func, select
 
@@ -43,10 +42,8 @@ from facilitator.models import (
 )
 from facilitator.moderation import finish, stored_reply
 from facilitator.textsafety import clean_typed
+from facilitator.viewer import Viewer
 from facilitator.workshops import find_group, snapshot_part
-
-if TYPE_CHECKING:
-    from facilitator.access import Viewer
 
 PLAN_TABLE = "plan:table"
 PLAN_SETTINGS = "plan:settings"
