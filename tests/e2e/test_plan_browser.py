@@ -83,6 +83,9 @@ def test_a_table_builds_its_plan_phones_volunteer_and_the_board_shows_the_axes(l
     expect(action).to_contain_text("Porteur : CRTL")
     expect(action).to_contain_text("Échéance : mars 2027")
     expect(action).to_contain_text("« Former les professionnels au numérique »")  # the card it comes from
+    expect(panel.locator(".plan-essential", has_text="numérique").locator(".plan-done")).to_have_text(
+        "✓ Action créée"
+    )
     panel.locator(".plan-essential", has_text="calendrier").get_by_role(
         "button", name="Créer une action"
     ).click()
@@ -136,3 +139,17 @@ def test_a_table_builds_its_plan_phones_volunteer_and_the_board_shows_the_axes(l
     console.get_by_role("button", name="Renommer").click()
     expect(plan.locator("#plan-board-title")).to_have_text("Axe 1 : Former les professionnels")
     shot(board, "board-1920")
+    # A second axis: the board shows one axis a page, the arrow keys go from one to the next.
+    facilitator.get_by_label("Nouvel axe").fill("Axe 2 : Mieux se coordonner")
+    console.get_by_role("button", name="Ajouter l’axe").click()
+    calendar = "Un calendrier commun des événements"
+    console.get_by_label(f"Axe de « {calendar} »").select_option(label="Axe 2 : Mieux se coordonner")
+    expect(plan.locator("#plan-board-page")).to_have_text("Axe 1 / 2")
+    expect(plan.locator(".plan-board-action")).to_have_count(1)
+    board.keyboard.press("ArrowRight")
+    expect(plan.locator("#plan-board-title")).to_have_text("Axe 2 : Mieux se coordonner")
+    expect(plan.locator(".plan-board-action")).to_have_text(
+        calendar + "Porteur : ADT du Gard · Échéance : 15 juin 2027Table 1 · 0 engagé"
+    )
+    board.keyboard.press("ArrowLeft")
+    expect(plan.locator("#plan-board-title")).to_have_text("Axe 1 : Former les professionnels")

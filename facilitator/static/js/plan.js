@@ -167,18 +167,36 @@
     function renderReferentSources() {
       if (!panel || role !== "referent") { return; }
       var t = strings(panel);
+      var used = {};
+      actions().filter(active).forEach(function (action) { action.cards.forEach(function (id) { used[id] = true; }); });
+      function source(list, text, family, ids) {
+        var li = el("li", "plan-essential family-" + family);
+        li.appendChild(el("span", "plan-essential-text", text));
+        if (ids.some(function (id) { return used[id]; })) { li.appendChild(el("span", "plan-tag plan-done", t.has_action)); }
+        var create = button(t.create_from, "small", function () { openForm(null, { title: text, cards: ids }); });
+        create.setAttribute("aria-label", t.create_from + " : " + text);
+        li.appendChild(create);
+        list.appendChild(li);
+      }
       var box = byId("plan-essentials");
       box.textContent = "";
+      var kept = {};
       state.essentials.forEach(function (essential) {
-        var li = el("li", "plan-essential family-" + essential.family);
-        li.appendChild(el("span", "plan-essential-text", essential.text));
-        var create = button(t.create_from, "small", function () {
-          openForm(null, { title: essential.text, cards: cardIdsOf(essential) });
-        });
-        create.setAttribute("aria-label", t.create_from + " : " + essential.text);
-        li.appendChild(create);
-        box.appendChild(li);
+        var ids = cardIdsOf(essential);
+        ids.forEach(function (id) { kept[id] = true; });
+        source(box, essential.text, essential.family, ids);
       });
+      if (!state.essentials.length) { box.appendChild(el("li", "muted", t.no_essentials)); }
+      var families = data.workshop.families || [];
+      var others = Object.keys(state.cards).map(function (id) { return state.cards[id]; })
+        .filter(function (card) { return !kept[card.id]; })
+        /* The last families first: contributions (what people offer to do) are the likeliest actions. */
+        .sort(function (a, b) { return families.indexOf(b.family) - families.indexOf(a.family) || a.seq - b.seq; });
+      var other = byId("plan-other-cards");
+      other.textContent = "";
+      others.forEach(function (card) { source(other, card.text, card.family, [card.id]); });
+      byId("plan-other-count").textContent = "(" + others.length + ")";
+      byId("plan-other").hidden = !others.length;
     }
     function dueKind(kind) {
       var input = byId("plan-due");
