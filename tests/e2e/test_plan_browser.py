@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from phones import connected, join, post
+from test_accessibility import REPORTS, Audit
 from test_browser import PHONE, PROJECTOR
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
@@ -31,7 +32,17 @@ def ask(page, event, payload):
     )
 
 
-def test_a_table_builds_its_plan_phones_volunteer_and_the_board_shows_the_axes(live_server, open_context):
+@pytest.fixture
+def audit():
+    """axe-core and the 44 px check (tests/e2e/test_accessibility.py) on the plan's pages."""
+    checks = Audit(REPORTS / "accessibility-plan.txt")
+    yield checks
+    checks.check()
+
+
+def test_a_table_builds_its_plan_phones_volunteer_and_the_board_shows_the_axes(
+    live_server, open_context, audit
+):
     created = live_server.create_workshop(groups=2)
     table = created["groups"][0]
     lea = join(open_context, table["join_url"], "Léa")
@@ -77,6 +88,7 @@ def test_a_table_builds_its_plan_phones_volunteer_and_the_board_shows_the_axes(l
     referent.get_by_label("Première étape").fill("Recenser les offices volontaires")
     referent.get_by_label("Indicateur de réussite").fill("20 structures formées")
     shot(referent, "referent-360-form", full=True)
+    audit(referent, "plan-referent-form", touch=True)
     referent.get_by_role("button", name="Enregistrer l’action").click()
     expect(panel.locator(".plan-action")).to_have_count(1)
     action = panel.locator(".plan-action").first
@@ -105,10 +117,12 @@ def test_a_table_builds_its_plan_phones_volunteer_and_the_board_shows_the_axes(l
     expect(phone_panel.locator(".plan-action.is-engaged")).to_have_count(1)
     expect(phone_panel.locator(".plan-action").first).to_contain_text("1 engagé")
     shot(lea, "phone-360", full=True)
+    audit(lea, "plan-phone", touch=True)
     # Another table's phone sees none of them; the référent sees who volunteered.
     expect(zoe.locator("#plan-panel .plan-action")).to_have_count(0)
     expect(action.locator(".plan-volunteers")).to_have_text("1 engagé : Léa (e-mail laissé)")
     shot(referent, "referent-360", full=True)
+    audit(referent, "plan-referent", touch=True)
 
     # In plenary the facilitator groups them under an axis, then projects the plan.
     console = facilitator.locator("#plan-console")
@@ -127,6 +141,7 @@ def test_a_table_builds_its_plan_phones_volunteer_and_the_board_shows_the_axes(l
     expect(console.locator("#plan-console-note")).to_have_text("Le plan est à l’écran.")
     console.scroll_into_view_if_needed()
     shot(facilitator, "console-1920", full=True)
+    audit(facilitator, "plan-console")
 
     plan = board.locator("#plan-board")
     expect(plan).to_be_visible()
@@ -139,6 +154,7 @@ def test_a_table_builds_its_plan_phones_volunteer_and_the_board_shows_the_axes(l
     console.get_by_role("button", name="Renommer").click()
     expect(plan.locator("#plan-board-title")).to_have_text("Axe 1 : Former les professionnels")
     shot(board, "board-1920")
+    audit(board, "plan-board")
     # A second axis: the board shows one axis a page, the arrow keys go from one to the next.
     facilitator.get_by_label("Nouvel axe").fill("Axe 2 : Mieux se coordonner")
     console.get_by_role("button", name="Ajouter l’axe").click()
