@@ -73,6 +73,7 @@ def test_a_table_builds_its_plan_phones_volunteer_and_the_board_shows_the_axes(
     assert ask(facilitator, "step:goto", {"position": plan_step})["ok"]
     for page in (lea, referent, zoe):
         expect(page.locator("#step-title")).to_have_text("Plan d’action")
+    expect(lea.locator("#step-note")).to_contain_text("les actions de votre table sont ci-dessous")
 
     # The référent turns each essential into an action.
     panel = referent.locator("#plan-panel")

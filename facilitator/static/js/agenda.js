@@ -87,6 +87,10 @@
           if (role === "participant" && !state.open_families.length && state.voting !== "off" && t.vote_now) {
             text = t.vote_now;
           }
+          /* The action plan (plan.js): the table's actions are below, to volunteer for or to write. */
+          if (!state.open_families.length && state.step.kind === "plan" && t.plan_step) {
+            text = role === "participant" ? t.plan_step : t.plan_step_referent;
+          }
         } else if (state.step.hidden_until_reveal && !state.step.revealed) {
           text = t.hidden_step;
         }
