@@ -66,14 +66,17 @@ def test_a_table_builds_its_plan_phones_volunteer_and_the_board_shows_the_axes(
     board.goto(created["board_url"])
     connected(board)
 
-    # The facilitator lets volunteers leave an e-mail, then runs the agenda to the « Plan d'action » step.
-    facilitator.get_by_label("Les volontaires peuvent laisser un e-mail").check()
+    # The facilitator runs the agenda to the « Plan d'action » step.
     plan_step = 5  # accueil, forces-faiblesses, attentes-contributions, essentiel, pleniere, plan, conclusion
     assert ask(facilitator, "step:start", {})["ok"]
     assert ask(facilitator, "step:goto", {"position": plan_step})["ok"]
     for page in (lea, referent, zoe):
         expect(page.locator("#step-title")).to_have_text("Plan d’action")
     expect(lea.locator("#step-note")).to_contain_text("les actions de votre table sont ci-dessous")
+    # The console opens its plan view with the step; the facilitator lets volunteers leave an e-mail.
+    expect(facilitator.locator("#plan-console")).to_be_visible()
+    facilitator.get_by_label("Les volontaires peuvent laisser un e-mail").check()
+    expect(lea.locator("#plan-contact")).to_be_visible()
 
     # The référent turns each essential into an action.
     panel = referent.locator("#plan-panel")

@@ -104,6 +104,8 @@
       var was = inStep();
       state.agenda = message.agenda;
       if (!was && inStep() && role === "participant") { list(); }
+      /* The facilitator's console opens its plan view when the step begins (the tables' actions live). */
+      if (!was && inStep() && role === "facilitator" && Live.board) { Live.board.setView("plan"); }
       render();
     });
     Live.subscribe("plan:table", function (message) {
