@@ -387,3 +387,16 @@ def test_any_agenda_may_have_a_plan_step(session, w):
     assert not plan.in_plan_step(w)
     agenda.next_step(session, w, facilitator(w))
     assert plan.in_plan_step(w)
+
+
+def test_deleting_the_workshop_deletes_the_plan_and_the_emails(session, w):
+    from facilitator.workshops import delete_workshop
+
+    lea = phone(session, w)
+    plan.set_contacts(session, w, facilitator(w), True)
+    action = new_action(session, w, referent(w), card_ids=[card(session, w, lea).id])
+    plan.save_axis(session, w, facilitator(w), title="Axe")
+    plan.volunteer(session, w, lea, action["id"], email="lea@example.org", consent=True)
+    delete_workshop(session, w)
+    for model in (PlanAction, PlanActionCard, PlanAxis, PlanEngagement):
+        assert count(session, model) == 0, model
