@@ -192,7 +192,7 @@ def test_workshop_pages_in_their_states(live_server, open_context, connect, audi
     connected(facilitator)
     # Before the start: the agenda editor, opened.
     facilitator.locator("#agenda-editor summary").click()
-    expect(facilitator.locator("#agenda-steps > li")).to_have_count(6)
+    expect(facilitator.locator("#agenda-steps > li")).to_have_count(7)
     audit(facilitator, "console-agenda-editor")
     facilitator.locator("#agenda-editor summary").click()
 

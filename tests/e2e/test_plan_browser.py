@@ -173,3 +173,11 @@ def test_a_table_builds_its_plan_phones_volunteer_and_the_board_shows_the_axes(
     )
     board.keyboard.press("ArrowLeft")
     expect(plan.locator("#plan-board-title")).to_have_text("Axe 1 : Former les professionnels")
+
+    # Reloaded, the board comes back on the plan and the console on its plan view.
+    board.reload()
+    connected(board)
+    expect(plan.locator("#plan-board-title")).to_have_text("Axe 1 : Former les professionnels")
+    facilitator.reload()
+    connected(facilitator)
+    expect(console.locator(".plan-axis[data-axis-id]")).to_have_count(2)

@@ -21,6 +21,7 @@
     var el = Live.el;
     var role = panel ? panel.getAttribute("data-plan-role") : data.role;
     var state = { plan: null, agenda: null, group: data.group, cards: {}, essentials: [], themes: {} };
+    var openedOnce = false;
 
     function byId(id) { return document.getElementById(id); }
     function strings(node) { return node ? JSON.parse(node.getAttribute("data-strings")) : {}; }
@@ -93,6 +94,9 @@
       }
       /* A phone's snapshot has no actions outside the step: it asks once the step is on. */
       if (role === "participant" && inStep() && !actions().length) { list(); }
+      /* A console opened (or reloaded) during the step opens on its plan view, once. */
+      if (role === "facilitator" && inStep() && !openedOnce && Live.board && !Live.board.asked) { Live.board.setView("plan"); }
+      openedOnce = true;
       render();
     });
     function list() {
