@@ -174,3 +174,60 @@ def test_plan_writes_count_in_the_card_budget(room):
     rate_limits.configure("memory://", {"cards": "3/minute"})  # the next test's app configures its own
     codes = [save(room["ref1"], title=f"Action {i}").get("error", {}).get("code") for i in range(4)]
     assert codes == [None, None, None, "rate_limited"]
+
+
+PLAN_EVENTS = [
+    "plan:list", "plan:action_save", "plan:action_drop", "plan:action_restore", "plan:action_merge",
+    "plan:action_move", "plan:order", "plan:axis_save", "plan:axis_delete", "plan:axes_order",
+    "plan:axes_propose", "plan:contacts", "plan:volunteer", "plan:withdraw",
+]  # fmt: skip
+
+
+def test_every_plan_event_answers_junk_and_a_refusal_changes_nothing(room, app):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+    from sqlalchemy import func, select
+
+    from facilitator.models import Event, PlanAction, PlanAxis, PlanEngagement
+
+    def rows():
+        with app.app_context():
+            return tuple(
+                db.session.scalar(select(func.count()).select_from(m))
+                for m in (PlanAction, PlanAxis, PlanEngagement, Event)
+            )
+
+    value = (
+        st.none() | st.booleans() | st.integers(min_value=-(2**70), max_value=2**70) | st.text(max_size=60)
+        | st.lists(st.integers(min_value=-2, max_value=5), max_size=4)
+    )  # fmt: skip
+    keys = [
+        "action_id",
+        "axis_id",
+        "axis",
+        "keep",
+        "actions",
+        "axes",
+        "title",
+        "due",
+        "email",
+        "consent",
+        "allowed",
+        "group",
+        "card_ids",
+    ]
+    payloads = st.dictionaries(st.sampled_from(keys), value, max_size=5) | value
+    clients = [room[name] for name in ("lea", "ref1", "fac", "board")]
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(event=st.sampled_from(PLAN_EVENTS), payload=payloads, who=st.integers(min_value=0, max_value=3))
+    def check(event, payload, who):
+        before = rows()
+        reply = clients[who].emit(event, payload, callback=True)
+        assert isinstance(reply, dict) and isinstance(reply.get("ok"), bool), reply
+        if not reply["ok"]:
+            assert reply["error"]["code"] and reply["error"]["message"]
+            assert reply["error"]["code"] != "internal", (event, payload, reply)
+            assert rows() == before, (event, payload, reply)
+
+    check()
