@@ -400,3 +400,14 @@ def test_deleting_the_workshop_deletes_the_plan_and_the_emails(session, w):
     delete_workshop(session, w)
     for model in (PlanAction, PlanActionCard, PlanAxis, PlanEngagement):
         assert count(session, model) == 0, model
+
+
+def test_a_plan_holds_a_bounded_number_of_axes(session, w, monkeypatch):
+    monkeypatch.setattr(plan, "MAX_AXES", 1)
+    plan.save_axis(session, w, facilitator(w), title="Axe 1")
+    assert refused("plan_axes_full", plan.save_axis, session, w, facilitator(w), title="Axe 2").details == {
+        "limit": 1
+    }
+    session.add(ReportTheme(workshop_id=w.id, title="Un thème", position=0))
+    session.commit()
+    assert len(plan.propose_axes(session, w, facilitator(w))["plan"]["axes"]) == 1  # none past the bound

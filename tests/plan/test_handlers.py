@@ -231,3 +231,15 @@ def test_every_plan_event_answers_junk_and_a_refusal_changes_nothing(room, app):
             assert rows() == before, (event, payload, reply)
 
     check()
+
+
+def test_a_phone_cannot_volunteer_for_a_dropped_action_or_while_the_workshop_is_locked(room):
+    action = save(room["ref1"])["action"]
+    assert room["ref1"].emit("plan:action_drop", {"action_id": action["id"]}, callback=True)["ok"]
+    assert (
+        error(room["lea"].emit("plan:volunteer", {"action_id": action["id"]}, callback=True))
+        == "action_dropped"
+    )
+    assert room["ref1"].emit("plan:action_restore", {"action_id": action["id"]}, callback=True)["ok"]
+    assert room["fac"].emit("workshop:lock", {"locked": True}, callback=True)["ok"]
+    assert error(room["lea"].emit("plan:volunteer", {"action_id": action["id"]}, callback=True)) == "locked"
