@@ -63,7 +63,7 @@
       showMessage(errorNode, "");
       payload.client_id = Live.randomId();
       Live.current.request(event, payload, function (err, reply) {
-        if (err) { showMessage(errorNode, (strings(panel || consoleNode).retry) || "…"); return; }
+        if (err) { showMessage(errorNode, strings(panel || consoleNode).retry); return; }
         if (!reply.ok) { showMessage(errorNode, reply.error.message); return; }
         if (reply.plan) { state.plan = reply.plan; }
         render();
@@ -214,7 +214,6 @@
       form.querySelector('input[name=plan-due-kind][value="' + kind + '"]').checked = true;
     }
     function renderCardChoices(chosen) {
-      var t = strings(panel);
       var box = byId("plan-card-choices");
       box.textContent = "";
       Object.keys(state.cards).map(function (id) { return state.cards[id]; })
@@ -231,7 +230,6 @@
           box.appendChild(label);
         });
       countCards();
-      void t;
     }
     function chosenCards() {
       return Array.prototype.map.call(byId("plan-card-choices").querySelectorAll("input:checked"), function (input) {
@@ -387,13 +385,13 @@
       byId("plan-contacts").addEventListener("change", function () {
         var box = byId("plan-contacts");
         Live.current.request("plan:contacts", { allowed: box.checked }, function (err, reply) {
-          if (err || !reply.ok) { box.checked = !box.checked; showMessage(byId("plan-console-error"), err ? "…" : reply.error.message); return; }
+          if (err || !reply.ok) { box.checked = !box.checked; showMessage(byId("plan-console-error"), err ? strings(consoleNode).retry : reply.error.message); return; }
           if (state.plan) { state.plan.contacts = reply.contacts; }
         });
       });
       byId("plan-project").addEventListener("click", function () {
         Live.current.request("board:show", { view: "plan" }, function (err, reply) {
-          if (err || !reply.ok) { showMessage(byId("plan-console-error"), err ? "…" : reply.error.message); return; }
+          if (err || !reply.ok) { showMessage(byId("plan-console-error"), err ? strings(consoleNode).retry : reply.error.message); return; }
           showMessage(byId("plan-console-note"), strings(consoleNode).projected);
         });
       });
@@ -463,7 +461,7 @@
         var ordered = group.actions.sort(group.axis ? byPosition : function (a, b) {
           return (a.group || 0) - (b.group || 0) || byPosition(a, b);
         });
-        ordered.forEach(function (action, i) { ol.appendChild(consoleAction(t, plan, action, ordered, i, titles)); });
+        ordered.forEach(function (action, i) { ol.appendChild(consoleAction(t, plan, action, ordered, i)); });
         if (!group.axis && !ordered.length && !plan.actions.length) { section.appendChild(el("p", "muted", t.none)); }
         section.appendChild(ol);
         if (group.axis || ordered.length || !plan.actions.length) { box.appendChild(section); }
@@ -485,7 +483,7 @@
         box.appendChild(offBox);
       }
     }
-    function consoleAction(t, plan, action, siblings, i, titles) {
+    function consoleAction(t, plan, action, siblings, i) {
       var li = el("li", "plan-console-action");
       li.setAttribute("data-action-id", String(action.id));
       var top = el("div", "plan-console-top");
@@ -550,7 +548,6 @@
         }));
       }
       li.appendChild(tools);
-      void titles;
       return li;
     }
 
