@@ -146,6 +146,9 @@ def test_a_table_builds_its_plan_phones_volunteer_and_the_board_shows_the_axes(
     console.scroll_into_view_if_needed()
     shot(facilitator, "console-1920", full=True)
     audit(facilitator, "plan-console")
+    facilitator.set_viewport_size({"width": 1366, "height": 768})  # a laptop
+    shot(facilitator, "console-1366", full=True)
+    facilitator.set_viewport_size(PROJECTOR["viewport"])
 
     plan = board.locator("#plan-board")
     expect(plan).to_be_visible()
