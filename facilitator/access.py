@@ -1,7 +1,7 @@
 """Who is who: admitting a connection to a workshop in a role, and what each role may do."""
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import bindparam, case, func, select
 
@@ -10,6 +10,7 @@ from facilitator.errors import DomainError
 from facilitator.events import commit_and_publish, record_event
 from facilitator.models import Group, Participant, Workshop
 from facilitator.textsafety import clean_typed
+from facilitator.viewer import Viewer  # noqa: F401  (re-exported: `from facilitator.access import Viewer`)
 from facilitator.workshops import PARTICIPANTS_AT_TABLE, find_group
 
 ROLES = ("participant", "referent", "facilitator", "board")
@@ -25,24 +26,6 @@ REFERENT_GROUP = select(Group).where(
 PARTICIPANTS_HERE = select(
     func.count(Participant.id), func.sum(case((Participant.group_id == bindparam("group_id"), 1), else_=0))
 ).where(Participant.workshop_id == bindparam("workshop_id"))
-
-
-@dataclass(frozen=True)
-class Viewer:
-    """A joined connection: its workshop, role, and table (None for facilitator and board)."""
-
-    workshop_id: int
-    role: str
-    group_id: int | None = None
-    group_number: int | None = None
-    participant_id: int | None = None
-    # The hash of the token it was admitted with (facilitator, board, référent): when that token is
-    # replaced ("Nouveaux liens", the kit's fresh référent links) the connection ends.
-    credential: str | None = field(default=None, repr=False, compare=False)
-
-    @property
-    def sees_every_table(self) -> bool:
-        return self.role in ("facilitator", "board")
 
 
 @dataclass(frozen=True)

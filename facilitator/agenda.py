@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
 
 from sqlalchemy import bindparam, func, select, true
 from sqlalchemy.orm import selectinload
@@ -17,9 +16,7 @@ from facilitator.errors import DomainError
 from facilitator.events import commit_and_publish, record_event
 from facilitator.models import Card, Group, Step, Workshop, isoformat
 from facilitator.textsafety import clean_typed
-
-if TYPE_CHECKING:  # access imports workshops, which imports this module
-    from facilitator.access import Viewer
+from facilitator.viewer import Viewer
 
 # (kind, French title, English title, minutes, open families, hidden until reveal, voting)
 WELCOME = ("accueil", "Accueil et règles du jeu", "Welcome and rules of the game", 15, [], False, "off")
@@ -27,7 +24,10 @@ STRENGTHS_WEAKNESSES = (
     "forces-faiblesses", "Forces et faiblesses", "Strengths and weaknesses", 25, ["forces", "faiblesses"], True, "off",
 )  # fmt: skip
 ESSENTIALS = ("essentiel", "Sélectionner l’essentiel", "Select what matters most", 20, [], False, "table")
-CONCLUSION = ("conclusion", "Conclusion", "Conclusion", 10, [], False, "off")
+# The action plan (facilitator/plan): référents turn essentials into actions at the tables, phones
+# volunteer (« Je m'engage »), then the facilitator groups every table's actions into axes, projected.
+PLAN_STEP = ("plan", "Plan d’action", "Action plan", 15, [], False, "off")
+CONCLUSION = ("conclusion", "Conclusion", "Conclusion", 5, [], False, "off")
 
 
 def plenary(minutes):
@@ -43,7 +43,8 @@ RUN_SHEETS = {
             ["attentes", "contributions"], False, "off",
         ),
         ESSENTIALS,
-        plenary(25),
+        plenary(15),
+        PLAN_STEP,
         CONCLUSION,
     ],
     "swot": [
@@ -54,7 +55,8 @@ RUN_SHEETS = {
             ["opportunites", "menaces"], False, "off",
         ),
         ESSENTIALS,
-        plenary(25),
+        plenary(15),
+        PLAN_STEP,
         CONCLUSION,
     ],
     "start-stop-continue": [
@@ -64,7 +66,8 @@ RUN_SHEETS = {
             ["start", "stop", "continue"], True, "off",
         ),
         ESSENTIALS,
-        plenary(30),
+        plenary(20),
+        PLAN_STEP,
         CONCLUSION,
     ],
 }  # fmt: skip

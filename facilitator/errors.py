@@ -101,6 +101,24 @@ MESSAGES = {
     "synthesis_failed": _l("The themes could not be computed. Try again in a moment."),
     "synthesis_busy": _l("The themes were being changed at the same time. Reload the page, then try again."),
     "synthesis_empty": _l("There is no theme to show yet: propose the themes first."),
+    # The action plan (facilitator/plan/domain.py)
+    "unknown_action": _l("This action does not exist (any more)."),
+    "unknown_axis": _l("This axis does not exist (any more)."),
+    "plan_other_table": _l("This action belongs to another table."),
+    "empty_action_title": _l("The action needs a title."),
+    "empty_axis_title": _l("The axis needs a title."),
+    "plan_field_too_long": _l("This field is too long: %(limit)s characters at most."),
+    "invalid_due": _l("Give the deadline as a month (2027-03) or a date (2027-03-15)."),
+    "plan_full": _l("There are already %(limit)s actions here: drop or merge some first."),
+    "plan_axes_full": _l("There are already %(limit)s axes: merge or delete some first."),
+    "action_merged": _l("This action was merged into another one: restore it first."),
+    "action_dropped": _l("This action was dropped: restore it first."),
+    "no_synthesis_themes": _l(
+        "There is no synthesis theme yet: propose the synthesis first, or type the axes."
+    ),
+    "contacts_off": _l("This workshop does not collect e-mail addresses."),
+    "consent_required": _l("Tick the box to agree that your e-mail is kept for the follow-up."),
+    "invalid_email": _l("This e-mail address does not look right."),
 }
 
 

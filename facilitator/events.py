@@ -147,8 +147,9 @@ def essentials_view(message: dict, now: CardsNow | None = None) -> dict:
 
 SYNTHESIS_CHANGED = "synthesis:changed"
 BOARD_CHANGED = "board:changed"  # the view the facilitator puts on the boards (presenter.py)
+PLAN_CHANGED = "plan:changed"  # the whole action plan, every table's actions (facilitator/plan/domain.py)
 # Events for the facilitator and the boards only: never a phone's or a référent's, live or replayed.
-SCREEN_EVENTS = frozenset({SYNTHESIS_CHANGED, BOARD_CHANGED})
+SCREEN_EVENTS = frozenset({SYNTHESIS_CHANGED, BOARD_CHANGED, PLAN_CHANGED})
 # What a board shows instead of an automatic title made of a card it may not read (« Thème 2 »).
 WITHHELD_TITLE = {"fr": "Thème {n}", "en": "Theme {n}"}
 _ARTICLES = frozenset({"un", "une", "des", "a", "an"})

@@ -15,7 +15,16 @@ from facilitator.events import BOARD_CHANGED, commit_and_publish, record_event
 from facilitator.models import Event, Group, Workshop, isoformat, utcnow
 from facilitator.workshops import snapshot_part
 
-VIEWS = ("all", "table", "plenary", "present", "synthesis", "welcome", "closing")
+VIEWS = (
+    "all",
+    "table",
+    "plenary",
+    "present",
+    "synthesis",
+    "plan",
+    "welcome",
+    "closing",
+)  # plan: facilitator/plan
 TABLE_VIEWS = ("table", "present")  # the views that show one table
 
 

@@ -292,7 +292,7 @@ class BoardShowPayload(Payload):
     """`board:show`: the view the facilitator puts on the boards (presenter.py), and for the one-table
     views (`table`, `present`) the table's number (default: the first table)."""
 
-    view: Literal["all", "table", "plenary", "present", "synthesis", "welcome", "closing"]
+    view: Literal["all", "table", "plenary", "present", "synthesis", "plan", "welcome", "closing"]
     table: StrictInt | None = Field(default=None, ge=1, le=10_000)
 
 

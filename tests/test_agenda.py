@@ -65,7 +65,7 @@ def test_free_mode_opens_every_family_and_table_voting(session, w):
     assert all(agenda.posting_open(w, f) for f in w.families)
     assert agenda.voting_state(w) == "table"
     state = agenda.agenda_state(w)
-    assert state["status"] == "free" and state["step"] is None and len(state["steps"]) == 6
+    assert state["status"] == "free" and state["step"] is None and len(state["steps"]) == 7
 
 
 # --- transitions --------------------------------------------------------------------------------------
@@ -114,10 +114,10 @@ def test_next_goto_and_end(session, w):
     assert state["position"] == 1 and state["step"]["kind"] == "forces-faiblesses"
     assert state["deadline"] == "2026-11-23T09:35:00.000Z"  # fresh 25-minute clock from the change
     assert state["open_families"] == ["forces", "faiblesses"]
-    state = agenda.goto(session, w, facilitator(w), 5, now=T0)
-    assert state["position"] == 5
+    state = agenda.goto(session, w, facilitator(w), 6, now=T0)
+    assert state["position"] == 6
     refused("no_next_step", agenda.next_step, session, w, facilitator(w))
-    refused("unknown_step", agenda.goto, session, w, facilitator(w), 6)
+    refused("unknown_step", agenda.goto, session, w, facilitator(w), 7)
     state = agenda.end(session, w, facilitator(w))
     assert state["status"] == "ended" and state["deadline"] is None and state["open_families"] == []
     assert agenda.voting_state(w) == "off"
@@ -207,8 +207,8 @@ def test_update_agenda_while_running_adds_removes_and_reorders_the_future_steps(
     session.commit()
     deadline = w.step_deadline
     edit = as_edit(w.steps)
-    # Remove "attentes-contributions", swap the plenary and the vote, add a last step.
-    edit = edit[:2] + [edit[4], edit[3], edit[5], {"title": "Pot de l’amitié", "minutes": 15}]
+    # Remove "attentes-contributions" and the plan, swap the plenary and the vote, add a last step.
+    edit = edit[:2] + [edit[4], edit[3], edit[6], {"title": "Pot de l’amitié", "minutes": 15}]
     state = agenda.update_agenda(session, w, facilitator(w), edit)
     assert [s["kind"] for s in state["steps"]] == [
         "accueil", "forces-faiblesses", "pleniere", "essentiel", "conclusion", "custom",

@@ -273,7 +273,7 @@ def test_phones_list_every_tables_essentials_once_the_run_is_over(live, joined):
     assert live["zoe"].emit("essentials:list", {}, callback=True)["error"]["code"] == "voting_closed"
     fac.emit("step:goto", {"position": 4}, callback=True)
     assert live["zoe"].emit("vote:cast", {"card_id": live["card"]["id"], "delta": 1}, callback=True)["ok"]
-    fac.emit("step:goto", {"position": 5}, callback=True)  # the conclusion
+    fac.emit("step:goto", {"position": 6}, callback=True)  # the conclusion
     listed = live["zoe"].emit("essentials:list", {}, callback=True)
     assert listed["ok"] and listed["essentials"]["1"][0]["text"] == "Idée"
     assert listed["counts"] == {f"card:{live['card']['id']}": 1}

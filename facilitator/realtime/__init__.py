@@ -14,6 +14,7 @@ from facilitator import (
     livesynthesis,  # noqa: F401  (synthesis:changed, the `synthesis` snapshot part)
     presenter,  # noqa: F401  (board:changed, the `board` snapshot part)
 )
+from facilitator.plan import handlers as plan_handlers  # noqa: F401  (plan:*, the `plan` snapshot part)
 from facilitator.realtime import (
     agenda,  # noqa: F401  (agenda, timer, reveal, lock)
     board,  # noqa: F401  (board:show, presenter control)

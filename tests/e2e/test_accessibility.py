@@ -192,7 +192,7 @@ def test_workshop_pages_in_their_states(live_server, open_context, connect, audi
     connected(facilitator)
     # Before the start: the agenda editor, opened.
     facilitator.locator("#agenda-editor summary").click()
-    expect(facilitator.locator("#agenda-steps > li")).to_have_count(6)
+    expect(facilitator.locator("#agenda-steps > li")).to_have_count(7)
     audit(facilitator, "console-agenda-editor")
     facilitator.locator("#agenda-editor summary").click()
 
@@ -323,7 +323,7 @@ def test_workshop_pages_in_their_states(live_server, open_context, connect, audi
         audit(synthesis, name, touch=size is PHONE)
 
     # The conclusion: the phone's thank-you.
-    send(facilitator, "step:goto", {"position": 5})
+    send(facilitator, "step:goto", {"position": 6})
     expect(phone.locator("#step-title")).to_have_text("Conclusion")
     expect(phone.locator("#phone-end")).to_be_visible()
     expect(phone.locator("#phone-end-essentials li").first).to_be_visible()

@@ -72,7 +72,7 @@ def test_facilitator_runs_the_agenda_and_reveals_a_silent_step(live_server, open
     facilitator.get_by_role("button", name="Étape suivante").click()
     for page in (board, phone, referent):
         expect(page.locator("#step-title")).to_have_text("Forces et faiblesses")
-        expect(page.locator("#step-number")).to_have_text(re.compile("Étape 2 sur 7"))
+        expect(page.locator("#step-number")).to_have_text(re.compile("Étape 2 sur 8"))
     expect(phone.locator("#step-countdown")).to_have_text(re.compile(r"^2[45]:\d\d$"))
     for closed in ("attentes", "contributions"):
         expect(phone.locator(f"input[name=family][value={closed}]")).to_be_disabled()
@@ -147,24 +147,25 @@ def test_facilitator_goes_back_jumps_edits_the_future_steps_and_confirms_the_end
     expect(controls.get_by_role("button", name="Étape précédente")).to_be_hidden()  # nothing before
     for _ in range(2):
         facilitator.get_by_role("button", name="Étape suivante").click()
-    expect(board.locator("#step-number")).to_have_text(re.compile("Étape 3 sur 6"))
+    expect(board.locator("#step-number")).to_have_text(re.compile("Étape 3 sur 7"))
     facilitator.get_by_role("button", name="Étape précédente").click()
     expect(board.locator("#step-title")).to_have_text("Forces et faiblesses")
-    expect(board.locator("#step-number")).to_have_text(re.compile("Étape 2 sur 6"))
+    expect(board.locator("#step-number")).to_have_text(re.compile("Étape 2 sur 7"))
     facilitator.get_by_label("Aller à l’étape").select_option(label="Étape 4 · Sélectionner l’essentiel")
     facilitator.get_by_role("button", name="Aller à cette étape").click()
     expect(board.locator("#step-title")).to_have_text("Sélectionner l’essentiel")
 
-    # While it runs: steps 1-4 are fixed, the two after can move and a new one is added at the end.
+    # While it runs: steps 1-4 are fixed, the three after can move and a new one is added at the end.
     facilitator.get_by_text("Modifier le déroulé").click()
     expect(facilitator.locator(".agenda-step.is-fixed")).to_have_count(4)
     expect(facilitator.locator(".agenda-step.is-fixed").last).to_contain_text("En cours")
     future = facilitator.locator(".agenda-step:not(.is-fixed)")
-    expect(future).to_have_count(2)
+    expect(future).to_have_count(3)
     expect(future.first.get_by_role("button", name="Monter")).to_have_count(0)  # not above the current
     facilitator.get_by_role("button", name="Ajouter une étape").click()
     future.last.get_by_label("Titre de l’étape").fill("Pot de l’amitié")
-    future.first.get_by_role("button", name="Descendre").click()  # the plenary after the conclusion
+    future.first.get_by_role("button", name="Descendre").click()  # the plenary after the plan…
+    future.nth(1).get_by_role("button", name="Descendre").click()  # …and after the conclusion
     facilitator.locator("#agenda-steps").evaluate("list => { list.scrollTop = 0; }")
     facilitator.locator("#agenda-editor").screenshot(
         path=str(SCREENSHOTS / "agenda-console-1366-editor-running.png")
@@ -172,12 +173,13 @@ def test_facilitator_goes_back_jumps_edits_the_future_steps_and_confirms_the_end
     facilitator.get_by_role("button", name="Enregistrer le déroulé").click()
     expect(facilitator.locator("#agenda-saved")).to_have_text("Déroulé enregistré")
     expect(facilitator.locator("#agenda-error")).to_be_hidden()
-    expect(board.locator("#step-number")).to_have_text(re.compile("Étape 4 sur 7"))
+    expect(board.locator("#step-number")).to_have_text(re.compile("Étape 4 sur 8"))
     expect(board.locator("#step-title")).to_have_text("Sélectionner l’essentiel")  # the run goes on
     options = facilitator.locator("#agenda-goto-step option")
-    expect(options).to_have_count(7)
-    expect(options.nth(4)).to_have_text("Étape 5 · Conclusion")
-    expect(options.nth(6)).to_have_text("Étape 7 · Pot de l’amitié")
+    expect(options).to_have_count(8)
+    expect(options.nth(4)).to_have_text("Étape 5 · Plan d’action")
+    expect(options.nth(5)).to_have_text("Étape 6 · Conclusion")
+    expect(options.nth(7)).to_have_text("Étape 8 · Pot de l’amitié")
     facilitator.get_by_text("Modifier le déroulé").click()
 
     # The end is apart from the pause, and asks first: Annuler, Échap and the timeout end nothing.

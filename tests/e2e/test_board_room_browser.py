@@ -240,7 +240,7 @@ def run_the_room(live_server, open_context, size, created, phones):
     expect(board.locator("#presenter-progress")).to_have_text("Table 8 / 9")
 
     # The conclusion: the closing screen.
-    send(console, "step:goto", {"position": 5})
+    send(console, "step:goto", {"position": 6})
     expect(board.locator("#board-closing")).to_be_visible()
     expect(board.locator("#board-closing [data-total-cards]")).to_have_text("90")
     shoot(board, f"{size}-6-closing")

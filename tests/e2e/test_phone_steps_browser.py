@@ -166,7 +166,7 @@ def test_a_phone_through_every_step(live_server, open_context, connect):
     assert zoe.call("vote:cast", {"card_id": forces_id, "delta": 1})["ok"]
 
     # 5. Conclusion: « Merci ! » at the top, the table's essentials, the plenary's result.
-    step("step:goto", {"position": 5}, title="Conclusion")
+    step("step:goto", {"position": 6}, title="Conclusion")
     end = lea.locator("#phone-end")
     expect(end).to_be_visible()
     expect(end.locator("h2")).to_have_text("Merci !")

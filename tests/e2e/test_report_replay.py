@@ -426,6 +426,7 @@ def replay_workshop(server) -> tuple[dict, Truth]:
                 if sum(mine.values()) > 0:
                     truth.plenary_voters.add(phone.k)
 
+        assert step("step:next")["step"]["kind"] == "plan"
         assert step("step:next")["step"]["kind"] == "conclusion"
         assert step("step:end")["status"] == "ended"
         return created, truth

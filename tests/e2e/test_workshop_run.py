@@ -264,7 +264,9 @@ def test_a_whole_workshop_of_three_tables(live_server, open_context):
     expect(presenter).to_be_hidden()
     expect(board.locator('.view-button[data-view="plenary"]')).to_have_attribute("aria-pressed", "true")
 
-    # 6. Conclusion.
+    # 6. Conclusion (after the « Plan d'action » step).
+    facilitator.get_by_role("button", name="Étape suivante").click()
+    expect(board.locator("#step-title")).to_have_text("Plan d’action")
     facilitator.get_by_role("button", name="Étape suivante").click()
     for page in (board, phone, referent):
         expect(page.locator("#step-title")).to_have_text("Conclusion")

@@ -90,6 +90,10 @@
           if (role === "participant" && !state.open_families.length && state.voting !== "off" && t.vote_now) {
             text = t.vote_now;
           }
+          /* The action plan (plan.js): the table's actions are below, to volunteer for or to write. */
+          if (!state.open_families.length && state.step.kind === "plan" && t.plan_step) {
+            text = role === "participant" ? t.plan_step : t.plan_step_referent;
+          }
         } else if (state.step.hidden_until_reveal && !state.step.revealed) {
           text = t.hidden_step;
         }
@@ -438,13 +442,23 @@
         draft = fromState(state.steps.slice(0, fixed)).concat(draft.slice(fixed));
         draw();
       });
-      byId("agenda-add").addEventListener("click", function () {
+      function addStep(step) {
         if (!draft) { return; }
-        draft.push({ title: "", minutes: 10, open_families: [], hidden_until_reveal: false, voting: "off" });
+        draft.push(step);
         draw();
         var inputs = list.querySelectorAll(".agenda-step:last-child input");
         if (inputs.length) { inputs[0].focus(); }
+      }
+      byId("agenda-add").addEventListener("click", function () {
+        addStep({ title: "", minutes: 10, open_families: [], hidden_until_reveal: false, voting: "off" });
       });
+      /* Any agenda may end with the action plan (facilitator/plan): tables write actions, phones volunteer. */
+      var addPlan = byId("agenda-add-plan");
+      if (addPlan) {
+        addPlan.addEventListener("click", function () {
+          addStep({ kind: "plan", title: e.plan_title, minutes: 15, open_families: [], hidden_until_reveal: false, voting: "off" });
+        });
+      }
       byId("agenda-save").addEventListener("click", function () {
         if (!draft || !Live.current) { return; }
         var error = byId("agenda-error");

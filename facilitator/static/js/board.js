@@ -31,8 +31,8 @@
     var info = (data.workshop.family_labels || {})[key];
     labels[key] = info ? info.label : key;
   });
-  var views = ["all", "table", "plenary", "present", "synthesis", "welcome", "closing"];  /* synthesis: board_synthesis.js draws it */
-  var KEYED = 5;  /* keys 1–5: the first five views; welcome and closing are the board's full-screen covers */
+  var views = ["all", "table", "plenary", "present", "synthesis", "plan", "welcome", "closing"];  /* synthesis: board_synthesis.js draws it, plan: plan.js */
+  var KEYED = 6;  /* keys 1–6: the first six views; welcome and closing are the board's full-screen covers */
   var OVERLAYS = ["present", "welcome", "closing"];  /* drawn over the view shown before */
 
   function fill(text, values) {
@@ -604,7 +604,7 @@
       var by = event.key === "ArrowDown" || event.key === "PageDown" ? 1 : event.key === "ArrowUp" || event.key === "PageUp" ? -1 : 0;
       if (by && (view === "plenary" ? turnTiles(by) : turnPages(by))) { restartPaging(); event.preventDefault(); return; }
     }
-    var index = ["1", "2", "3", "4", "5"].indexOf(event.key);
+    var index = ["1", "2", "3", "4", "5", "6"].indexOf(event.key);
     if (index >= 0 && index < KEYED) { setView(views[index]); event.preventDefault(); }
   });
 
