@@ -100,6 +100,11 @@ MESSAGES = {
     "synthesis_failed": _l("The themes could not be computed. Try again in a moment."),
     "synthesis_busy": _l("The themes were being changed at the same time. Reload the page, then try again."),
     "synthesis_empty": _l("There is no theme to show yet: propose the themes first."),
+    # The collaborative Synthèse (facilitator/synthesis/domain.py)
+    "synthesis_closed": _l(
+        "The common themes are built during the Synthèse step: wait for the facilitator to open it."
+    ),
+    "theme_without_cards": _l("This theme of your table has no card to attach."),
 }
 
 
