@@ -48,7 +48,7 @@
     var n = theme.tables.length;
     var facts = Live.el("p", "synthesis-tile-facts");
     facts.appendChild(Live.el("span", "synthesis-tile-provenance",
-      n === 1 ? fill(t.raised_one, { total: total }) : fill(t.raised_many, { n: n, total: total })));
+      n === 0 ? t.raised_none : n === 1 ? fill(t.raised_one, { total: total }) : fill(t.raised_many, { n: n, total: total })));
     facts.appendChild(Live.el("span", "synthesis-tile-count",
       theme.count === 1 ? t.cards_one : fill(t.cards_many, { n: theme.count })));
     var names = Live.el("span", "synthesis-tile-tables", theme.tables.map(tableName).join(", "));
