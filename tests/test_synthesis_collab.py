@@ -372,3 +372,33 @@ def test_a_board_and_a_phone_never_get_the_outline(room, joined, phone):
     assert referent_reply["snapshot"]["synthesis_outline"]["themes"][0]["title"] == "Eaux thermales"
     room["first"].emit("synthesis:attach", {"theme": room["target"], "card": room["cards"][0]}, callback=True)
     assert not received(table, "synthesis:outline") and not received(board, "synthesis:outline")
+
+
+# --- The compte rendu says where each theme comes from (point 5) ------------------------------------------
+
+
+def test_the_report_says_which_themes_the_machine_proposed_and_what_persons_did(session, workshop):
+    from reports import build_summary
+    from reports.writers.html_writer import render
+
+    crossthemes.propose(session, workshop, facilitator(workshop), runner=fixed)
+    water, people = crossthemes.listing(session, workshop)["themes"]
+    crossthemes.rename(session, workshop, facilitator(workshop), water["id"], "Eaux thermales")
+    domain.propose_theme(
+        session,
+        workshop,
+        referent(workshop, 2),
+        "Emploi saisonnier",
+        table_theme=workshop.table_themes["Emploi"],
+    )
+    domain.seed_theme(session, workshop, facilitator(workshop), "Accueil")  # empty: not in the report
+    summary = build_summary(session, workshop.code)
+    themes = {t["title"]: t for t in summary.to_report()["themes"]}
+    assert set(themes) == {"Eaux thermales", "Saisonnier · former", "Emploi saisonnier"}
+    assert themes["Eaux thermales"]["history"] == "proposé par la machine, renommé"
+    assert themes["Eaux thermales"]["origin"] == "machine" and themes["Eaux thermales"]["renamed"] is True
+    assert themes["Saisonnier · former"]["history"] == "proposé par la machine, cartes regroupées autrement"
+    assert themes["Emploi saisonnier"]["history"] == "proposé par la table 2"
+    assert themes["Emploi saisonnier"]["proposed_by"] == 2
+    html = render(summary)
+    assert "Proposé par la machine, renommé." in html and "construits par la salle" in html
