@@ -49,8 +49,10 @@
     var facts = Live.el("p", "synthesis-tile-facts");
     facts.appendChild(Live.el("span", "synthesis-tile-provenance",
       n === 0 ? t.raised_none : n === 1 ? fill(t.raised_one, { total: total }) : fill(t.raised_many, { n: n, total: total })));
-    facts.appendChild(Live.el("span", "synthesis-tile-count",
-      theme.count === 1 ? t.cards_one : fill(t.cards_many, { n: theme.count })));
+    if (theme.count) {  /* a theme seeded by hand waits for the tables' cards: no « 0 cartes » */
+      facts.appendChild(Live.el("span", "synthesis-tile-count",
+        theme.count === 1 ? t.cards_one : fill(t.cards_many, { n: theme.count })));
+    }
     var names = Live.el("span", "synthesis-tile-tables", theme.tables.map(tableName).join(", "));
     names.title = names.textContent;
     facts.appendChild(names);

@@ -91,7 +91,7 @@
 
     function optionLabel(theme) {
       var n = theme.tables.length;
-      var label = theme.title + " (" + fill(n === 1 ? t.tables_one : t.tables_many, { n: n }) + ")";
+      var label = n ? theme.title + " (" + fill(n === 1 ? t.tables_one : t.tables_many, { n: n }) + ")" : theme.title;
       if (theme.origin === "table" && theme.proposed_by) { label += " · " + fill(t.by_table, { n: theme.proposed_by }); }
       return label;
     }
