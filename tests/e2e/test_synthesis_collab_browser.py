@@ -114,6 +114,15 @@ def test_three_referents_attach_their_themes_while_the_board_shows_the_synthesis
     first.locator("#duplicate-skip").click()
     expect(first.locator("#card-text")).to_have_value("")
 
+    # Naming a new table theme: the closest common theme's title, used in one tap.
+    first.locator("#cards li[data-card-id]", has_text="Former les saisonniers").locator(
+        "input[type=checkbox]"
+    ).check()
+    first.locator("#theme-title").fill("Emploi des saisonniers")
+    first.locator("#title-use").click()
+    expect(first.locator("#theme-title")).to_have_value("Emploi saisonnier")
+    first.locator("#clear-selection").click()
+
     # Screenshots, then the touch targets of the panel on the phone.
     first.locator("#synthesis-panel").scroll_into_view_if_needed()
     first.screenshot(path=str(SHOTS / "referent-synthesis-360x740.png"))
@@ -132,3 +141,13 @@ def test_three_referents_attach_their_themes_while_the_board_shows_the_synthesis
     row = second.locator(f"[data-synthesis-item='t{created['themes'][2]}']")
     expect(row).to_have_class("synthesis-attach is-attached")
     expect(row.locator("select option:checked")).to_have_text("Eaux thermales (3 tables)")
+
+    # The facilitator's Synthèse page says where each theme comes from.
+    page = open_context(viewport={"width": 1366, "height": 768}).new_page()
+    page.goto(f"{created['facilitator_url'].split('#', 1)[0]}/synthese#t={created['facilitator_token']}")
+    mobility_row = page.locator(".synth-theme", has_text="Mobilité")
+    expect(mobility_row.locator(".synth-origin")).to_have_text("proposé par la table 3")
+    expect(page.locator(".synth-theme", has_text="Emploi saisonnier").locator(".synth-origin")).to_have_text(
+        "ajouté à la main"
+    )
+    page.screenshot(path=str(SHOTS / "synthesis-page-1366x768.png"))
