@@ -402,3 +402,47 @@ def test_the_report_says_which_themes_the_machine_proposed_and_what_persons_did(
     assert themes["Emploi saisonnier"]["proposed_by"] == 2
     html = render(summary)
     assert "Proposé par la machine, renommé." in html and "construits par la salle" in html
+
+
+def test_the_proposal_is_given_each_card_s_table_theme(session, workshop, monkeypatch):
+    """The interface with reports.synthesis: each card carries `theme` (its table theme's id) and
+    `theme_title`, null for a loose card."""
+    import json
+    import subprocess
+
+    cards = crossthemes.proposal_input(session, workshop, facilitator(workshop))
+    by_text = {c["text"]: c for c in cards}
+    assert by_text["Des eaux thermales réputées"]["theme"] == workshop.table_themes["Les eaux"]
+    assert by_text["Des sources chaudes partout"]["theme_title"] == "Les eaux"
+    assert by_text["Eaux thermales reconnues"]["theme"] is None
+    sent = {}
+
+    def run(command, input, **_kwargs):
+        sent["cards"] = json.loads(input)
+        return subprocess.CompletedProcess(command, 0, stdout="[]", stderr="")
+
+    monkeypatch.setattr(crossthemes.subprocess, "run", run)
+    assert crossthemes.synthesise(cards) == []
+    assert sent["cards"][0] == {
+        "table": 1, "family": "forces", "text": "Des eaux thermales réputées",
+        "theme": workshop.table_themes["Les eaux"], "theme_title": "Les eaux",
+    }  # fmt: skip
+    assert sent["cards"][3]["theme"] is None and sent["cards"][3]["theme_title"] is None
+
+
+def test_a_theme_added_by_hand_over_http(client, make_workshop):
+    workshop, secrets = make_workshop(groups=2)
+    base = f"/api/workshops/{workshop.code}/synthesis"
+    headers = {"Authorization": f"Bearer {secrets.facilitator_token}"}
+    added = client.post(f"{base}/themes", json={"title": "Accueil des curistes"}, headers=headers)
+    assert added.status_code == 200, added.get_json()
+    (theme,) = added.get_json()["themes"]
+    assert (
+        theme["title"] == "Accueil des curistes" and theme["origin"] == "facilitator" and theme["cards"] == []
+    )
+    referent = {"Authorization": f"Bearer {secrets.referent_tokens[1]}"}
+    refused = client.post(f"{base}/themes", json={"title": "X"}, headers=referent)
+    assert refused.status_code == 403
+    empty = client.post(f"{base}/themes", json={"title": "  "}, headers=headers)
+    assert empty.status_code == 400 and empty.get_json()["error"]["code"] == "empty_title"
+    assert len(client.get(base, headers=headers).get_json()["themes"]) == 1
