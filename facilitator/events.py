@@ -173,6 +173,10 @@ def withheld_title(position: int, language: str | None) -> str:
     return WITHHELD_TITLE.get(language or "fr", WITHHELD_TITLE["fr"]).format(n=position)
 
 
+# What a board reads of a theme besides its examples: no card id (`proposed_by`: « proposé par la table 3 »).
+SCREEN_THEME_KEYS = ("id", "title", "tables", "count", "proposed_by")
+
+
 def screen_synthesis(synthesis: dict, now: CardsNow | None = None) -> dict:
     """The synthesis as a board shows it: themes (title, tables, count, examples), no card ids, no cards
     outside themes. `now` drops an example hidden since, and the title made of a card hidden since
@@ -180,7 +184,7 @@ def screen_synthesis(synthesis: dict, now: CardsNow | None = None) -> dict:
     themes = []
     for position, theme in enumerate(synthesis.get("themes") or [], start=1):
         examples = [e for e in theme.get("examples") or [] if not (now and now.unreadable(e.get("id")))]
-        themes.append({key: theme[key] for key in ("id", "title", "tables", "count") if key in theme})
+        themes.append({key: theme[key] for key in SCREEN_THEME_KEYS if key in theme})
         withheld = theme.get("title_withheld") or (
             now is not None and any(now.unreadable(i) for i in theme.get("title_from") or [])
         )

@@ -105,6 +105,7 @@ def test_three_referents_attach_their_themes_while_the_board_shows_the_synthesis
     expect(third.locator("#synthesis-note")).to_have_text("« Mobilité » proposé aux autres tables.")
     mobility = tile(board, "Mobilité")
     expect(mobility.locator(".synthesis-tile-provenance")).to_have_text("Soulevé par 1 table sur 3")
+    expect(mobility.locator(".synthesis-tile-origin")).to_have_text("proposé par la table 3")
     first = referents[0]
     expect(first.locator("option", has_text="proposé par la table 3")).to_have_count(2)  # both its pickers
 

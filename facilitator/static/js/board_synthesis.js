@@ -53,6 +53,9 @@
       facts.appendChild(Live.el("span", "synthesis-tile-count",
         theme.count === 1 ? t.cards_one : fill(t.cards_many, { n: theme.count })));
     }
+    if (theme.proposed_by) {  /* a common theme a table proposed (issue 17) */
+      facts.appendChild(Live.el("span", "synthesis-tile-origin", fill(t.by_table, { n: theme.proposed_by })));
+    }
     var names = Live.el("span", "synthesis-tile-tables", theme.tables.map(tableName).join(", "));
     names.title = names.textContent;
     facts.appendChild(names);
