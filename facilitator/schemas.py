@@ -297,6 +297,7 @@ class SynthesisProposeThemePayload(Payload):
     title: Typed = Field(max_length=HUGE)
     table_theme: Id | None = None
     card: Id | None = None
+    client_id: OptionalClientId = None
 
 
 class SynthesisSeedPayload(Payload):

@@ -446,3 +446,14 @@ def test_a_theme_added_by_hand_over_http(client, make_workshop):
     empty = client.post(f"{base}/themes", json={"title": "  "}, headers=headers)
     assert empty.status_code == 400 and empty.get_json()["error"]["code"] == "empty_title"
     assert len(client.get(base, headers=headers).get_json()["themes"]) == 1
+
+
+def test_a_proposal_sent_twice_with_its_client_id_makes_one_theme(session, workshop):
+    me = referent(workshop, 3)
+    domain.propose_theme(session, workshop, me, "Mobilité", card=workshop.cards[3], client_id="abc123")
+    before = stored(session, workshop)
+    again = domain.propose_theme(
+        session, workshop, me, "Mobilité", card=workshop.cards[3], client_id="abc123"
+    )
+    assert stored(session, workshop) == before
+    assert [t["title"] for t in again["synthesis_outline"]["themes"]] == ["Mobilité"]

@@ -16,7 +16,8 @@ from facilitator import agenda, crossthemes, livesynthesis
 from facilitator.access import Viewer
 from facilitator.errors import DomainError
 from facilitator.events import referent_synthesis
-from facilitator.models import Card, ReportTheme, ReportThemeCard, Theme, Workshop
+from facilitator.models import Card, ClientRequest, ReportTheme, ReportThemeCard, Theme, Workshop
+from facilitator.moderation import stored_reply
 from facilitator.synthesis.listing import COUNTED, check_editor
 from facilitator.themes import clean_title
 
@@ -156,10 +157,15 @@ def attach(session, workshop: Workshop, viewer: Viewer, theme_id, *, table_theme
     return _reply(session, workshop, viewer, crossthemes._commit(session, workshop, "attach"))
 
 
-def propose_theme(session, workshop: Workshop, viewer: Viewer, title, *, table_theme=None, card=None) -> dict:
+def propose_theme(
+    session, workshop: Workshop, viewer: Viewer, title, *, table_theme=None, card=None, client_id=None
+) -> dict:
     """A référent proposes a new cross-table theme, marked as proposed by its table, with its table theme
-    (or loose card) in it, or empty; the facilitator may too (then it is its own, by hand)."""
+    (or loose card) in it, or empty; the facilitator may too (then it is its own, by hand). Idempotent on
+    `client_id`: a resend after a lost answer creates nothing and answers the synthesis as it is now."""
     _check_attacher(workshop, viewer)
+    if stored_reply(session, workshop, client_id) is not None:
+        return _reply(session, workshop, viewer, crossthemes.answer(session, workshop))
     title = clean_title(title)
     ids = None
     if table_theme is not None or card is not None:
@@ -174,6 +180,8 @@ def propose_theme(session, workshop: Workshop, viewer: Viewer, title, *, table_t
     if ids:
         _place(session, workshop, ids, row)
         row.regrouped = False  # its first cards are what it was proposed with
+    if client_id:
+        session.add(ClientRequest(workshop_id=workshop.id, client_id=client_id, reply={"theme": row.id}))
     return _reply(session, workshop, viewer, crossthemes._commit(session, workshop, "table_propose"))
 
 

@@ -39,8 +39,9 @@ def on_synthesis_propose_theme(payload: SynthesisProposeThemePayload):
     """A référent proposes a new cross-table theme (« proposé par la table N »), with its table theme."""
     workshop, viewer = _context()
     reply = domain.propose_theme(
-        db.session, workshop, viewer, payload.title, table_theme=payload.table_theme, card=payload.card
-    )
+        db.session, workshop, viewer, payload.title, table_theme=payload.table_theme, card=payload.card,
+        client_id=payload.client_id,
+    )  # fmt: skip
     return {"ok": True, **reply}
 
 

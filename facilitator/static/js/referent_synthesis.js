@@ -60,10 +60,17 @@
       render();
     }
 
-    function request(event, payload, done) {
+    /* A lost answer is retried a few times (the same client_id for a proposal: created once). */
+    function request(event, payload, done, attempt) {
+      attempt = attempt || 0;
       showError("");
       if (!Live.current) { return; }
       Live.current.request(event, payload, function (err, reply) {
+        var later = err || (!reply.ok && ["not_joined", "internal", "rate_limited"].indexOf(reply.error.code) >= 0);
+        if (later && attempt < 3) {
+          window.setTimeout(function () { request(event, payload, done, attempt + 1); }, 2000);
+          return;
+        }
         if (err) { showError(data.t.error); return; }
         if (!reply.ok) { showError(reply.error.message); return; }
         applyOutline({ seq: reply.seq, synthesis: reply.synthesis_outline });
@@ -80,7 +87,7 @@
     }
 
     function propose(item, title) {
-      var payload = { title: title };
+      var payload = { title: title, client_id: Live.randomId() };
       payload[item.kind === "theme" ? "table_theme" : "card"] = item.id;
       request("synthesis:propose_theme", payload, function () {
         proposing = null;
