@@ -25,6 +25,7 @@ from facilitator.schemas import (
     SynthesisProjectionPayload,
     SynthesisProposePayload,
     SynthesisRenamePayload,
+    SynthesisSeedPayload,
     SynthesisSplitPayload,
     WorkshopCreatePayload,
     describe,
@@ -376,6 +377,17 @@ def synthesis_split(code, theme_id):
     return _synthesis_reply(
         crossthemes.split(db.session, workshop, editor, theme_id, payload.cards, payload.title)
     )
+
+
+@bp.post("/workshops/<code>/synthesis/themes")
+def synthesis_seed(code):
+    """Add a cross-table theme by hand, empty, at the end (the référents attach their themes to it)."""
+    from facilitator.synthesis import domain
+
+    workshop = workshop_by_code(code)
+    editor = synthesis_editor(workshop)
+    payload = synthesis_payload(SynthesisSeedPayload)
+    return _synthesis_reply(domain.seed_theme(db.session, workshop, editor, payload.title))
 
 
 @bp.post("/workshops/<code>/synthesis/move")

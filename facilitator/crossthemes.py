@@ -24,111 +24,26 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from facilitator import livesynthesis
-from facilitator.access import Viewer
 from facilitator.errors import DomainError
 from facilitator.events import commit_and_publish
-from facilitator.models import Card, Group, ReportTheme, ReportThemeCard, Workshop
+from facilitator.models import Card, ReportTheme, ReportThemeCard, Theme, Workshop
+from facilitator.synthesis.listing import (  # noqa: F401  (the names this module always offered)
+    COUNTED,
+    LISTED,
+    ORGANISER,
+    check_editor,
+    counted_cards,
+    listing,
+    provenance,
+)
+from facilitator.synthesis.listing import assignments as _assignments
+from facilitator.synthesis.listing import stored_themes as _themes  # noqa: F401
 from facilitator.textsafety import clean_typed, failure_outline
 from facilitator.themes import TITLE_LIMIT, clean_title
 
-ORGANISER = "organiser"  # the editor holding the organiser key (no Viewer: the HTTP API)
-COUNTED = ("visible", "hidden")  # the cards the report counts (reports/aggregate.py)
-# The cards the synthesis lists: counted and no longer sealed (before the reveal nobody but their author
-# reads them, not even the organisers here: the Synthèse is often projected).
-LISTED = Card.status.in_(COUNTED) & Card.sealed.is_(False)
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger(__name__)
 NICENESS = 10  # the clustering subprocess yields the CPU to the server
-
-
-def check_editor(workshop: Workshop, editor) -> None:
-    """Only this workshop's facilitator or the organiser edits its synthesis."""
-    if editor == ORGANISER:
-        return
-    if isinstance(editor, Viewer) and editor.workshop_id == workshop.id and editor.role == "facilitator":
-        return
-    raise DomainError("forbidden", status=403)
-
-
-def provenance(tables: int, total: int) -> str:
-    """The report's wording (reports/synthesis.py): "soulevé par 3 tables sur 9"."""
-    return f"soulevé par {tables} table{'s' if tables > 1 else ''} sur {total}"
-
-
-def counted_cards(session, workshop: Workshop) -> list[tuple[Card, int]]:
-    """The workshop's counted cards (visible or hidden, not merged, not deleted), once revealed (not
-    sealed), with their table number."""
-    rows = session.execute(
-        select(Card, Group.number)
-        .join(Group, Group.id == Card.group_id)
-        .where(Card.workshop_id == workshop.id, LISTED)
-        .order_by(Card.seq)
-    ).all()
-    return [(card, number) for card, number in rows]
-
-
-def _assignments(session, workshop_id: int) -> dict[int, int]:
-    """card id → report theme id."""
-    rows = session.execute(
-        select(ReportThemeCard.card_id, ReportThemeCard.theme_id).where(
-            ReportThemeCard.workshop_id == workshop_id
-        )
-    ).all()
-    return {card_id: theme_id for card_id, theme_id in rows}
-
-
-def _themes(session, workshop_id: int) -> list[ReportTheme]:
-    return list(
-        session.scalars(
-            select(ReportTheme)
-            .where(ReportTheme.workshop_id == workshop_id)
-            .order_by(ReportTheme.position, ReportTheme.id)
-        )
-    )
-
-
-def _card_dict(card: Card, number: int) -> dict:
-    return {"id": card.id, "group": number, "family": card.family, "text": card.text, "status": card.status}
-
-
-def listing(session, workshop: Workshop) -> dict:
-    """The synthesis as stored: themes in order with their counted cards, and the cards in no theme.
-
-    A theme whose cards were all deleted or merged away is not listed (the report drops it too)."""
-    cards = counted_cards(session, workshop)
-    assigned = _assignments(session, workshop.id)
-    total = len(workshop.groups)
-    members: dict[int, list] = {}
-    unassigned = []
-    for card, number in cards:
-        theme_id = assigned.get(card.id)
-        if theme_id is None:
-            unassigned.append(_card_dict(card, number))
-        else:
-            members.setdefault(theme_id, []).append(_card_dict(card, number))
-    themes = []
-    stored = _themes(session, workshop.id)
-    for theme in stored:
-        theme_cards = members.get(theme.id)
-        if not theme_cards:
-            continue
-        tables = sorted({c["group"] for c in theme_cards})
-        themes.append(
-            {
-                "id": theme.id,
-                "title": theme.title,
-                "edited": bool(theme.edited),
-                "tables": tables,
-                "provenance": provenance(len(tables), total),
-                "cards": theme_cards,
-            }
-        )
-    return {
-        "proposed": bool(stored),
-        "total_tables": total,
-        "themes": themes,
-        "unassigned": unassigned,
-    }
 
 
 def answer(session, workshop: Workshop, state: dict | None = None) -> dict:
@@ -161,8 +76,19 @@ def proposal_input(session, workshop: Workshop, editor, replace_edited: bool = F
                 .where(ReportThemeCard.workshop_id == workshop.id, ReportTheme.edited.is_(True))
             )
         )
+    titles = dict(
+        session.execute(select(Theme.id, Theme.title).where(Theme.workshop_id == workshop.id)).all()
+    )
     return [
-        {"id": card.id, "table": number, "family": card.family, "text": card.text}
+        {
+            "id": card.id,
+            "table": number,
+            "family": card.family,
+            "text": card.text,
+            # The référent's table theme (issue 17): the proposal merges those of several tables.
+            "theme": card.theme_id if card.theme_id in titles else None,
+            "theme_title": titles.get(card.theme_id),
+        }
         for card, number in counted_cards(session, workshop)
         if card.id not in kept and card.status == "visible"
     ]
@@ -178,7 +104,8 @@ def synthesise(cards: list[dict], timeout: float = 300, language: str = "fr") ->
         os.environ,
         PYTHONPATH=os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")])),
     )
-    payload = json.dumps([{"table": c["table"], "family": c["family"], "text": c["text"]} for c in cards])
+    keys = ("table", "family", "text", "theme", "theme_title")
+    payload = json.dumps([{key: c.get(key) for key in keys} for c in cards])
     command = [sys.executable, "-m", "reports.synthesis", "-", "--language", language]
     if shutil.which("nice"):  # a lower CPU priority: the live workshop keeps the cores (as the report)
         command = [shutil.which("nice"), "-n", str(NICENESS), *command]
@@ -233,7 +160,10 @@ def store_proposal(
             continue
         position += 1
         title = clean_typed(theme.get("title"))[:TITLE_LIMIT] or f"Thème {position}"
-        row = ReportTheme(workshop_id=workshop.id, title=title, position=position, edited=False)
+        row = ReportTheme(
+            workshop_id=workshop.id, title=title, position=position, edited=False, origin="machine",
+            machine_title=title,
+        )  # fmt: skip
         session.add(row)
         session.flush()
         session.add_all(ReportThemeCard(workshop_id=workshop.id, theme_id=row.id, card_id=i) for i in ids)
@@ -326,6 +256,7 @@ def merge(session, workshop: Workshop, editor, into_id, from_id, title=None) -> 
     if new_title:
         into.title = new_title
     into.edited = True
+    into.regrouped = True
     return _commit(session, workshop, "merge")
 
 
@@ -347,7 +278,10 @@ def split(session, workshop: Workshop, editor, theme_id, card_ids, title) -> dic
         .where(ReportTheme.workshop_id == workshop.id, ReportTheme.position > theme.position)
         .values(position=ReportTheme.position + 1)
     )
-    row = ReportTheme(workshop_id=workshop.id, title=new_title, position=theme.position + 1, edited=True)
+    row = ReportTheme(
+        workshop_id=workshop.id, title=new_title, position=theme.position + 1, edited=True,
+        origin="facilitator", regrouped=True,
+    )  # fmt: skip
     session.add(row)
     session.flush()
     session.execute(
@@ -356,6 +290,7 @@ def split(session, workshop: Workshop, editor, theme_id, card_ids, title) -> dic
         .values(theme_id=row.id)
     )
     theme.edited = True
+    theme.regrouped = True
     return _commit(session, workshop, "split")
 
 
@@ -380,10 +315,10 @@ def move_card(session, workshop: Workshop, editor, card_id, theme_id) -> dict:
     else:
         previous = session.get(ReportTheme, row.theme_id)
         row.theme_id = target.id
-    target.edited = True
+    target.edited = target.regrouped = True
     session.flush()
     if previous is not None:
-        previous.edited = True
+        previous.edited = previous.regrouped = True
         if not _theme_card_ids(session, previous):
             session.execute(delete(ReportThemeCard).where(ReportThemeCard.theme_id == previous.id))
             session.delete(previous)

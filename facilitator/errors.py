@@ -119,6 +119,11 @@ MESSAGES = {
     "contacts_off": _l("This workshop does not collect e-mail addresses."),
     "consent_required": _l("Tick the box to agree that your e-mail is kept for the follow-up."),
     "invalid_email": _l("This e-mail address does not look right."),
+    # The collaborative Synthèse (facilitator/synthesis/domain.py)
+    "synthesis_closed": _l(
+        "The common themes are built during the Synthèse step: wait for the facilitator to open it."
+    ),
+    "theme_without_cards": _l("This theme of your table has no card to attach."),
 }
 
 

@@ -174,6 +174,10 @@ def withheld_title(position: int, language: str | None) -> str:
     return WITHHELD_TITLE.get(language or "fr", WITHHELD_TITLE["fr"]).format(n=position)
 
 
+# What a board reads of a theme besides its examples: no card id (`proposed_by`: « proposé par la table 3 »).
+SCREEN_THEME_KEYS = ("id", "title", "tables", "count", "proposed_by")
+
+
 def screen_synthesis(synthesis: dict, now: CardsNow | None = None) -> dict:
     """The synthesis as a board shows it: themes (title, tables, count, examples), no card ids, no cards
     outside themes. `now` drops an example hidden since, and the title made of a card hidden since
@@ -181,7 +185,7 @@ def screen_synthesis(synthesis: dict, now: CardsNow | None = None) -> dict:
     themes = []
     for position, theme in enumerate(synthesis.get("themes") or [], start=1):
         examples = [e for e in theme.get("examples") or [] if not (now and now.unreadable(e.get("id")))]
-        themes.append({key: theme[key] for key in ("id", "title", "tables", "count") if key in theme})
+        themes.append({key: theme[key] for key in SCREEN_THEME_KEYS if key in theme})
         withheld = theme.get("title_withheld") or (
             now is not None and any(now.unreadable(i) for i in theme.get("title_from") or [])
         )
@@ -200,6 +204,35 @@ def screen_view(message: dict, now: CardsNow | None = None) -> dict:
     view = {key: message[key] for key in ("type", "seq", "change", "projected") if key in message}
     if message.get("projected") and isinstance(message.get("synthesis"), dict):
         view["synthesis"] = screen_synthesis(message["synthesis"], now)
+    return view
+
+
+SYNTHESIS_OUTLINE = "synthesis:outline"  # what a référent receives of a `synthesis:changed`
+
+
+def referent_synthesis(synthesis: dict, group_id: int, now: CardsNow | None = None) -> dict:
+    """The synthesis as a table's référent reads it (issue 17): every cross-table theme's id, title (as a
+    board would show it: never made of a card it may not read), tables, card count, origin; which of ITS
+    table's themes and loose cards are attached where. No card of another table, no example."""
+    screened = screen_synthesis(synthesis, now)
+    origins = {t.get("id"): t for t in synthesis.get("themes") or []}
+    themes = [
+        {
+            **{key: theme[key] for key in ("id", "title", "tables", "count") if key in theme},
+            "origin": origins.get(theme.get("id"), {}).get("origin", "machine"),
+            "proposed_by": origins.get(theme.get("id"), {}).get("proposed_by"),
+        }
+        for theme in screened["themes"]
+    ]
+    mine = (synthesis.get("attached") or {}).get(str(group_id)) or {"themes": {}, "cards": {}}
+    return {"total_tables": screened["total_tables"], "themes": themes, "attached": mine}
+
+
+def referent_view(message: dict, group_id: int, now: CardsNow | None = None) -> dict:
+    """A `synthesis:changed` as the référent of table `group_id` receives it: a `synthesis:outline`."""
+    view = {"type": SYNTHESIS_OUTLINE, "seq": message.get("seq"), "change": message.get("change")}
+    if isinstance(message.get("synthesis"), dict):
+        view["synthesis"] = referent_synthesis(message["synthesis"], group_id, now)
     return view
 
 
@@ -365,6 +398,7 @@ def events_since(
     limit: int,
     participant_id: int | None = None,
     reduce: bool | None = None,
+    referent: bool = False,
 ):
     """Return the messages after `since` that this viewer may see, or None when a snapshot is due.
 
@@ -378,12 +412,22 @@ def events_since(
     query = select(Event).where(Event.workshop_id == workshop.id, Event.seq > since).order_by(Event.seq)
     if group_id is not None:
         query = query.where((Event.group_id.is_(None)) | (Event.group_id == group_id))
-        query = query.where(Event.type.not_in(SCREEN_EVENTS))  # the synthesis is for the screens only
+        # The synthesis is for the screens only, but for a référent's outline (`referent_view`).
+        hidden_types = SCREEN_EVENTS - {SYNTHESIS_CHANGED} if referent else SCREEN_EVENTS
+        query = query.where(Event.type.not_in(hidden_types))
     if participant_id is None:
         query = query.where(Event.participant_id.is_(None))
     else:
         query = query.where(Event.participant_id.is_(None) | (Event.participant_id == participant_id))
     messages = [event.payload for event in session.scalars(query)]
+    if referent and group_id is not None:
+        outlines = [m for m in messages if m.get("type") == SYNTHESIS_CHANGED]
+        now = (
+            cards_now(session, [i for m in outlines for i in mentioned_cards(m)], None) if outlines else None
+        )
+        messages = [
+            referent_view(m, group_id, now) if m.get("type") == SYNTHESIS_CHANGED else m for m in messages
+        ]
     if not (reduce if reduce is not None else participant_id is not None):
         return messages
     # A phone or a board reads each message as the cards are now: a card hidden since stays hidden.

@@ -23,14 +23,19 @@ from facilitator.events import (
     commit_and_publish,
     made_of,
     record_event,
+    referent_synthesis,
     screen_synthesis,
 )
 from facilitator.models import Card, Event, ReportTheme, ReportThemeCard, Workshop
+from facilitator.synthesis.listing import check_editor, listing
 from facilitator.workshops import snapshot_part
 
 EXAMPLES = 3  # representative card texts per theme on the board
 EXAMPLE_LIMIT = 180  # characters of an example shown on the board (the card keeps its whole text)
-CHANGES = ("propose", "rename", "merge", "split", "move", "project", "unproject", "moderate")
+CHANGES = (
+    "propose", "rename", "merge", "split", "move", "project", "unproject", "moderate",
+    "seed", "attach", "table_propose", "reorder",  # the collaborative step (facilitator/synthesis/domain.py)
+)  # fmt: skip
 
 
 def has_themes(session, workshop: Workshop) -> bool:
@@ -90,6 +95,8 @@ def _theme_summary(theme: dict, readable: set[int]) -> dict:
         "cards": [c["id"] for c in theme["cards"]],
         "examples": examples(theme["cards"], readable),
         "title_from": title_from,
+        "origin": theme.get("origin", "machine"),
+        "proposed_by": theme.get("proposed_by"),
     }
     if any(i not in readable for i in title_from):
         summary["title_withheld"] = True
@@ -117,6 +124,9 @@ def summary(session, workshop: Workshop, listing: dict) -> dict:
         "language": workshop.language,
         "themes": [_theme_summary(theme, readable) for theme in listing["themes"]],
         "unassigned": [c["id"] for c in listing["unassigned"]],
+        # Which table themes and loose cards each table attached (ids only): each référent gets its own
+        # table's part (events.referent_view).
+        "attached": listing.get("attached", {}),
     }
 
 
@@ -135,18 +145,16 @@ def record_change(session, workshop: Workshop, change: str, listing: dict, proje
 def project(session, workshop: Workshop, editor, projected: bool) -> dict:
     """Show the synthesis on the boards (or stop). Projecting needs at least one theme
     (`synthesis_empty`); asking for the current state changes nothing and records nothing."""
-    from facilitator import crossthemes  # crossthemes records its changes through this module
-
-    crossthemes.check_editor(workshop, editor)
-    listing = crossthemes.listing(session, workshop)
-    if projected and not listing["themes"]:
+    check_editor(workshop, editor)
+    state = listing(session, workshop)
+    if projected and not state["themes"]:
         raise DomainError("synthesis_empty", status=409)
     if projected == is_projected(session, workshop):
-        return {**listing, "projected": projected, "seq": workshop.seq}
-    event = record_change(session, workshop, "project" if projected else "unproject", listing, projected)
+        return {**state, "projected": projected, "seq": workshop.seq}
+    event = record_change(session, workshop, "project" if projected else "unproject", state, projected)
     seq = event.seq
     commit_and_publish(session, [event])
-    return {**listing, "projected": projected, "seq": seq}
+    return {**state, "projected": projected, "seq": seq}
 
 
 def card_moderated(session, workshop: Workshop, card: Card) -> list:
@@ -155,9 +163,7 @@ def card_moderated(session, workshop: Workshop, card: Card) -> list:
     in_theme = select(ReportThemeCard.id).where(ReportThemeCard.card_id == card.id).limit(1)
     if session.scalar(in_theme) is None:
         return []
-    from facilitator import crossthemes
-
-    return [record_change(session, workshop, "moderate", crossthemes.listing(session, workshop))]
+    return [record_change(session, workshop, "moderate", listing(session, workshop))]
 
 
 @snapshot_part
@@ -165,16 +171,25 @@ def synthesis_snapshot(session, workshop: Workshop, group, viewer) -> dict:
     """Snapshot part: `synthesis` for the facilitator (the summary and `projected`) and the boards (the
     projected synthesis as `screen_view` leaves it, or `{"projected": false}`); nothing for a table."""
     role = getattr(viewer, "role", None)
+    if role == "referent" and group is not None:
+        return {"synthesis_outline": referent_outline(session, workshop, group)}
     if group is not None or role not in ("facilitator", "board"):
         return {}
     if not has_themes(session, workshop):
         return {"synthesis": {"projected": False, "proposed": False, "themes": []}}
-    from facilitator import crossthemes
-
     projected = is_projected(session, workshop)
     if role == "board" and not projected:
         return {"synthesis": {"projected": False}}
-    state = summary(session, workshop, crossthemes.listing(session, workshop))
+    state = summary(session, workshop, listing(session, workshop))
     if role == "board":
         state = screen_synthesis(state)
     return {"synthesis": {"projected": projected, **state}}
+
+
+def referent_outline(session, workshop: Workshop, group) -> dict:
+    """A référent's view of the synthesis now (its snapshot part `synthesis_outline`): what
+    `events.referent_synthesis` leaves of the summary for its table."""
+    if not has_themes(session, workshop):
+        return referent_synthesis({"themes": [], "total_tables": len(workshop.groups)}, group.id)
+    state = summary(session, workshop, listing(session, workshop))
+    return referent_synthesis(state, group.id)

@@ -257,6 +257,13 @@ class ReportTheme(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
     edited: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Where it comes from (facilitator/synthesis/listing.ORIGINS): "machine" (the proposal, its title
+    # kept in `machine_title`), "facilitator" (by hand), "table" (a référent, `proposed_by` its number).
+    origin: Mapped[str] = mapped_column(String(16), default="machine", server_default="machine")
+    proposed_by: Mapped[int | None] = mapped_column(Integer, default=None)
+    machine_title: Mapped[str | None] = mapped_column(String(200), default=None)
+    # Whether persons changed its cards (merge, split, move, a table attaching its theme).
+    regrouped: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class ReportThemeCard(Base):

@@ -288,6 +288,32 @@ class SynthesisProjectionPayload(Payload):
     projected: StrictBool
 
 
+# --- The collaborative Synthèse (facilitator/synthesis/handlers.py) --------------------------------------
+
+
+class SynthesisAttachPayload(Payload):
+    """`synthesis:attach`: a table theme or a loose card into cross-table theme `theme` (null: none)."""
+
+    theme: Id | None
+    table_theme: Id | None = None
+    card: Id | None = None
+
+
+class SynthesisProposeThemePayload(Payload):
+    title: Typed = Field(max_length=HUGE)
+    table_theme: Id | None = None
+    card: Id | None = None
+    client_id: OptionalClientId = None
+
+
+class SynthesisSeedPayload(Payload):
+    title: Typed = Field(max_length=HUGE)
+
+
+class SynthesisReorderPayload(Payload):
+    themes: list[Id] = Field(min_length=1, max_length=5000)
+
+
 class BoardShowPayload(Payload):
     """`board:show`: the view the facilitator puts on the boards (presenter.py), and for the one-table
     views (`table`, `present`) the table's number (default: the first table)."""

@@ -296,6 +296,8 @@ def localise_themes(summary) -> None:
     total = len(summary.frames.groups)
     for theme in summary.synthesis:
         theme["provenance"] = words.provenance(len(theme["tables"]), total)
+        if theme.get("origin") is not None:  # the room's synthesis: « proposé par la machine, renommé »
+            theme["history"] = words.history(theme)
         if theme["title"] == OTHER_TITLE and not theme.get("edited"):
             theme["title"] = words("other_remarks")
 

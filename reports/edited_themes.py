@@ -13,6 +13,8 @@ from sqlalchemy import select
 from facilitator.models import ReportTheme, ReportThemeCard
 from reports.load import printable
 
+HISTORY = ("origin", "proposed_by", "renamed", "regrouped")  # what each report.json theme says of its history
+
 
 def load_themes(session, workshop_id: int) -> list[dict]:
     """The stored themes in order: [{"id", "title", "edited", "cards": [card ids]}] ([] when none)."""
@@ -31,9 +33,30 @@ def load_themes(session, workshop_id: int) -> list[dict]:
     ):
         members.setdefault(theme_id, []).append(card_id)
     return [
-        {"id": t.id, "title": printable(t.title), "edited": bool(t.edited), "cards": members.get(t.id, [])}
+        {
+            "id": t.id,
+            "title": printable(t.title),
+            "edited": bool(t.edited),
+            "cards": members.get(t.id, []),
+            **history(t),
+        }
         for t in themes
     ]
+
+
+def history(theme: ReportTheme) -> dict:
+    """Where a stored theme comes from (`origin`: machine, facilitator, table; `proposed_by` the table's
+    number) and what persons did with it (`renamed`: a machine's title changed; `regrouped`: its cards
+    changed by a merge, split, move or a table's attachment). The compte rendu says it (issue 17)."""
+    origin = theme.origin or "machine"
+    return {
+        "origin": origin,
+        "proposed_by": theme.proposed_by,
+        "renamed": origin == "machine"
+        and theme.machine_title is not None
+        and theme.title != theme.machine_title,
+        "regrouped": bool(theme.regrouped),
+    }
 
 
 def _card(row) -> dict:
@@ -86,6 +109,7 @@ def synthesis(
                 "provenance": provenance(len(tables), total_tables),
                 "cards": [_card(r) for r in rows],
                 "edited": theme.get("edited", False),
+                **{key: theme[key] for key in HISTORY if key in theme},
             }
         )
     rest = counted[~counted["id"].astype(int).isin(used)]
@@ -97,5 +121,7 @@ def synthesis(
                 return cross_table_themes(rest, total, language=language)
 
         for theme in cluster(rest, total_tables):
-            out.append({**theme, "edited": False})
+            # No person saw these: cards posted after the room's synthesis, grouped by the machine now.
+            out.append({**theme, "edited": False, "origin": "auto", "proposed_by": None, "renamed": False,
+                        "regrouped": False})  # fmt: skip
     return out

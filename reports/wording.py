@@ -82,6 +82,16 @@ TEXT = {
         "chose à des tables différentes (au plus {limit} par thème, toutes en annexe).",
         "theme_card": f"Table {{group}} ({{family}}){_}: {{text}}",
         "no_cross": "Aucun thème n’a été soulevé par plusieurs tables.",
+        "cross_intro_room": f"Les thèmes construits par la salle à partir de la proposition de la machine{_}: "
+        "les cartes qui disent la même chose à des tables différentes (au plus {limit} par thème, toutes en "
+        "annexe). Chaque thème dit d’où il vient.",
+        "history_machine": "proposé par la machine, non revu",
+        "history_machine_kept": "proposé par la machine, gardé",
+        "history_machine_renamed": "proposé par la machine, renommé",
+        "history_machine_regrouped": "proposé par la machine, cartes regroupées autrement",
+        "history_machine_both": "proposé par la machine, renommé et cartes regroupées autrement",
+        "history_table": "proposé par la table {n}",
+        "history_hand": "ajouté par l’animation",
         "essentials": "Les essentiels de chaque table",
         "no_essential": "Cette table n’a pas retenu d’essentiel.",
         "essential_theme": "thème {title}",
@@ -292,6 +302,16 @@ TEXT = {
         "at different tables (at most {limit} per theme, all in the appendix).",
         "theme_card": "Table {group} ({family}): {text}",
         "no_cross": "No theme was raised by several tables.",
+        "cross_intro_room": "The themes the room built from the machine's proposal: the cards that say the "
+        "same thing at different tables (at most {limit} per theme, all in the appendix). Each theme says "
+        "where it comes from.",
+        "history_machine": "proposed by the machine, not reviewed",
+        "history_machine_kept": "proposed by the machine, kept",
+        "history_machine_renamed": "proposed by the machine, renamed",
+        "history_machine_regrouped": "proposed by the machine, cards regrouped",
+        "history_machine_both": "proposed by the machine, renamed and cards regrouped",
+        "history_table": "proposed by table {n}",
+        "history_hand": "added by the facilitators",
         "essentials": "Each table's essentials",
         "no_essential": "This table chose no essential.",
         "essential_theme": "theme {title}",
@@ -552,6 +572,24 @@ class Wording:
     def family(self, family: str) -> str:
         """The pages' name of a family (facilitator/families.py)."""
         return LABELS[self.language].get(family, family.capitalize())
+
+    def history(self, theme: dict) -> str | None:
+        """Where a theme of the room's synthesis comes from and what persons did with it: « proposé par
+        la machine, renommé », « proposé par la table 3 »; None for an automatic synthesis (no `origin`)."""
+        origin = theme.get("origin")
+        if origin is None:
+            return None
+        if origin == "table":
+            return self("history_table", n=theme.get("proposed_by") or "?")
+        if origin == "facilitator":
+            return self("history_hand")
+        if origin == "auto":  # cards no person placed, clustered when the report was made
+            return self("history_machine")
+        renamed, regrouped = theme.get("renamed"), theme.get("regrouped")
+        key = {(True, True): "both", (True, False): "renamed", (False, True): "regrouped"}.get(
+            (bool(renamed), bool(regrouped)), "kept"
+        )
+        return self(f"history_machine_{key}")
 
     def provenance(self, tables: int, total: int) -> str:
         """« soulevé par 6 tables sur 9 » / "raised by 6 of 9 tables"."""

@@ -162,7 +162,7 @@ def test_the_facilitator_projects_and_the_boards_follow_without_hidden_text(app,
     assert [t["title"] for t in themes] == ["Eaux · thermal", "Saisonnier · former", "Transport · commun"]
     assert [t["tables"] for t in themes] == [[1, 2, 3], [1, 2], [3]]
     assert [t["count"] for t in themes] == [3, 2, 1]
-    assert set(themes[0]) == {"id", "title", "tables", "count", "examples"}  # no card ids
+    assert set(themes[0]) == {"id", "title", "tables", "count", "examples", "proposed_by"}  # no card ids
     assert "unassigned" not in shown["synthesis"]
     (staff,) = received(room["facilitator"], "synthesis:changed")
     assert staff["projected"] is True and staff["synthesis"]["themes"][0]["cards"] == room["cards"][:3]

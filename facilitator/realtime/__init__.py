@@ -24,3 +24,4 @@ from facilitator.realtime import (
     votes,  # noqa: F401  (vote:cast, essentials:set, essentials:from_votes)
 )
 from facilitator.realtime.core import connections, join_failures, publish, rooms_for  # noqa: F401
+from facilitator.synthesis import handlers as synthesis_handlers  # noqa: F401  (synthesis:attach…)

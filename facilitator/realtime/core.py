@@ -18,7 +18,16 @@ from pydantic import ValidationError
 from facilitator.access import Viewer, still_admitted
 from facilitator.database import STORAGE_LOG, storage_problem
 from facilitator.errors import DomainError, error_body, from_exception
-from facilitator.events import Audience, CardsNow, cards_now, events_since, reader_view, table_card
+from facilitator.events import (
+    SYNTHESIS_CHANGED,
+    Audience,
+    CardsNow,
+    cards_now,
+    events_since,
+    reader_view,
+    referent_view,
+    table_card,
+)
 from facilitator.extensions import db, socketio
 from facilitator.i18n import family_labels
 from facilitator.models import Group, Workshop, isoformat, utcnow
@@ -95,6 +104,10 @@ def publish(message: dict, audience: Audience):
     if audience.screens:  # the live synthesis: the facilitator whole, the boards what they may show
         batching.emit(message, [facilitator_room(workshop_id)], workshop_id)
         batching.emit(reader_view(message), [board_room(workshop_id)], workshop_id)
+        if message.get("type") == SYNTHESIS_CHANGED:  # each référent its table's outline (issue 17)
+            for group_id in (message.get("synthesis") or {}).get("attached") or {}:
+                outline = referent_view(message, int(group_id))
+                batching.emit(outline, [staff_room(workshop_id, int(group_id))], workshop_id)
         return
     if audience.group_id is None:  # live, a workshop-wide message holds nothing to reduce (reduced if so)
         batching.emit(reader_view(message), [workshop_room(workshop_id)], workshop_id)
@@ -212,6 +225,7 @@ def catch_up(workshop: Workshop, viewer: Viewer, since: int | None) -> dict:
             current_app.config["SYNC_MAX_EVENTS"],
             participant_id=viewer.participant_id,
             reduce=viewer.role in READERS,
+            referent=viewer.role == "referent",
         )
         if missed is not None:
             return {"seq": workshop.seq, "events": missed, "server_time": isoformat(utcnow())}

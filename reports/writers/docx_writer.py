@@ -86,9 +86,12 @@ def _outline(summary, chart_png):
     cross = [theme for theme in summary.synthesis if len(theme["tables"]) >= 2]
     blocks.append(("h1", t("cross")))
     if cross:
-        blocks.append(("p", t("cross_intro", limit=CARDS_PER_THEME)))
+        room = any(theme.get("history") for theme in cross)  # the room's synthesis, not the machine's alone
+        blocks.append(("p", t("cross_intro_room" if room else "cross_intro", limit=CARDS_PER_THEME)))
         for theme in cross:
             blocks.append(("h2", f"{theme['title']} — {theme['provenance']}"))
+            if theme.get("history"):
+                blocks.append(("after", theme["history"].capitalize() + "."))
             shown = representative(theme["cards"], CARDS_PER_THEME)
             for card in shown:
                 line = t(

@@ -459,6 +459,17 @@
           addStep({ kind: "plan", title: e.plan_title, minutes: 15, open_families: [], hidden_until_reveal: false, voting: "off" });
         });
       }
+      byId("agenda-add-synthesis").addEventListener("click", function () {
+        if (!draft) { return; }
+        /* Before the conclusion when there is one: the room builds the common themes, then concludes. */
+        var step = { kind: "synthese", title: e.synthesis_title, minutes: 15, open_families: [], hidden_until_reveal: false, voting: "off" };
+        var last = draft.length - 1;
+        var at = last >= fixedCount() && draft[last] && draft[last].kind === "conclusion" ? last : draft.length;
+        draft.splice(at, 0, step);
+        draw();
+        var inputs = list.querySelectorAll(".agenda-step:nth-child(" + (at + 1) + ") input");
+        if (inputs.length) { inputs[0].focus(); }
+      });
       byId("agenda-save").addEventListener("click", function () {
         if (!draft || !Live.current) { return; }
         var error = byId("agenda-error");

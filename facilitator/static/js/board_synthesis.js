@@ -48,9 +48,13 @@
     var n = theme.tables.length;
     var facts = Live.el("p", "synthesis-tile-facts");
     facts.appendChild(Live.el("span", "synthesis-tile-provenance",
-      fill(Live.plural(n, t.raised), { total: total })));
-    facts.appendChild(Live.el("span", "synthesis-tile-count",
-      Live.plural(theme.count, t.cards_n)));
+      n === 0 ? t.raised_none : fill(Live.plural(n, t.raised), { total: total })));
+    if (theme.count) {  /* a theme seeded by hand waits for the tables' cards: no « 0 cartes » */
+      facts.appendChild(Live.el("span", "synthesis-tile-count", Live.plural(theme.count, t.cards_n)));
+    }
+    if (theme.proposed_by) {  /* a common theme a table proposed (issue 17) */
+      facts.appendChild(Live.el("span", "synthesis-tile-origin", fill(t.by_table, { n: theme.proposed_by })));
+    }
     var names = Live.el("span", "synthesis-tile-tables", theme.tables.map(tableName).join(", "));
     names.title = names.textContent;
     facts.appendChild(names);

@@ -170,8 +170,19 @@ document.addEventListener("DOMContentLoaded", function () {
 
   function provenance(theme) {
     var n = theme.tables.length;
+    if (n === 0) { return t.raised_none; }
     var text = fill(Live.plural(n, t.raised), { total: state.total_tables });
     return text + " (" + fill(Live.plural(n, t.tables_list), { list: theme.tables.join(", ") }) + ")";
+  }
+
+  /* Where the theme comes from and what persons did with it, as the compte rendu says it. */
+  function history(theme) {
+    if (theme.origin === "table") { return fill(t.by_table, { n: theme.proposed_by }); }
+    if (theme.origin === "facilitator") { return t.by_hand; }
+    if (theme.renamed && theme.regrouped) { return t.by_machine_both; }
+    if (theme.renamed) { return t.by_machine_renamed; }
+    if (theme.regrouped) { return t.by_machine_regrouped; }
+    return t.by_machine;
   }
 
   function familyLabel(key) { return labels[key] ? labels[key].label : key; }
@@ -271,7 +282,7 @@ document.addEventListener("DOMContentLoaded", function () {
     var facts = el("p", "synth-provenance", provenance(theme) + " · " +
       Live.plural(theme.cards.length, t.cards_n));
     head.appendChild(facts);
-    if (theme.edited) { head.appendChild(el("span", "synth-edited", t.edited)); }
+    head.appendChild(el("span", (theme.edited ? "synth-edited " : "") + "synth-origin synth-origin-" + (theme.origin || "machine"), history(theme)));
     item.appendChild(head);
 
     item.appendChild(inlineForm("synth-rename", "rename-" + theme.id, t.title_label, theme.title, t.rename, function (input) {
@@ -369,10 +380,43 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 
+  /* While the proposal runs (seconds, in a subprocess): a spinner and the seconds elapsed. */
+  var progress = document.getElementById("synth-progress");
+  var progressText = document.getElementById("synth-progress-text");
+  var progressTimer = null;
+  function showProgress() {
+    var started = Date.now();
+    function tick() {
+      if (!busy) {
+        window.clearInterval(progressTimer);
+        progressTimer = null;
+        progress.hidden = true;
+        return;
+      }
+      progressText.textContent = fill(t.computing_elapsed, { s: Math.floor((Date.now() - started) / 1000) });
+    }
+    progress.hidden = false;
+    tick();
+    if (progressTimer) { window.clearInterval(progressTimer); }
+    progressTimer = window.setInterval(tick, 1000);
+  }
+
   proposeButton.addEventListener("click", function () {
     call("POST", "/propose", { replace_edited: replaceBox.checked }, t.computing, function (reply) {
       say(fill(t.proposed, { n: reply.themes.length }));
       replaceBox.checked = false;
+    });
+    if (busy) { showProgress(); }
+  });
+
+  document.getElementById("synth-seed").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var input = document.getElementById("seed-title");
+    var title = input.value.trim();
+    if (!title) { input.focus(); return; }
+    call("POST", "/themes", { title: title }, null, function () {
+      input.value = "";
+      say(t.seeded);
     });
   });
 
