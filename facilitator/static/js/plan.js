@@ -28,9 +28,8 @@
     function fill(text, values) {
       return String(text).replace(/\{(\w+)\}/g, function (all, name) { return values[name] !== undefined ? values[name] : all; });
     }
-    function one(n) { return n === 1 || (n === 0 && String(data.language).indexOf("fr") === 0); }
-    function volunteersCount(t, n) { return fill(one(n) ? t.count_one : t.count_many, { n: n }); }
-    function carried(t, n) { return fill(one(n) ? t.carried_one : t.carried_many, { n: n }); }
+    function volunteersCount(t, n) { return Live.plural(n, t.count); }
+    function carried(t, n) { return Live.plural(n, t.carried); }
     /* "2027-03" → « mars 2027 », "2027-03-15" → « 15 mars 2027 ». */
     function formatDue(t, due) {
       var match = /^(\d{4})-(\d{2})(?:-(\d{2}))?$/.exec(due || "");
@@ -160,7 +159,7 @@
       var people = action.volunteers || [];
       if (!people.length) { return t.volunteers_none; }
       var names = people.map(function (p) { return (p.name || t.anonymous) + (p.contact ? " " + t.with_contact : ""); }).join(", ");
-      return fill(people.length === 1 ? t.volunteers_one : t.volunteers_many, { n: people.length, names: names });
+      return fill(Live.plural(people.length, t.volunteers), { names: names });
     }
 
     /* ---- The référent's console ---- */

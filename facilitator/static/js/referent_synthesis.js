@@ -98,7 +98,7 @@
 
     function optionLabel(theme) {
       var n = theme.tables.length;
-      var label = n ? theme.title + " (" + fill(n === 1 ? t.tables_one : t.tables_many, { n: n }) + ")" : theme.title;
+      var label = n ? theme.title + " (" + Live.plural(n, t.tables_n) + ")" : theme.title;
       if (theme.origin === "table" && theme.proposed_by) { label += " · " + fill(t.by_table, { n: theme.proposed_by }); }
       return label;
     }
