@@ -222,6 +222,45 @@ def annex_table(header, rows, width) -> Table:
     return table
 
 
+PLAN_SHARES = (4.6, 3.6, 2.2, 3.2, 3.4)  # the DOCX's column widths, as shares of the page
+
+
+def plan_table(header, rows, width) -> Table:
+    """An axis of the « Plan d'action »: Paragraph cells (a few rows: wrapped by reportlab), the
+    action's title in bold, the header repeated on each page."""
+    cell = style(CELL_SIZE, REGULAR, space_after=1)
+    cell.leading = CELL_LEADING
+    head = style(CELL_SIZE, BOLD, space_after=0)
+    title = style(10, BOLD, space_after=2)
+    data = [[Paragraph(markup(h), head) for h in header]]
+    for row in rows:
+        data.append(
+            [
+                [
+                    Paragraph(markup(line), title if c == 0 and i == 0 else cell)
+                    for i, line in enumerate(lines)
+                ]
+                for c, lines in enumerate(row)
+            ]
+        )
+    widths = [width * share / sum(PLAN_SHARES) for share in PLAN_SHARES]
+    table = Table(data, colWidths=widths, repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.4, GRID),
+                ("BACKGROUND", (0, 0), (-1, 0), HexColor("#e8eef8")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), PADDING),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), PADDING),
+                ("LEFTPADDING", (0, 0), (-1, -1), PADDING),
+                ("RIGHTPADDING", (0, 0), (-1, -1), PADDING),
+            ]
+        )
+    )
+    return table
+
+
 def write(summary, path) -> None:
     register_fonts()
     title = style(22, BOLD, BLUE, space_after=4)
@@ -259,6 +298,8 @@ def write(summary, path) -> None:
             header, rows = payload
             if rows:
                 story.append(annex_table(header, rows, width))
+        elif kind == "plan_table":
+            story.extend([plan_table(*payload, width), Spacer(1, 6)])
     w = summary.workshop
     words = summary.wording
     heading = words("report_title", title=w["title"])
