@@ -277,10 +277,11 @@ def write(summary, path) -> None:
             story.append(Paragraph(markup(payload), title))
         elif kind == "subtitle":
             story.append(Paragraph(markup(payload), subtitle))
-        elif kind == "h1":
-            story.extend([Spacer(1, 8), Paragraph(markup(payload), h1)])
-        elif kind == "h2":
-            story.extend([Spacer(1, 4), Paragraph(markup(payload), h2)])
+        elif kind in ("h1", "h2"):
+            space = Spacer(1, 8 if kind == "h1" else 4)
+            if story and getattr(story[-1], "keepWithNext", 0):  # an intro kept with its heading and the next
+                space.keepWithNext = 1  # heading (« Plan d'action », its line, « Axe 1 » and its table)
+            story.extend([space, Paragraph(markup(payload), h1 if kind == "h1" else h2)])
         elif kind in ("p", "after"):
             if kind == "after" and story:
                 story[-1].keepWithNext = 1  # the list's last line goes with it to the next page
