@@ -16,6 +16,14 @@ table { border-collapse: collapse; width: 100%; margin-bottom: 1rem; }
 th, td { border: 1px solid #b0b8c8; padding: .25rem .4rem; text-align: left; vertical-align: top; }
 th { background: #e8eef8; } td.n { text-align: right; width: 6rem; }
 table.plan td { font-size: .92rem; } table.plan td:first-child { width: 27%; }
+@media screen and (max-width: 40rem) {  /* a phone: each action a block, each field under its label */
+  table.plan thead { position: absolute; left: -9999px; }
+  table.plan, table.plan tbody, table.plan tr, table.plan td { display: block; width: auto; }
+  table.plan tr { border: 1px solid #b0b8c8; margin-bottom: .8rem; }
+  table.plan td { border: 0; border-top: 1px solid #e0e5ee; }
+  table.plan td:first-child { width: auto; border-top: 0; background: #e8eef8; }
+  table.plan td[data-label]::before { content: attr(data-label); display: block; font-weight: bold; color: #2f5fa8; }
+}
 @page { size: A4; margin: 18mm; }
 @media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; } img, tr { break-inside: avoid; } }
 """
@@ -31,7 +39,8 @@ def plan_table(header, rows) -> str:
             shown = [escape(line) for line in lines]
             if c == 0 and shown:
                 shown[0] = f"<strong>{shown[0]}</strong>"
-            cells.append(f"<td>{'<br>'.join(shown)}</td>")
+            label = "" if c == 0 else f' data-label="{escape(header[c], quote=True)}"'  # its name on a phone
+            cells.append(f"<td{label}>{'<br>'.join(shown)}</td>")
         out.append("<tr>" + "".join(cells) + "</tr>")
     out.append("</tbody></table>")
     return "".join(out)

@@ -468,3 +468,18 @@ def test_the_demo_plan_renders(demo_summary, tmp_path):
         subprocess.run(["pdftoppm", "-r", "50", "-f", str(hits[0]), "-l", str(hits[-1]), "-png", str(pdf),
                         str(SHOTS / name)], check=True)  # fmt: skip
     assert len(found["plan-pptx"]) == 3  # a slide per axis
+
+
+def test_an_english_report_says_the_plan_in_english(session, seeded, tmp_path):
+    workshop, _, _ = seeded
+    summary = build_summary(session, workshop.code, synthesis=False, language="en")
+    navettes = summary.to_report()["plan"]["axes"][1]["actions"][0]
+    assert navettes["provenance"] == "carried by 3 tables"
+    assert summary.to_report()["plan"]["axes"][2]["title"] == "No axis"
+    docs = read_back(summary, tmp_path)
+    assert "Action plan" in docs["docx-headings"] and "Axis 2: Mobilités" in docs["docx-headings"]
+    row = next(t for t in docs["docx-tables"] if t[0][0] == "Action" and "navettes" in t[1][0])[1]
+    assert row[2] == "end of March 2027" and "3 volunteers: Camille, Sophie" in row[1]
+    assert "Action plan" in docs["xlsx-book"].sheetnames
+    assert any(texts and texts[0] == "Axis 2: Mobilités" for texts in docs["pptx-slides"])
+    assert "Plan d’action" not in docs["html"] and "Porteur" not in docs["html"]
