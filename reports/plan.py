@@ -24,6 +24,9 @@ def axes(summary) -> list[dict]:
     if "plan" in summary._charts:
         return summary._charts["plan"]
     frames = summary.frames
+    if not len(frames.plan_actions):  # no plan: nothing to fold (10,000 cards are not looked at)
+        summary._charts["plan"] = []
+        return []
     t = summary.wording
     body = summary.body_cards
     quotable = {

@@ -284,7 +284,7 @@ def description(action, axis_title, table_names, language="fr") -> str:
         if value:
             lines.append(f"{colon(words[key], lang)} {value}")
     if action["cards"]:
-        quotes = " ; " if lang == "fr" else "; "
+        quotes = f"{NNBSP}; " if lang == "fr" else "; "
         lines.append(
             f"{colon(words['cards'], lang)} " + quotes.join(quoted(c["text"], lang) for c in action["cards"])
         )
