@@ -483,3 +483,35 @@ def test_an_english_report_says_the_plan_in_english(session, seeded, tmp_path):
     assert "Action plan" in docs["xlsx-book"].sheetnames
     assert any(texts and texts[0] == "Axis 2: Mobilités" for texts in docs["pptx-slides"])
     assert "Plan d’action" not in docs["html"] and "Porteur" not in docs["html"]
+
+
+def test_hostile_plan_texts_never_fail_a_document(session, tmp_path):
+    """A 200-letter word as a title, control characters, a formula, emoji, a month that does not exist:
+    every format is written, the texts as typed (control characters dropped), the bad échéance « À fixer »."""
+    workshop, secrets = seed(session, with_plan=False)
+    axis = PlanAxis(workshop_id=workshop.id, title="Axe 3 : déjà numéroté 🌊", position=0)
+    session.add(axis)
+    session.flush()
+    word = "Anticonstitutionnellement" * 8
+    session.add_all(
+        [
+            PlanAction(workshop_id=workshop.id, group_id=workshop.groups[0].id, axis_id=axis.id, title=word[:200],
+                       owner="CRTL\x01 Occitanie", partners="=CMD()" + " partenaire" * 25, due="2027-13",
+                       first_step="<b>&amp;</b>", indicator="+10 % 👍"),
+            PlanAction(workshop_id=workshop.id, group_id=None, axis_id=axis.id, title="Deuxième", due="2027-02-29"),
+        ]
+    )  # fmt: skip
+    session.commit()
+    summary = build_summary(session, workshop.code, synthesis=False)
+    docs = read_back(summary, tmp_path)
+    plan = json.loads(docs["json"])["plan"]
+    first, second = plan["axes"][0]["actions"]
+    assert plan["axes"][0]["title"] == "Axe 3 : déjà numéroté 🌊" and first["owner"] == "CRTL Occitanie"
+    assert first["due"] == "2027-13" and first["due_date"] is None and second["due_date"] is None
+    assert "Axe 3 : déjà numéroté 🌊" in docs["docx-headings"]  # typed « Axe … »: not « Axe 1 : Axe 3 … »
+    row = next(t for t in docs["docx-tables"] if t[0][0] == "Action")[1]
+    assert row[2] == "À fixer" and row[0].startswith(word[:200])
+    assert "&lt;b&gt;&amp;amp;&lt;/b&gt;" in docs["html"]
+    sheet = docs["xlsx-book"]["Plan d’action"]
+    assert list(sheet.iter_rows(values_only=True))[1][3].startswith("'=CMD()")
+    assert any(texts and texts[0].startswith("Axe 3") for texts in docs["pptx-slides"])
