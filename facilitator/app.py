@@ -45,6 +45,7 @@ def build_app(config: Config | None = None) -> Flask:
 
     # The handlers must be registered on `socketio` before init_app binds them to this app's server.
     from facilitator import api, commands, organiser, pages, realtime
+    from facilitator.plan import routes as plan_routes
     from facilitator.realtime import frames
 
     db.init_app(app)
@@ -83,6 +84,8 @@ def build_app(config: Config | None = None) -> Flask:
     app.register_blueprint(organiser.bp)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)
+    app.register_blueprint(plan_routes.bp)  # the action plan's files: plan.ics, plan.csv (issue 14)
+    csrf.exempt(plan_routes.bp)
     events.set_publisher(realtime.publish)
     events.set_revoker(realtime.revocation.end_connections)
     commands.register_commands(app)

@@ -34,6 +34,7 @@ from facilitator.essentials import essentials_from_votes
 from facilitator.families import TEMPLATES, TRANSVERSE
 from facilitator.links import workshop_links
 from facilitator.moderation import merge_cards, set_card_hidden
+from facilitator.plan.demo import create_plan
 from facilitator.themes import create_theme, set_theme_family
 from facilitator.votes import add_paper_participant, cast_vote
 from facilitator.workshops import create_workshop
@@ -149,6 +150,7 @@ def create_demo(session, base_url: str, path: Path = DEMO_FILE) -> dict:
         )
     facilitator = admit(session, workshop, "facilitator", token=secrets.facilitator_token).viewer
     finish_demo(session, workshop, data["cards"], authors, referents, facilitator)
+    create_plan(session, workshop)  # the last step filled in: the action plan (facilitator/plan/demo.py)
     return workshop_links(base_url, workshop, secrets)
 
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from reports import aggregate
+from reports import aggregate, plan
 from reports.load import Frames, UnknownWorkshop, load
 
 __all__ = ["Summary", "UnknownWorkshop", "aggregate_frames", "build_summary"]
@@ -248,6 +248,7 @@ class Summary:
                 for _, r in self.commitments.iterrows()
             ],
             "themes": self.synthesis,
+            "plan": plan.to_json(self),  # the action plan (issue 14): {"actions", "volunteers", "axes"}
         }
 
 

@@ -12,6 +12,10 @@ from facilitator.models import (
     Event,
     Group,
     Participant,
+    PlanAction,
+    PlanActionCard,
+    PlanAxis,
+    PlanEngagement,
     Step,
     Theme,
     Vote,
@@ -50,6 +54,11 @@ class Frames:
     events: pd.DataFrame
     # when each step of the agenda started (`step:changed` to a new running step): the timeline marks them
     step_starts: pd.DataFrame = field(default_factory=lambda: _frame("step_starts", []))
+    # the action plan (issue 14): axes, actions, their provenance cards, the volunteers (no e-mail)
+    plan_axes: pd.DataFrame = field(default_factory=lambda: _frame("plan_axes", []))
+    plan_actions: pd.DataFrame = field(default_factory=lambda: _frame("plan_actions", []))
+    plan_cards: pd.DataFrame = field(default_factory=lambda: _frame("plan_cards", []))
+    plan_engagements: pd.DataFrame = field(default_factory=lambda: _frame("plan_engagements", []))
 
 
 COLUMNS = {
@@ -65,6 +74,13 @@ COLUMNS = {
     "steps": ["id", "position", "kind", "title", "duration", "voting"],
     "events": ["seq", "type", "group_id", "created_at"],
     "step_starts": ["position", "title", "created_at"],
+    "plan_axes": ["id", "title", "position"],
+    "plan_actions": [
+        "id", "group", "axis_id", "title", "owner", "partners", "due", "first_step", "indicator",
+        "position", "status", "merged_into_id",
+    ],
+    "plan_cards": ["action_id", "card_id"],
+    "plan_engagements": ["action_id", "participant_id", "name"],
 }  # fmt: skip
 
 
@@ -167,6 +183,7 @@ def load(session, code_or_id) -> Frames:
         current = position
         title = printable(str((agenda.get("step") or {}).get("title") or ""))
         step_starts.append((int(position), title, _utc(created_at)))
+    plan = load_plan(session, workshop, number)
     info = {
         "id": workshop.id,
         "code": workshop.code,
@@ -192,4 +209,40 @@ def load(session, code_or_id) -> Frames:
         steps=_frame("steps", steps),
         events=_frame("events", events),
         step_starts=_frame("step_starts", step_starts),
+        **plan,
     )
+
+
+def load_plan(session, workshop, number) -> dict:
+    """The action plan's frames (issue 14). Engagements carry the volunteer's name (None in an
+    anonymous workshop), never an e-mail: no document of the compte rendu can print a contact."""
+    wid = workshop.id
+
+    def rows(model, order):
+        return session.scalars(select(model).where(model.workshop_id == wid).order_by(*order)).all()
+
+    axes = [(a.id, printable(a.title), a.position) for a in rows(PlanAxis, (PlanAxis.position, PlanAxis.id))]
+    actions = [
+        (a.id, number.get(a.group_id), a.axis_id, printable(a.title), printable(a.owner or ""),
+         printable(a.partners or ""), a.due, printable(a.first_step or ""), printable(a.indicator or ""),
+         a.position, a.status, a.merged_into_id)
+        for a in rows(PlanAction, (PlanAction.position, PlanAction.id))
+    ]  # fmt: skip
+    links = [(c.action_id, c.card_id) for c in rows(PlanActionCard, (PlanActionCard.id,))]
+    names = {}
+    if not workshop.anonymous:
+        names = dict(
+            session.execute(
+                select(Participant.id, Participant.name).where(Participant.workshop_id == wid)
+            ).all()
+        )
+    engagements = [
+        (e.action_id, e.participant_id, printable(names.get(e.participant_id)) or None)
+        for e in rows(PlanEngagement, (PlanEngagement.id,))
+    ]
+    return {
+        "plan_axes": _frame("plan_axes", axes),
+        "plan_actions": _frame("plan_actions", actions),
+        "plan_cards": _frame("plan_cards", links),
+        "plan_engagements": _frame("plan_engagements", engagements),
+    }

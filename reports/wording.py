@@ -497,6 +497,88 @@ TEXT = {
         "other_remarks": "Other remarks",
     },
 }
+
+# The action plan (issue 14: reports/plan.py), kept apart so that its words read together.
+PLURALS["fr"].update(
+    {"action": ("action", "actions"), "axis": ("axe", "axes"), "volunteer": ("volontaire", "volontaires")}
+)
+PLURALS["en"].update(
+    {"action": ("action", "actions"), "axis": ("axis", "axes"), "volunteer": ("volunteer", "volunteers")}
+)
+TEXT["fr"].update(
+    {
+        "plan": "Plan d’action",
+        "plan_intro": f"{{actions}} en {{axes}}, construites aux tables puis rangées en plénière{_}; "
+        "{volunteers} pour les porter.",
+        "plan_intro_no_axis": f"{{actions}}, pas encore rangées sous des axes{_}; {{volunteers}} pour les porter.",
+        "plan_axis": f"Axe {{n}}{_}: {{title}}",
+        "plan_no_axis": "Sans axe",
+        "plan_header": ("Action", "Porteur, partenaires, volontaires", "Échéance", "Indicateur", "Origine"),
+        "plan_first_step": f"Première étape{_}: {{text}}",
+        "plan_partners": f"Partenaires{_}: {{text}}",
+        "plan_volunteers_named": f"{{volunteers}}{_}: {{names}}",
+        "plan_no_owner": "Porteur à désigner",
+        "plan_no_due": "À fixer",
+        "plan_plenary": "proposée en plénière",
+        "plan_one_table": "portée par une table",
+        "plan_tables": "portée par {n} tables",
+        "plan_more": "{title} (suite)",
+        "plan_with": "{owner} avec {partners}",
+        "x_plan": "Plan d’action",
+        "x_plan_header": (
+            "Axe",
+            "Action",
+            "Porteur",
+            "Partenaires",
+            "Échéance",
+            "Date d’échéance",
+            "Première étape",
+            "Indicateur",
+            "Origine",
+            "Tables",
+            "Cartes d’origine",
+            "Volontaires",
+            "Noms des volontaires",
+        ),  # fmt: skip
+    }
+)
+TEXT["en"].update(
+    {
+        "plan": "Action plan",
+        "plan_intro": "{actions} under {axes}, built at the tables then arranged in plenary; "
+        "{volunteers} to carry them.",
+        "plan_intro_no_axis": "{actions}, not yet under axes; {volunteers} to carry them.",
+        "plan_axis": "Axis {n}: {title}",
+        "plan_no_axis": "No axis",
+        "plan_header": ("Action", "Owner, partners, volunteers", "Due", "Indicator", "Origin"),
+        "plan_first_step": "First step: {text}",
+        "plan_partners": "Partners: {text}",
+        "plan_volunteers_named": "{volunteers}: {names}",
+        "plan_no_owner": "Owner to be named",
+        "plan_no_due": "To be set",
+        "plan_plenary": "proposed in plenary",
+        "plan_one_table": "carried by one table",
+        "plan_tables": "carried by {n} tables",
+        "plan_more": "{title} (continued)",
+        "plan_with": "{owner} with {partners}",
+        "x_plan": "Action plan",
+        "x_plan_header": (
+            "Axis",
+            "Action",
+            "Owner",
+            "Partners",
+            "Due",
+            "Due date",
+            "First step",
+            "Indicator",
+            "Origin",
+            "Tables",
+            "Origin cards",
+            "Volunteers",
+            "Volunteer names",
+        ),  # fmt: skip
+    }
+)
 del _
 
 

@@ -217,11 +217,20 @@ def test_no_page_of_the_pdf_ends_on_a_heading(demo_summary, tmp_path):
 
     path = tmp_path / "r.pdf"
     writers.write(demo_summary, "pdf", path)
-    headings = [payload for kind, payload in outline(demo_summary) if kind in ("h1", "h2")]
+    blocks = outline(demo_summary)
+    headings = [payload for kind, payload in blocks if kind in ("h1", "h2")]
+    # a heading over a chart is the page's last text when its chart (an image, no text) is under it
+    over_chart = {
+        payload
+        for (kind, payload), (after, _) in zip(blocks[:-1], blocks[1:], strict=True)
+        if kind == "h1" and after == "chart"
+    }
     for number, page in enumerate(pypdf.PdfReader(path).pages, start=1):
         lines = [line.strip() for line in page.extract_text().splitlines() if line.strip()]
         body = [line for line in lines if not line.startswith("Compte rendu — ") and line != f"page {number}"]
         last = body[-1]
+        if last in over_chart and len(page.images):
+            continue
         assert not any(
             heading == last or (len(last) > 6 and heading.endswith(last)) for heading in headings
         ), (

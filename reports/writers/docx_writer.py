@@ -10,6 +10,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from reports import plan
 from reports.writers.common import (
     CARDS_PER_THEME,
     annex_texts,
@@ -123,6 +124,7 @@ def _outline(summary, chart_png):
                 )
             )
     blocks += _plenary(summary, chart_png)
+    blocks += plan.blocks(summary)  # « Plan d'action »: nothing without a plan (reports/plan.py)
     blocks.append(("h1", t("commitments")))
     if len(summary.commitments):
         for _, c in summary.commitments.iterrows():
@@ -331,6 +333,40 @@ class _Body:
             tbl.append(element)
 
 
+PLAN_WIDTHS = (Cm(4.6), Cm(3.6), Cm(2.2), Cm(3.2), Cm(3.4))  # action, who, due, indicator, origin
+
+
+def plan_table(document, header, rows) -> None:
+    """An axis of the « Plan d'action »: one row an action, each cell its lines (the action's title in
+    bold), the header repeated on each page, rows never split."""
+    table = document.add_table(rows=1, cols=len(header))
+    table.autofit = False
+    table.style = "Light Grid Accent 1"
+    look = table._tbl.tblPr.find(qn("w:tblLook"))
+    if look is not None:
+        look.set(qn("w:firstColumn"), "0")
+        look.set(qn("w:val"), "0420")
+    for column, width in zip(table.columns, PLAN_WIDTHS, strict=True):
+        column.width = width
+    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+    for cell, text, width in zip(table.rows[0].cells, header, PLAN_WIDTHS, strict=True):
+        cell.width = width
+        run = cell.paragraphs[0].add_run(xml_safe(text))
+        run.font.size, run.font.bold = ANNEX_SIZE, True
+    for row in rows:
+        made = table.add_row()
+        made._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        for c, (cell, lines, width) in enumerate(zip(made.cells, row, PLAN_WIDTHS, strict=True)):
+            cell.width = width
+            for i, line in enumerate(lines):
+                paragraph = cell.paragraphs[0] if i == 0 else cell.add_paragraph()
+                paragraph.paragraph_format.space_after = Pt(2)
+                run = paragraph.add_run(xml_safe(line))
+                run.font.size = Pt(10) if c == 0 and i == 0 else ANNEX_SIZE
+                run.font.bold = c == 0 and i == 0
+    document.add_paragraph()  # air before the next axis
+
+
 def write(summary, path) -> None:
     document = Document()
     section = document.sections[0]
@@ -362,5 +398,7 @@ def write(summary, path) -> None:
             header, rows = payload
             if rows:
                 body.table(header, rows)
+        elif kind == "plan_table":
+            plan_table(document, *payload)
     document.add_paragraph(words.colon(words("produced_by")) + f" {summary.workshop['code']}")
     document.save(path)

@@ -15,9 +15,35 @@ h2 { color: #1f4e9c; margin-top: 2rem; } h3 { color: #2f5fa8; margin-bottom: .3r
 table { border-collapse: collapse; width: 100%; margin-bottom: 1rem; }
 th, td { border: 1px solid #b0b8c8; padding: .25rem .4rem; text-align: left; vertical-align: top; }
 th { background: #e8eef8; } td.n { text-align: right; width: 6rem; }
+table.plan td { font-size: .92rem; } table.plan td:first-child { width: 27%; }
+@media screen and (max-width: 40rem) {  /* a phone: each action a block, each field under its label */
+  table.plan thead { position: absolute; left: -9999px; }
+  table.plan, table.plan tbody, table.plan tr, table.plan td { display: block; width: auto; }
+  table.plan tr { border: 1px solid #b0b8c8; margin-bottom: .8rem; }
+  table.plan td { border: 0; border-top: 1px solid #e0e5ee; }
+  table.plan td:first-child { width: auto; border-top: 0; background: #e8eef8; }
+  table.plan td[data-label]::before { content: attr(data-label); display: block; font-weight: bold; color: #2f5fa8; }
+}
 @page { size: A4; margin: 18mm; }
 @media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; } img, tr { break-inside: avoid; } }
 """
+
+
+def plan_table(header, rows) -> str:
+    """An axis of the « Plan d'action »: one row an action, each cell its lines, the title in bold."""
+    out = ['<table class="plan"><thead><tr>' + "".join(f'<th scope="col">{escape(h)}</th>' for h in header)]
+    out.append("</tr></thead><tbody>")
+    for row in rows:
+        cells = []
+        for c, lines in enumerate(row):
+            shown = [escape(line) for line in lines]
+            if c == 0 and shown:
+                shown[0] = f"<strong>{shown[0]}</strong>"
+            label = "" if c == 0 else f' data-label="{escape(header[c], quote=True)}"'  # its name on a phone
+            cells.append(f"<td{label}>{'<br>'.join(shown)}</td>")
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    out.append("</tbody></table>")
+    return "".join(out)
 
 
 def render(summary) -> str:
@@ -69,6 +95,8 @@ def render(summary) -> str:
                 cells += [f'<td class="n">{escape(number)}</td>' for number in row[2:]]
                 parts.append("<tr>" + "".join(cells) + "</tr>")
             parts.append("</tbody></table>")
+        elif kind == "plan_table":
+            parts.append(plan_table(*payload))
     if in_list:
         parts.append("</ul>")
     parts.append("</body></html>")

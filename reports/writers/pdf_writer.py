@@ -222,6 +222,45 @@ def annex_table(header, rows, width) -> Table:
     return table
 
 
+PLAN_SHARES = (4.6, 3.6, 2.2, 3.2, 3.4)  # the DOCX's column widths, as shares of the page
+
+
+def plan_table(header, rows, width) -> Table:
+    """An axis of the « Plan d'action »: Paragraph cells (a few rows: wrapped by reportlab), the
+    action's title in bold, the header repeated on each page."""
+    cell = style(CELL_SIZE, REGULAR, space_after=1)
+    cell.leading = CELL_LEADING
+    head = style(CELL_SIZE, BOLD, space_after=0)
+    title = style(10, BOLD, space_after=2)
+    data = [[Paragraph(markup(h), head) for h in header]]
+    for row in rows:
+        data.append(
+            [
+                [
+                    Paragraph(markup(line), title if c == 0 and i == 0 else cell)
+                    for i, line in enumerate(lines)
+                ]
+                for c, lines in enumerate(row)
+            ]
+        )
+    widths = [width * share / sum(PLAN_SHARES) for share in PLAN_SHARES]
+    table = Table(data, colWidths=widths, repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.4, GRID),
+                ("BACKGROUND", (0, 0), (-1, 0), HexColor("#e8eef8")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), PADDING),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), PADDING),
+                ("LEFTPADDING", (0, 0), (-1, -1), PADDING),
+                ("RIGHTPADDING", (0, 0), (-1, -1), PADDING),
+            ]
+        )
+    )
+    return table
+
+
 def write(summary, path) -> None:
     register_fonts()
     title = style(22, BOLD, BLUE, space_after=4)
@@ -238,10 +277,11 @@ def write(summary, path) -> None:
             story.append(Paragraph(markup(payload), title))
         elif kind == "subtitle":
             story.append(Paragraph(markup(payload), subtitle))
-        elif kind == "h1":
-            story.extend([Spacer(1, 8), Paragraph(markup(payload), h1)])
-        elif kind == "h2":
-            story.extend([Spacer(1, 4), Paragraph(markup(payload), h2)])
+        elif kind in ("h1", "h2"):
+            space = Spacer(1, 8 if kind == "h1" else 4)
+            if story and getattr(story[-1], "keepWithNext", 0):  # an intro kept with its heading and the next
+                space.keepWithNext = 1  # heading (« Plan d'action », its line, « Axe 1 » and its table)
+            story.extend([space, Paragraph(markup(payload), h1 if kind == "h1" else h2)])
         elif kind in ("p", "after"):
             if kind == "after" and story:
                 story[-1].keepWithNext = 1  # the list's last line goes with it to the next page
@@ -259,6 +299,8 @@ def write(summary, path) -> None:
             header, rows = payload
             if rows:
                 story.append(annex_table(header, rows, width))
+        elif kind == "plan_table":
+            story.extend([plan_table(*payload, width), Spacer(1, 6)])
     w = summary.workshop
     words = summary.wording
     heading = words("report_title", title=w["title"])

@@ -18,6 +18,7 @@ from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.util import Emu, Pt
 
+from reports import plan
 from reports.charts import colour
 from reports.wording import shortened
 from reports.writers.common import (
@@ -399,6 +400,7 @@ def write(summary, path) -> None:
             ratio = (WIDTH - 2 * MARGIN) / picture.width
             picture.width, picture.height = int(picture.width * ratio), int(picture.height * ratio)
         picture.left = int((WIDTH - picture.width) / 2)
+    plan.slides(deck, summary)  # « Plan d'action »: a slide per axis, none without a plan (reports/plan.py)
     _next_steps(deck, summary, every)
     deck.core_properties.title = xml_safe(t("slides_title", title=w["title"]))
     deck.core_properties.language = t.core_language

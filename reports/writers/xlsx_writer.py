@@ -1,6 +1,8 @@
 """XLSX: a summary sheet, all cards, one sheet per table, votes. Every cell goes through `safe`: the
 characters a worksheet refuses dropped, then `spreadsheet_safe` (no formula injection)."""
 
+from datetime import date
+
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -8,6 +10,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from facilitator.textsafety import spreadsheet_safe
+from reports import plan
 from reports.charts import colour
 from reports.writers.common import annex_texts
 from reports.writers.csv_writer import ZONE, excel_header, excel_rows, local_times
@@ -61,6 +64,22 @@ class _Sheets:
             sheet.append([safe(v) for v in line])
             count += 1
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count + 1}"  # written with the tail
+        return sheet
+
+    def plan_sheet(self, title, header, lines, widths):
+        """`table`, with long texts wrapped at the top of their cell and the due date as a date."""
+        sheet = self.sheet(title, widths)
+        sheet.freeze_panes = "A2"
+        sheet.append([self.cell(sheet, h, BOLD, wrap=True) for h in header])
+        for line in lines:
+            cells = []
+            for value in line:
+                cell = self.cell(sheet, value, wrap=isinstance(value, str))
+                if isinstance(value, date):
+                    cell.number_format = "yyyy-mm-dd"
+                cells.append(cell)
+            sheet.append(cells)
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(lines) + 1}"
         return sheet
 
 
@@ -164,4 +183,7 @@ def write(summary, path) -> None:
     )
     header = [h.format(zone=ZONE) for h in t("x_votes_header")]
     out.table(t("x_votes"), header, lines, [10, 8, 60, 12, 16, 20])
+    made = plan.sheet(summary)  # « Plan d'action »: no sheet without a plan (reports/plan.py)
+    if made:
+        out.plan_sheet(t("x_plan"), *made)
     out.book.save(path)

@@ -5,7 +5,8 @@ document.addEventListener("DOMContentLoaded", function () {
   var box = document.getElementById("report-download");
   if (!box || !window.fetch || !window.Live) { return; }
   var status = document.getElementById("report-status");
-  var buttons = box.querySelectorAll("[data-report]");
+  /* [data-report]: report.<fmt>; [data-file]: another file of the workshop (the action plan's plan.ics…) */
+  var buttons = box.querySelectorAll("[data-report], [data-file]");
 
   function fill(template, values) {
     return template.replace(/\{(\w+)\}/g, function (all, name) {
@@ -41,7 +42,8 @@ document.addEventListener("DOMContentLoaded", function () {
     status.className = "report-status";
     status.textContent = fill(box.getAttribute("data-busy"), { format: button.getAttribute("data-format-name") });
     var query = button.getAttribute("data-query");  /* csv: excel=1, the file a spreadsheet opens */
-    window.fetch("/api/workshops/" + encodeURIComponent(code) + "/report." + fmt + (query ? "?" + query : ""), {
+    var file = button.getAttribute("data-file") || "report." + fmt;
+    window.fetch("/api/workshops/" + encodeURIComponent(code) + "/" + file + (query ? "?" + query : ""), {
       method: "GET",
       credentials: "omit",
       cache: "no-store",
@@ -51,7 +53,7 @@ document.addEventListener("DOMContentLoaded", function () {
       }
     }).then(function (response) {
       if (response.ok) {
-        var filename = filenameOf(response, "compte-rendu-" + code + "." + fmt);
+        var filename = filenameOf(response, button.getAttribute("data-file") || "compte-rendu-" + code + "." + fmt);
         return response.blob().then(function (blob) {
           window.Live.saveFile(blob, filename);
           status.textContent = fill(box.getAttribute("data-done"), { filename: filename, size: size(blob.size) });
