@@ -312,3 +312,23 @@ def test_the_console_switches_hidden_totals(live_server, open_context):
         box.check()  # back as created, for the next size
         expect(box).to_be_enabled()
         expect(box).to_be_checked()
+
+
+def test_the_referents_paper_card_keeps_a_long_paste_and_says_how_much_to_cut(live_server, open_context):
+    created = live_server.create_workshop(groups=1)
+    referent = open_context(**PHONE).new_page()
+    referent.goto(created["groups"][0]["referent_url"])
+    connected(referent)
+    long_text = "Carte papier recopiée : " + "y" * 288  # 312 characters
+    referent.locator("#card-text").fill(long_text)
+    expect(referent.locator("#card-text")).to_have_value(long_text)  # nothing cut
+    expect(referent.locator("#card-error")).to_have_text("312 / 280 — raccourcissez de 32 caractères")
+    expect(referent.locator("#send-card")).to_be_disabled()
+    referent.locator("#card-text").press("Enter")
+    expect(referent.locator("#card-text")).to_have_value(long_text)
+    referent.locator("#card-text").fill(long_text[:280])
+    expect(referent.locator("#card-error")).to_be_hidden()
+    expect(referent.locator("#send-card")).to_be_enabled()
+    referent.locator("#card-text").press("Enter")
+    expect(referent.locator("#card-text")).to_have_value("")
+    expect(referent.locator("li[data-card-id]", has_text="Carte papier recopiée")).to_have_count(1)

@@ -102,11 +102,24 @@
     });
   }
 
+  /* A paste past the limit is kept whole: « 312 / 280 — raccourcissez de 32 caractères » until it fits
+     (code points of the trimmed text, as the server counts). */
+  function overLimit() {
+    var length = Array.from(paperText.value.trim()).length;
+    var over = length - data.text_limit;
+    var message = over > 0 ? Live.plural(over, t.too_long).replace("{count}", length).replace("{limit}", data.text_limit) : "";
+    showError("card-error", message);
+    paperText.setAttribute("aria-invalid", over > 0 ? "true" : "false");
+    byId("send-card").disabled = over > 0;
+    return over > 0;
+  }
+  paperText.addEventListener("input", overLimit);
   paperForm.addEventListener("submit", function (event) {
     event.preventDefault();
     var text = paperText.value.trim();
     showError("card-error", "");
     if (!text) { paperText.focus(); return; }
+    if (overLimit()) { paperText.focus(); return; }
     var family = paperForm.querySelector("input[name=family]:checked").value;
     outbox.push({ client_id: Live.randomId(), family: family, text: text });
     saveOutbox();
