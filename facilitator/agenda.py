@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from facilitator.errors import DomainError
 from facilitator.events import commit_and_publish, record_event
 from facilitator.models import Card, Group, Step, Workshop, isoformat
+from facilitator.tallies import totals_events
 from facilitator.textsafety import clean_typed
 from facilitator.viewer import Viewer
 
@@ -287,9 +288,6 @@ def _changed(session, workshop: Workshop, hidden_before: bool = False):
     state = agenda_state(workshop)
     events = [record_event(session, workshop, "step:changed", {"agenda": state})]
     if hidden_before and not state["totals_hidden"]:
-        # votes.py imports this module (voting_state): imported here, when the vote ends, not at load.
-        from facilitator.votes import totals_events
-
         events += totals_events(session, workshop)
     commit_and_publish(session, events)
     return state

@@ -10,7 +10,6 @@ resend (an outbox after a lost ack) gets the stored reply and changes nothing.
 """
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.exc import IntegrityError
 
 from facilitator import livesynthesis
 from facilitator.access import Viewer
@@ -18,43 +17,13 @@ from facilitator.agenda import posting_open, sealed_event, voting_state
 from facilitator.cards import clean_text
 from facilitator.errors import DomainError
 from facilitator.essentials import essentials_of
-from facilitator.events import commit_and_publish, record_event
-from facilitator.models import Card, CardMerge, ClientRequest, Essential, Theme, Vote, Workshop, utcnow
+from facilitator.events import record_event
+from facilitator.models import Card, CardMerge, Essential, Theme, Vote, Workshop, utcnow
+from facilitator.replies import finish, stored_reply
 from facilitator.workshops import find_group, snapshot_part
 
 MODERATORS = ("referent", "facilitator")
 MAX_MERGE = 50
-
-
-# --- Idempotent requests -----------------------------------------------------------------------------
-
-
-def stored_reply(session, workshop: Workshop, client_id: str | None) -> dict | None:
-    """The reply given to an earlier request with this `client_id`, or None."""
-    if not client_id:
-        return None
-    request = session.scalar(
-        select(ClientRequest).where(
-            ClientRequest.workshop_id == workshop.id, ClientRequest.client_id == client_id
-        )
-    )
-    return dict(request.reply) if request is not None else None
-
-
-def finish(session, workshop: Workshop, client_id: str | None, events: list, reply: dict) -> dict:
-    """Keep the reply under `client_id`, commit, publish the events; a concurrent twin gets the first reply."""
-    if client_id:
-        session.add(ClientRequest(workshop_id=workshop.id, client_id=client_id, reply=reply))
-    try:
-        commit_and_publish(session, events)
-    except IntegrityError:
-        session.rollback()
-        earlier = stored_reply(session, workshop, client_id)
-        if earlier is None:
-            raise
-        return earlier
-    return reply
-
 
 # --- Who may touch a card ----------------------------------------------------------------------------
 

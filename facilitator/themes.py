@@ -13,7 +13,8 @@ from facilitator.errors import DomainError
 from facilitator.events import record_event
 from facilitator.families import theme_filings
 from facilitator.models import Card, Essential, Theme, Workshop, isoformat
-from facilitator.moderation import MAX_MERGE, finish, moderated_card, stored_reply
+from facilitator.moderation import MAX_MERGE, _essentials_changed, moderated_card
+from facilitator.replies import finish, stored_reply
 from facilitator.textsafety import clean_typed
 from facilitator.workshops import find_group, snapshot_part
 
@@ -178,8 +179,6 @@ def set_theme_family(
     """File a theme (a mixed-family one, typically) under a family of the workshop, under « Transverse »
     (`families.TRANSVERSE`: none of them), or back under its earliest card's (`family` None). Its dots stay; it leaves the essentials of another family
     (`essentials:changed`), as a card moved to another family would not be kept there either."""
-    from facilitator.moderation import _essentials_changed
-
     if (earlier := stored_reply(session, workshop, client_id)) is not None:
         return earlier
     theme = find_theme(session, workshop, viewer, theme_id)

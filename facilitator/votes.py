@@ -17,21 +17,21 @@ The report counts their dots apart (`votes_paper`).
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING
 
 from sqlalchemy import bindparam, case, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from facilitator import tokens
+from facilitator.access import _clean_name, _count_event
 from facilitator.agenda import totals_hidden, voting_state
 from facilitator.errors import DomainError
 from facilitator.events import commit_and_publish, next_seq, record_event
 from facilitator.models import Card, ClientRequest, Essential, Group, Participant, Theme, Vote, Workshop
+from facilitator.replies import finish, stored_reply
+from facilitator.tallies import _table_targets, counts, target_key, totals_events  # noqa: F401  (re-exported)
+from facilitator.viewer import Viewer
 from facilitator.workshops import snapshot_part
-
-if TYPE_CHECKING:
-    from facilitator.access import Viewer
 
 STAGES = ("table", "plenary")
 PAPER_PER_TABLE = 100  # paper participants a table may hold (each one is a person the référent votes for)
@@ -40,20 +40,6 @@ PAPER_PER_TABLE = 100  # paper participants a table may hold (each one is a pers
 # --- The statements of a cast and of a phone's snapshot, built once -----------------------------------
 # Building a statement is most of what a small query costs in Python (see workshops.WORKSHOP_BY_CODE);
 # these run at every dot and every join.
-
-
-def _table_targets(group_id):
-    """SQL condition on Vote: a dot on one of this table's cards or themes (`workshop_id` bound).
-
-    Without `votes.workshop_id` (a card or theme belongs to one workshop), so SQLite reads the table's
-    cards by their index and their dots by votes(card_id) / votes(theme_id), not every dot of the workshop.
-    """
-    table_cards = select(Card.id).where(
-        Card.workshop_id == bindparam("workshop_id"), Card.group_id == group_id
-    )
-    return Vote.card_id.in_(table_cards) | Vote.theme_id.in_(
-        select(Theme.id).where(Theme.group_id == group_id)
-    )
 
 
 _by_target = (Vote.card_id, Vote.theme_id)
@@ -95,10 +81,6 @@ DOTS_AND_TOTAL = {
     "card": _dots_and_total_statement(Vote.card_id),
     "theme": _dots_and_total_statement(Vote.theme_id),
 }
-
-
-def target_key(card_id: int | None = None, theme_id: int | None = None) -> str:
-    return f"card:{card_id}" if card_id is not None else f"theme:{theme_id}"
 
 
 def parse_key(key: str) -> tuple[int | None, int | None]:
@@ -222,34 +204,6 @@ def _left(session, workshop: Workshop, mine: dict[str, int]) -> dict:
     return {"remaining": left, "by_family": by_family, "mine": mine}
 
 
-def counts(session, workshop: Workshop, stage: str, group: Group | None = None) -> dict[str, int]:
-    """{target key: dots} at this stage, for one table's targets (or every table)."""
-    where = _table_targets(group.id) if group is not None else Vote.workshop_id == workshop.id
-    query = (
-        select(Vote.card_id, Vote.theme_id, func.count(Vote.id))
-        .where(Vote.stage == stage, where)
-        .group_by(Vote.card_id, Vote.theme_id)
-    )
-    rows = session.execute(query, {"workshop_id": workshop.id})
-    return {target_key(card_id, theme_id): n for card_id, theme_id, n in rows}
-
-
-def totals_events(session, workshop: Workshop) -> list:
-    """The table vote's totals, one `votes:totals` {group, stage: "table", counts: {target: dots}} per
-    table (its phones, the boards, its staff): what phones and boards were not told while the totals
-    were hidden (`agenda.totals_hidden`). Recorded, so a phone that reconnects later gets them too."""
-    return [
-        record_event(
-            session,
-            workshop,
-            "votes:totals",
-            {"group": group.number, "stage": "table", "counts": counts(session, workshop, "table", group)},
-            group,
-        )
-        for group in workshop.groups
-    ]
-
-
 def hiding(workshop: Workshop, stage: str) -> dict:
     """{"totals_hidden": True} for a table-stage message recorded while the totals are hidden, else {}:
     `events.reader_view` then gives phones and boards the message without its totals."""
@@ -312,8 +266,6 @@ def cast_vote(
 
 def _paper_voter(session, workshop: Workshop, viewer: Viewer, participant_id) -> Viewer:
     """The viewer a référent (or the facilitator) casts as: a paper participant of their table."""
-    from facilitator.access import Viewer as Acting
-
     if viewer is None or viewer.workshop_id != workshop.id or viewer.role not in ("referent", "facilitator"):
         raise DomainError("forbidden", status=403)
     person = session.get(Participant, participant_id) if isinstance(participant_id, int) else None
@@ -322,7 +274,7 @@ def _paper_voter(session, workshop: Workshop, viewer: Viewer, participant_id) ->
     if viewer.role == "referent" and person.group_id != viewer.group_id:
         raise DomainError("not_your_table", status=403)
     group = next(g for g in workshop.groups if g.id == person.group_id)
-    return Acting(workshop.id, "participant", group.id, group.number, person.id)
+    return Viewer(workshop.id, "participant", group.id, group.number, person.id)
 
 
 def _dots_and_total(
@@ -647,9 +599,6 @@ def add_paper_participant(
 
     Ack: {"ok": True, "participant": {"id", "name", "number", "group", "mine", "remaining",
     "remaining_by_family"}}. Idempotent on `client_id`."""
-    from facilitator.access import _clean_name, _count_event
-    from facilitator.moderation import finish, stored_reply
-
     if (earlier := stored_reply(session, workshop, client_id)) is not None:
         return earlier
     group = _paper_table(workshop, viewer, group_number)

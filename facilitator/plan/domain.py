@@ -40,7 +40,7 @@ from facilitator.models import (
     isoformat,
     utcnow,
 )
-from facilitator.moderation import finish, stored_reply
+from facilitator.replies import finish, stored_reply
 from facilitator.textsafety import clean_typed
 from facilitator.viewer import Viewer
 from facilitator.workshops import find_group, snapshot_part

@@ -187,13 +187,42 @@ def current_workshop(viewer: Viewer) -> Workshop:
     otherwise the connection ends (a deleted workshop, renewed links: see `realtime.revocation`)."""
     workshop = db.session.get(Workshop, viewer.workshop_id)
     if workshop is None or not still_admitted(db.session, workshop, viewer):
-        from facilitator.realtime.revocation import end_connection  # it imports this module
-
-        end_connection(request.sid, "workshop_deleted" if workshop is None else "links_renewed")
+        sid = request.sid
+        leave_rooms(sid, "workshop_deleted" if workshop is None else "links_renewed")
+        disconnect_soon([sid])
         if workshop is None:
             raise DomainError("unknown_workshop", status=404)
         raise DomainError("bad_token", status=403)
     return workshop
+
+
+# How long a connection told `session:ended` has before it is disconnected: the message, written
+# to its socket first, leaves before the disconnection.
+GRACE_SECONDS = 0.2
+
+
+def leave_rooms(sid: str, reason: str):
+    """Take a connection that ends out of its rooms now, and tell it why (`realtime.revocation`)."""
+    viewer = connections.get(sid)
+    for room in rooms_for(viewer) if viewer is not None else ():
+        socketio.server.leave_room(sid, room, namespace="/")
+    socketio.emit("session:ended", {"type": "session:ended", "reason": reason}, to=sid, namespace="/")
+
+
+def disconnect_soon(sids: list[str]):
+    """Disconnect these connections after GRACE_SECONDS, in a background task with its own context:
+    never inside the request that ended them, whose database session it would close."""
+    socketio.start_background_task(_disconnect, current_app._get_current_object(), sids)
+
+
+def _disconnect(app, sids):
+    socketio.sleep(GRACE_SECONDS)
+    with app.app_context():
+        for sid in sids:
+            try:
+                socketio.server.disconnect(sid, namespace="/")
+            except Exception:  # one failure must not keep the others connected
+                log.exception("could not disconnect %s", sid)
 
 
 READERS = ("participant", "board")  # who reads messages as `events.reader_view` leaves them

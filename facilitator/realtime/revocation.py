@@ -19,25 +19,20 @@ Ids are never reused (migration 0005), so a deleted workshop's rooms never name 
 
 import logging
 
-from flask import current_app
-
 from facilitator.events import Revocation
 from facilitator.extensions import socketio
 from facilitator.realtime.core import (
     board_room,
     connections,
+    disconnect_soon,
     facilitator_room,
     group_room,
-    rooms_for,
+    leave_rooms,
     staff_room,
     workshop_room,
 )
 
 log = logging.getLogger(__name__)
-
-# How long a connection told `session:ended` has before it is disconnected: the message, written
-# to its socket first, leaves before the disconnection.
-GRACE_SECONDS = 0.2
 
 
 def closed_rooms(revocation: Revocation) -> list[str]:
@@ -57,32 +52,8 @@ def end_connections(revocation: Revocation):
     """End this process's connections that `revocation` names, and close its rooms in every process."""
     ended = [sid for sid, viewer in list(connections.items()) if revocation.ends(viewer)]
     for sid in ended:
-        _leave(sid, revocation.reason)
+        leave_rooms(sid, revocation.reason)
     for room in closed_rooms(revocation):
         socketio.server.close_room(room, namespace="/")
     if ended:
-        socketio.start_background_task(_disconnect, current_app._get_current_object(), ended)
-
-
-def end_connection(sid: str, reason: str):
-    """End one connection (found stale at its own event: `core.current_workshop`)."""
-    _leave(sid, reason)
-    socketio.start_background_task(_disconnect, current_app._get_current_object(), [sid])
-
-
-def _leave(sid: str, reason: str):
-    """Take the connection out of its rooms now, and tell it why it ends."""
-    viewer = connections.get(sid)
-    for room in rooms_for(viewer) if viewer is not None else ():
-        socketio.server.leave_room(sid, room, namespace="/")
-    socketio.emit("session:ended", {"type": "session:ended", "reason": reason}, to=sid, namespace="/")
-
-
-def _disconnect(app, sids):
-    socketio.sleep(GRACE_SECONDS)
-    with app.app_context():
-        for sid in sids:
-            try:
-                socketio.server.disconnect(sid, namespace="/")
-            except Exception:  # one failure must not keep the others connected
-                log.exception("could not disconnect %s", sid)
+        disconnect_soon(ended)

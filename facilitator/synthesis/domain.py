@@ -17,7 +17,7 @@ from facilitator.access import Viewer
 from facilitator.errors import DomainError
 from facilitator.events import referent_synthesis
 from facilitator.models import Card, ClientRequest, ReportTheme, ReportThemeCard, Theme, Workshop
-from facilitator.moderation import stored_reply
+from facilitator.replies import stored_reply
 from facilitator.synthesis.listing import COUNTED, check_editor
 from facilitator.themes import clean_title
 

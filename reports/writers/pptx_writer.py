@@ -18,6 +18,7 @@ from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.util import Emu, Pt
 
+from facilitator.plan.exports import due_text
 from reports import plan
 from reports.charts import colour
 from reports.wording import shortened
@@ -400,8 +401,67 @@ def write(summary, path) -> None:
             ratio = (WIDTH - 2 * MARGIN) / picture.width
             picture.width, picture.height = int(picture.width * ratio), int(picture.height * ratio)
         picture.left = int((WIDTH - picture.width) / 2)
-    plan.slides(deck, summary)  # « Plan d'action »: a slide per axis, none without a plan (reports/plan.py)
+    _plan_slides(deck, summary)  # « Plan d'action »: a slide per axis, none without a plan (reports/plan.py)
     _next_steps(deck, summary, every)
     deck.core_properties.title = xml_safe(t("slides_title", title=w["title"]))
     deck.core_properties.language = t.core_language
     deck.save(path)
+
+
+# --- The action plan: a slide per axis (reports/plan.py gives the folded plan) ------------------------
+
+ACTIONS_PER_SLIDE = 3  # an action's title on two lines in large type, its owner and partners on two
+
+
+def _plan_slides(deck, summary) -> None:
+    """A slide per axis (continued on another beyond three actions): each action a band with its title in
+    large type, who carries it and its origin, and on the right its échéance and volunteers."""
+    t = summary.wording
+    for axis in plan.axes(summary):
+        chunks = [
+            axis["actions"][i : i + ACTIONS_PER_SLIDE]
+            for i in range(0, len(axis["actions"]), ACTIONS_PER_SLIDE)
+        ]
+        for page, chunk in enumerate(chunks):
+            title = axis["heading"] if page == 0 else t("plan_more", title=axis["heading"])
+            slide = _slide(deck, title)
+            top, bottom, gap = BAND + int(0.2 * INCH), int(0.25 * INCH), int(0.15 * INCH)
+            rows = max(len(chunk), 3)  # one or two actions keep the height of three: large, not huge
+            height = (HEIGHT - top - bottom - gap * (rows - 1)) // rows
+            right = int(3.6 * INCH)
+            width = WIDTH - 2 * MARGIN
+            inner = width - right - int(0.4 * INCH)
+            meta_room = int(0.7 * INCH)
+            title_room = height - meta_room - int(0.1 * INCH)
+            whos = []
+            for action in chunk:
+                who = action["owner"] or t("plan_no_owner")
+                whos.append(
+                    t("plan_with", owner=who, partners=action["partners"]) if action["partners"] else who
+                )
+            # one size for the slide's titles, one for its owners: the rows read as a list
+            size = min(fit(a["title"], inner, title_room, 28, 18)[0] for a in chunk)
+            meta_size = min(fit(who, inner, meta_room, 18, 16)[0] for who in whos)
+            for i, (action, who) in enumerate(zip(chunk, whos, strict=True)):
+                y = top + i * (height + gap)
+                _box(slide, MARGIN, y, width, height, [], fill=PALE, shape=MSO_SHAPE.ROUNDED_RECTANGLE)
+                slide.shapes[-1].adjustments[0] = 0.12
+                text = fit(action["title"], inner, title_room, size, size)[1]
+                meta = fit(who, inner, meta_room, meta_size, meta_size)[1]
+                _box(slide, MARGIN + int(0.2 * INCH), y + int(0.06 * INCH), inner, title_room,
+                     [(text, size, {"bold": True})], anchor=MSO_ANCHOR.MIDDLE)  # fmt: skip
+                _box(slide, MARGIN + int(0.2 * INCH), y + height - meta_room - int(0.06 * INCH), inner, meta_room,
+                     [(meta, meta_size, {"colour": GREY})], anchor=MSO_ANCHOR.TOP)  # fmt: skip
+                due = due_text(action["due"], t.language) or t("plan_no_due")
+                due_size = (
+                    24 if len(due) <= 14 else 20 if len(due) <= 16 else 18
+                )  # bold: wider than `fit` guesses
+                lines = [(due, due_size, {"bold": True, "colour": BLUE, "align": PP_ALIGN.RIGHT, "after": 2})]
+                lines.append(
+                    (action["provenance"], 16, {"colour": GREY, "align": PP_ALIGN.RIGHT, "after": 0})
+                )
+                if action["volunteers"]:
+                    lines.append((t.plural(action["volunteers"], "volunteer"), 16,
+                                  {"colour": GREY, "align": PP_ALIGN.RIGHT}))  # fmt: skip
+                _box(slide, MARGIN + width - right - int(0.15 * INCH), y, right, height, lines,
+                     anchor=MSO_ANCHOR.MIDDLE)  # fmt: skip
