@@ -99,6 +99,33 @@ def test_labelled_sets_look_like_workshops():
         assert any(len(re.findall(r"\w+", c["text"])) <= 2 for c in cards)
 
 
+TABLE_THEME_SETS = ("reseau", "fluvial")  # issue 17: written the way people write at tables
+
+
+def test_table_theme_sets_look_like_workshops():
+    """100+ cards, 9 tables of several cards on one subject, off-topic and one-word cards, typos, and
+    the référents' table themes (`theme` id + `theme_title`, some cards left loose) beside the
+    person's `label`, which is not a copy of them."""
+    for name in TABLE_THEME_SETS:
+        cards = load(DATA / f"{name}.json")
+        assert len(cards) >= 100
+        assert {c["table"] for c in cards} == set(range(1, 10))
+        assert {c["family"] for c in cards} == {"forces", "faiblesses", "attentes", "contributions"}
+        assert 8 <= len({c["label"] for c in cards}) <= 12
+        assert sum(c["label"] == "hors-sujet" for c in cards) >= 5
+        assert sum(len(re.findall(r"\w+", c["text"])) <= 1 for c in cards) >= 6
+        sorted_ = [c for c in cards if "theme" in c]
+        assert 0.6 * len(cards) <= len(sorted_) < len(cards)  # some cards are left loose
+        for card in sorted_:
+            assert card["theme_title"] and str(card["theme"]).startswith(name[0])
+        by_theme = {}
+        for card in sorted_:
+            by_theme.setdefault(card["theme"], set()).add((card["table"], card["theme_title"]))
+        assert all(len(v) == 1 for v in by_theme.values())  # a table theme lives at one table
+        mixed = [t for t in by_theme if len({c["label"] for c in sorted_ if c["theme"] == t}) > 1]
+        assert mixed  # référents lump subjects the person tells apart
+
+
 def test_without_word_vectors_the_synthesis_still_works(monkeypatch):
     """The vector package missing: shared words and concepts only, still every card once, still useful."""
     monkeypatch.setattr(synthesis, "word_vectors", lambda: None)

@@ -42,8 +42,8 @@ SETS = {
     "memoire (round 2, validation)": HERE / "memoire.json",
     "littoral (round 2, validation)": HERE / "littoral.json",
     "sobriete (round 2, held out)": HERE / "sobriete.json",
-    "bienvenue (issue 17, table themes)": HERE / "bienvenue.json",
-    "itinerance (issue 17, table themes)": HERE / "itinerance.json",
+    "reseau (issue 17, table themes)": HERE / "reseau.json",
+    "fluvial (issue 17, table themes)": HERE / "fluvial.json",
     "thermalisme (shared sample)": ROOT.parent / "shared" / "samples" / "thermalisme.json",
 }
 
@@ -86,6 +86,15 @@ def baselines(gold: list) -> dict:
     return {"alone": scores(gold, alone), "one": scores(gold, one)}
 
 
+def as_sorted(cards: list[dict]) -> list[dict]:
+    """The référents' table themes as they are, each loose card alone: what the room starts from."""
+    groups = {}
+    for index, card in enumerate(cards):
+        key = ("theme", card["table"], card["theme"]) if "theme" in card else ("card", index)
+        groups.setdefault(key, []).append(index)
+    return [{"cards": members} for members in groups.values()]
+
+
 def row(score: dict) -> str:
     return (
         f"AMI {score['ami']:.3f}  ARI {score['ari']:.3f}  V {score['v']:.3f}  "
@@ -124,6 +133,7 @@ def measure_quality() -> None:
         print(f"    one theme         {row(base['one'])}")
         print(f"    proposal          {row(scores(gold, synthesis.themes(without_table_themes(cards))))}")
         if has_table_themes:
+            print(f"    table themes only {row(scores(gold, as_sorted(cards)))}")
             print(f"    + table themes    {row(scores(gold, synthesis.themes(cards)))}")
 
 
