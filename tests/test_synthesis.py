@@ -384,3 +384,51 @@ def test_cli_reads_the_language(tmp_path):
     english = run_cli([str(path), "--language", "en"])
     assert sorted(i for t in english for i in t["cards"]) == list(range(len(load(ENGLISH))))
     assert english != run_cli([str(path)])  # French by default, as before
+
+
+def test_serve_answers_one_line_a_request(tmp_path):
+    """`--serve`: the models load once, then one JSON answer a line; a bad line is an error answer
+    and the next request is still served."""
+    cards = [
+        {"table": 1, "family": "forces", "text": "Des vélos", "theme": "a", "theme_title": "Vélo"},
+        {"table": 2, "family": "attentes", "text": "Location de vélos", "theme": "b", "theme_title": "Vélos"},
+        {
+            "table": 2,
+            "family": "attentes",
+            "text": "Un label qualité",
+            "theme": "c",
+            "theme_title": "Qualité",
+        },
+    ]
+    lines = [
+        json.dumps({"cards": cards}),
+        "pas du json",
+        json.dumps({"cards": cards[:1], "language": "xx"}),
+        "[]",
+    ]
+    done = subprocess.run([sys.executable, "-m", "reports.synthesis", "--serve"], cwd=ROOT, input="\n".join(lines),
+                          capture_output=True, text=True, timeout=120, check=True)  # fmt: skip
+    ready, first, bad, language, empty = [json.loads(line) for line in done.stdout.splitlines()]
+    assert ready == {"ok": True, "ready": True}
+    assert first["ok"] and sorted(i for t in first["themes"] for i in t["cards"]) == [0, 1, 2]
+    together = next(t for t in first["themes"] if 0 in t["cards"])
+    assert together["cards"] == [0, 1] and together["table_themes"] == ["a", "b"]
+    assert together["title"] in ("Vélo", "Vélos")  # the référents' title, not a card's sentence
+    assert bad["ok"] is False and language["ok"] is False
+    assert empty == {"ok": True, "themes": []}
+
+
+def test_the_worker_keeps_its_models_and_restarts_when_killed():
+    from reports.synthesis_worker import Worker
+
+    worker = Worker(timeout=120)
+    try:
+        cards = load(SAMPLE)[:12]
+        first = worker.propose(cards)
+        process = worker.process
+        assert worker.propose(cards) == first and worker.process is process  # the same process
+        process.kill()
+        process.wait()
+        assert worker.propose(cards) == first and worker.process is not process
+    finally:
+        worker.close()
