@@ -680,13 +680,29 @@ def _card_similarity(texts: list[str], analysed: list[list], language: str, weig
     if model is not None and n > 1:
         unique = list(dict.fromkeys(texts))
         where = {t: i for i, t in enumerate(unique)}
-        embedded = np.asarray(model.encode([t or "." for t in unique]), dtype=np.float32)
+        embedded = _sentence_vectors(model, unique)
         # centred (any two cards are otherwise close), on a shrunk mean: a handful of cards' own mean
         # would push them apart
         embedded -= embedded.mean(axis=0) * (len(unique) / (len(unique) + CENTRE_SHRINK))
         embedded = _unit_rows(embedded)[[where[t] for t in texts]]
         similar = (1 - weight) * similar + weight * (embedded @ embedded.T)
     return similar.astype(np.float32), lexicon
+
+
+SENTENCE_CACHE = 20_000  # texts whose sentence vector a long-lived process keeps (2 KB each)
+_sentence_cache: dict = {}
+
+
+def _sentence_vectors(model, texts: list[str]) -> np.ndarray:
+    """The sentence model's vectors of `texts` (rows), those already seen in this process reused:
+    the facilitator asks again after a few changes, with mostly the same cards."""
+    missing = [t for t in texts if t not in _sentence_cache]
+    if missing:
+        if len(_sentence_cache) + len(missing) > SENTENCE_CACHE:
+            _sentence_cache.clear()
+        vectors = np.asarray(model.encode([t or "." for t in missing]), dtype=np.float32)
+        _sentence_cache.update(zip(missing, vectors, strict=True))
+    return np.array([_sentence_cache[t] for t in texts], dtype=np.float32)
 
 
 def _proposal(cards: list[dict], texts: list[str], language: str, options: dict) -> list[dict]:
