@@ -5,20 +5,15 @@ themes" group the counted cards of every table for the report. The facilitator (
 organiser (key) asks for a proposal, then renames, merges, splits and moves cards; the report
 (reports/edited_themes.py) uses what is stored. Each card is in at most one report theme.
 
-Computing a proposal is CPU work (spaCy, scikit-learn): it runs in a `python -m reports.synthesis`
-subprocess, never in the server process (which never imports reports/). Every refusal raises a
+Computing a proposal is CPU work (spaCy, scikit-learn): it runs in a long-lived `python -m
+reports.synthesis --serve` subprocess (facilitator/synthesis/worker.py, the models loaded once), never in
+the server process (which never imports reports/). Every refusal raises a
 DomainError before anything is changed. Every change records one `synthesis:changed` event in the same
 transaction (livesynthesis.py): the facilitator's screens follow it live, the boards while it is projected
 (docs/decisions.md, "Live synthesis"). Every answer is the whole synthesis with `projected`.
 """
 
-import json
 import logging
-import os
-import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -38,12 +33,11 @@ from facilitator.synthesis.listing import (  # noqa: F401  (the names this modul
 )
 from facilitator.synthesis.listing import assignments as _assignments
 from facilitator.synthesis.listing import stored_themes as _themes  # noqa: F401
-from facilitator.textsafety import clean_typed, failure_outline
+from facilitator.synthesis.worker import Worker, WorkerError
+from facilitator.textsafety import clean_typed
 from facilitator.themes import TITLE_LIMIT, clean_title
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger(__name__)
-NICENESS = 10  # the clustering subprocess yields the CPU to the server
 
 
 def answer(session, workshop: Workshop, state: dict | None = None) -> dict:
@@ -95,35 +89,28 @@ def proposal_input(session, workshop: Workshop, editor, replace_edited: bool = F
 
 
 def synthesise(cards: list[dict], timeout: float = 300, language: str = "fr") -> list[dict]:
-    """Cluster the cards in a `python -m reports.synthesis -` subprocess (spaCy and scikit-learn never
-    run in the server process); return its [{"title", "cards": [indexes], "tables"}]. `language`: the
-    cards' (the workshop's)."""
+    """Cluster the cards in this process's `python -m reports.synthesis --serve` worker (spaCy and
+    scikit-learn never run in the server process; the models load once, at the first proposal); return
+    its [{"title", "cards": [indexes], "tables"}]. `language`: the cards' (the workshop's)."""
     if not cards:
         return []
-    env = dict(
-        os.environ,
-        PYTHONPATH=os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")])),
-    )
     keys = ("table", "family", "text", "theme", "theme_title")
-    payload = json.dumps([{key: c.get(key) for key in keys} for c in cards])
-    command = [sys.executable, "-m", "reports.synthesis", "-", "--language", language]
-    if shutil.which("nice"):  # a lower CPU priority: the live workshop keeps the cores (as the report)
-        command = [shutil.which("nice"), "-n", str(NICENESS), *command]
+    worker = synthesis_worker(timeout)
     try:
-        done = subprocess.run(
-            command,
-            input=payload, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=timeout,
-            check=False,
-        )  # fmt: skip
-        if done.returncode != 0:
-            # The outline only: an exception's message can quote a card (facilitator/textsafety.py).
-            log.error(
-                "synthesis subprocess failed (exit %s): %s", done.returncode, failure_outline(done.stderr)
-            )
-            raise DomainError("synthesis_failed", status=500)
-        return json.loads(done.stdout)
-    except (subprocess.TimeoutExpired, ValueError, OSError) as exc:
+        return worker.propose([{key: c.get(key) for key in keys} for c in cards], language)
+    except (WorkerError, ValueError, OSError) as exc:
+        log.error("synthesis worker failed: %s", type(exc).__name__)  # never its text: it may quote a card
         raise DomainError("synthesis_failed", status=500) from exc
+
+
+_workers: dict[float, Worker] = {}
+
+
+def synthesis_worker(timeout: float = 300) -> Worker:
+    """The server process's worker (one per timeout asked, in practice one)."""
+    if timeout not in _workers:
+        _workers[timeout] = Worker(timeout=timeout)
+    return _workers[timeout]
 
 
 def store_proposal(

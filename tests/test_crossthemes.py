@@ -13,6 +13,7 @@ from facilitator import crossthemes
 from facilitator.access import Viewer
 from facilitator.errors import DomainError
 from facilitator.models import Card, ReportTheme, ReportThemeCard
+from facilitator.synthesis.worker import Worker, WorkerError
 from facilitator.workshops import create_workshop
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -275,33 +276,35 @@ def test_report_json_after_edits_carries_the_renamed_merged_and_split_themes(ses
     assert len(all_ids) == len(set(all_ids)) == 7  # 7 + 1 late - 1 deleted
 
 
-def test_the_real_clustering_runs_in_a_subprocess(session, workshop):
-    """`crossthemes.synthesise` calls `python -m reports.synthesis -`: each card in exactly one theme."""
+def test_the_real_clustering_runs_in_the_worker_subprocess(session, workshop):
+    """`crossthemes.synthesise` asks this process's `python -m reports.synthesis --serve` worker: each
+    card in exactly one theme, and a second proposal reuses the same process (models loaded once)."""
     cards = crossthemes.proposal_input(session, workshop, editor(workshop))
     themes = crossthemes.synthesise(cards)
     indexes = sorted(i for t in themes for i in t["cards"])
     assert indexes == list(range(len(TEXTS)))
     assert all(t["title"] for t in themes)
+    process = crossthemes.synthesis_worker().process
+    assert process is not None and process.poll() is None
+    assert crossthemes.synthesise(cards) == themes
+    assert crossthemes.synthesis_worker().process is process
 
 
-def test_the_clustering_subprocess_yields_the_cpu(monkeypatch):
-    seen = []
-
-    def run(command, **options):
-        seen.append(command)
-        return subprocess.CompletedProcess(command, 0, stdout="[]", stderr="")
-
-    monkeypatch.setattr(crossthemes.subprocess, "run", run)
-    assert crossthemes.synthesise([{"id": 1, "table": 1, "family": "forces", "text": "Eau"}]) == []
-    assert Path(seen[0][0]).name == "nice" and seen[0][1:3] == ["-n", "10"]
-    assert seen[0][-5:] == ["-m", "reports.synthesis", "-", "--language", "fr"]
-    monkeypatch.setattr(
-        crossthemes.subprocess,
-        "run",
-        lambda command, **o: subprocess.CompletedProcess(command, 1, "", "boom"),
-    )
-    with pytest.raises(DomainError) as failed:
-        crossthemes.synthesise([{"id": 1, "table": 1, "family": "forces", "text": "Eau"}])
+def test_the_clustering_worker_yields_the_cpu_and_a_failure_is_a_clear_error():
+    command = Worker().command()
+    assert Path(command[0]).name == "nice" and command[1:3] == ["-n", "10"]
+    assert command[-3:] == ["-m", "reports.synthesis", "--serve"]
+    broken = Worker(python="/bin/false", timeout=5)
+    with pytest.raises(WorkerError):
+        broken.propose([{"table": 1, "family": "forces", "text": "Eau"}])
+    crossthemes._workers[12345.0] = broken
+    try:
+        with pytest.raises(DomainError) as failed:
+            crossthemes.synthesise(
+                [{"id": 1, "table": 1, "family": "forces", "text": "Eau"}], timeout=12345.0
+            )
+    finally:
+        del crossthemes._workers[12345.0]
     assert failed.value.code == "synthesis_failed" and failed.value.status == 500
 
 

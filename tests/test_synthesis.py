@@ -429,7 +429,7 @@ def test_serve_answers_one_line_a_request(tmp_path):
 
 
 def test_the_worker_keeps_its_models_and_restarts_when_killed():
-    from reports.synthesis_worker import Worker
+    from facilitator.synthesis.worker import Worker
 
     worker = Worker(timeout=120)
     try:

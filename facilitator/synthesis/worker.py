@@ -1,18 +1,21 @@
 """A long-lived `python -m reports.synthesis --serve` subprocess: the models (word vectors, sentence
 encoder, ≈ 2–3 s) load once, then each proposal costs its cards only (1,000 cards ≈ 1.5 s).
 
-For the app (facilitator/crossthemes.py): one `Worker` per server process, `propose(cards, language)`
-instead of a `python -m reports.synthesis -` subprocess a request. The work stays out of the web
-process (no numpy in the request loop); a worker that died or timed out is started again on the next
-request. Plain subprocess and threading: no Flask here (reports/ never imports it)."""
+One `Worker` per server process (`crossthemes.synthesise`): the clustering stays out of the web process
+(no numpy, spaCy or scikit-learn in it), under `nice` so that the live workshop keeps the cores, and a
+worker that died or timed out is started again on the next request. Under eventlet and gevent the
+subprocess and its pipes are the patched, cooperative ones: waiting for a proposal stalls no socket."""
 
 import json
+import os
+import shutil
 import subprocess
 import sys
 import threading
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent  # the project, where `reports` is importable
+NICENESS = 10  # the clustering subprocess yields the CPU to the server
 
 
 class WorkerError(RuntimeError):
@@ -25,10 +28,20 @@ class Worker:
         self.process = None
         self.lock = threading.Lock()
 
+    def command(self) -> list[str]:
+        command = [self.python, "-m", "reports.synthesis", "--serve"]
+        if shutil.which("nice"):
+            command = [shutil.which("nice"), "-n", str(NICENESS), *command]
+        return command
+
     def _start(self):
+        env = dict(
+            os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+        )
         self.process = subprocess.Popen(
-            [self.python, "-m", "reports.synthesis", "--serve"],
+            self.command(),
             cwd=ROOT,
+            env=env,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -63,7 +76,7 @@ class Worker:
                 raise WorkerError("the synthesis worker stopped") from exc
             answer = self._read()
         if not answer.get("ok"):
-            raise WorkerError(answer.get("error", "synthesis failed"))
+            raise WorkerError("the synthesis worker refused the request")  # its message may quote a card
         return answer["themes"]
 
     def close(self):
