@@ -409,13 +409,13 @@ def test_an_english_workshop_is_clustered_as_english(session, workshop, monkeypa
     """The proposal reads the cards in the workshop's language (reports.synthesis --language)."""
     seen = []
 
-    def run(command, **options):
-        seen.append(command)
-        return subprocess.CompletedProcess(command, 0, stdout="[]", stderr="")
+    def propose(_worker, cards, language="fr"):
+        seen.append(language)
+        return []
 
-    monkeypatch.setattr(crossthemes.subprocess, "run", run)
+    monkeypatch.setattr(Worker, "propose", propose)
     crossthemes.propose(session, workshop, editor(workshop))
     workshop.language = "en"
     session.commit()
     crossthemes.propose(session, workshop, editor(workshop))
-    assert [command[-2:] for command in seen] == [["--language", "fr"], ["--language", "en"]]
+    assert seen == ["fr", "en"]

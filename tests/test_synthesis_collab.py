@@ -408,7 +408,8 @@ def test_the_proposal_is_given_each_card_s_table_theme(session, workshop, monkey
     """The interface with reports.synthesis: each card carries `theme` (its table theme's id) and
     `theme_title`, null for a loose card."""
     import json
-    import subprocess
+
+    from facilitator.synthesis.worker import Worker
 
     cards = crossthemes.proposal_input(session, workshop, facilitator(workshop))
     by_text = {c["text"]: c for c in cards}
@@ -417,11 +418,11 @@ def test_the_proposal_is_given_each_card_s_table_theme(session, workshop, monkey
     assert by_text["Eaux thermales reconnues"]["theme"] is None
     sent = {}
 
-    def run(command, input, **_kwargs):
-        sent["cards"] = json.loads(input)
-        return subprocess.CompletedProcess(command, 0, stdout="[]", stderr="")
+    def propose(_worker, cards, language="fr"):
+        sent["cards"] = json.loads(json.dumps(cards))  # what the worker's pipe carries
+        return []
 
-    monkeypatch.setattr(crossthemes.subprocess, "run", run)
+    monkeypatch.setattr(Worker, "propose", propose)
     assert crossthemes.synthesise(cards) == []
     assert sent["cards"][0] == {
         "table": 1, "family": "forces", "text": "Des eaux thermales réputées",
