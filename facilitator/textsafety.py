@@ -77,6 +77,17 @@ def without_hidden_characters(text: str, keep: str = "") -> str:
     )
 
 
+def printable(text):
+    """`text` as every document can hold it: control and format characters dropped (NUL and `\\x01`
+    make python-docx, python-pptx and openpyxl raise; U+202E would reverse the words that follow it).
+
+    Today's text rules refuse them on the way in; a database written before may still hold them, and
+    a report never fails on what a card says. Anything that is not a string is returned unchanged."""
+    if not isinstance(text, str) or text.isprintable():
+        return text
+    return without_hidden_characters(text, keep="\n")
+
+
 def visible(text: str) -> bool:
     """True when `text` shows something: not only spaces, joiners and blank letters."""
     return any(

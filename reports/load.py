@@ -12,29 +12,15 @@ from facilitator.models import (
     Event,
     Group,
     Participant,
-    PlanAction,
-    PlanActionCard,
-    PlanAxis,
-    PlanEngagement,
     Step,
     Theme,
     Vote,
     Workshop,
     isoformat,
 )
-from facilitator.textsafety import without_hidden_characters
+from facilitator.plan.exports import read as plan_rows
+from facilitator.textsafety import printable
 from facilitator.tokens import normalise_join_code
-
-
-def printable(text):
-    """`text` as every document can hold it: control and format characters dropped (NUL and `\\x01`
-    make python-docx, python-pptx and openpyxl raise; U+202E would reverse the words that follow it).
-
-    Today's text rules refuse them on the way in; a database written before may still hold them, and
-    a report never fails on what a card says. Anything that is not a string is returned unchanged."""
-    if not isinstance(text, str) or text.isprintable():
-        return text
-    return without_hidden_characters(text, keep="\n")
 
 
 class UnknownWorkshop(LookupError):
@@ -214,32 +200,12 @@ def load(session, code_or_id) -> Frames:
 
 
 def load_plan(session, workshop, number) -> dict:
-    """The action plan's frames (issue 14). Engagements carry the volunteer's name (None in an
-    anonymous workshop), never an e-mail: no document of the compte rendu can print a contact."""
-    wid = workshop.id
-
-    def rows(model, order):
-        return session.scalars(select(model).where(model.workshop_id == wid).order_by(*order)).all()
-
-    axes = [(a.id, printable(a.title), a.position) for a in rows(PlanAxis, (PlanAxis.position, PlanAxis.id))]
-    actions = [
-        (a.id, number.get(a.group_id), a.axis_id, printable(a.title), printable(a.owner or ""),
-         printable(a.partners or ""), a.due, printable(a.first_step or ""), printable(a.indicator or ""),
-         a.position, a.status, a.merged_into_id)
-        for a in rows(PlanAction, (PlanAction.position, PlanAction.id))
-    ]  # fmt: skip
-    links = [(c.action_id, c.card_id) for c in rows(PlanActionCard, (PlanActionCard.id,))]
-    names = {}
-    if not workshop.anonymous:
-        names = dict(
-            session.execute(
-                select(Participant.id, Participant.name).where(Participant.workshop_id == wid)
-            ).all()
-        )
-    engagements = [
-        (e.action_id, e.participant_id, printable(names.get(e.participant_id)) or None)
-        for e in rows(PlanEngagement, (PlanEngagement.id,))
-    ]
+    """The action plan's frames (issue 14), read by the plan's own reader (`facilitator.plan.exports.read`,
+    which the server's plan.ics and plan.csv use too). Engagements carry the volunteer's name (None in
+    an anonymous workshop), never an e-mail: no document of the compte rendu can print a contact."""
+    axes, actions, links, engagements = plan_rows(session, workshop, number)
+    axes = [(a["id"], a["title"], a["position"]) for a in axes]
+    actions = [tuple(a[key] for key in COLUMNS["plan_actions"]) for a in actions]
     return {
         "plan_axes": _frame("plan_axes", axes),
         "plan_actions": _frame("plan_actions", actions),

@@ -29,7 +29,7 @@ from facilitator.models import (
     PlanEngagement,
     Workshop,
 )
-from facilitator.textsafety import spreadsheet_safe, without_hidden_characters
+from facilitator.textsafety import printable, spreadsheet_safe
 
 NNBSP = "\u202f"  # French: narrow no-break space before « : » and inside « »
 MONTHS = {
@@ -87,13 +87,6 @@ CSV_HEADER = (
 def language_of(language) -> str:
     code = str(language or "").strip().lower()[:2]
     return code if code in WORDS else "fr"
-
-
-def printable(text):
-    """A text as every file can hold it (the rule of reports/load.py: control characters dropped)."""
-    if not isinstance(text, str) or text.isprintable():
-        return text
-    return without_hidden_characters(text, keep="\n")
 
 
 # --- the plan as it is shown ----------------------------------------------------------------------
@@ -168,12 +161,12 @@ def fold(axes, actions, links, engagements, *, quotable, anonymous=False) -> lis
     return out
 
 
-def load(session, workshop: Workshop) -> list[dict]:
-    """`fold` of a workshop's plan read from the database (the server's routes: no pandas). The cards it
-    may quote are those the compte rendu's body may: visible and not sealed (docs/decisions.md,
-    "Issue 16"), a merged card standing for the card it was merged into."""
+def read(session, workshop: Workshop, number: dict) -> tuple[list, list, list, list]:
+    """A workshop's plan as `fold` takes it — axes, actions, links, engagements — read from the database
+    by the server's routes (`load`) and by the compte rendu (reports/load.py) alike. `number`: table
+    id → table number. Engagements carry the volunteer's name (None in an anonymous workshop), never
+    an e-mail."""
     wid = workshop.id
-    number = dict(session.execute(select(Group.id, Group.number).where(Group.workshop_id == wid)).all())
 
     def rows(model, *order):
         return session.scalars(select(model).where(model.workshop_id == wid).order_by(*order)).all()
@@ -198,13 +191,23 @@ def load(session, workshop: Workshop) -> list[dict]:
             ).all()
         )
     engagements = [
-        (e.action_id, e.participant_id, printable(names.get(e.participant_id)))
+        (e.action_id, e.participant_id, printable(names.get(e.participant_id)) or None)
         for e in rows(PlanEngagement, PlanEngagement.id)
     ]
+    return axes, actions, links, engagements
+
+
+def load(session, workshop: Workshop) -> list[dict]:
+    """`fold` of a workshop's plan read from the database (the server's routes: no pandas). The cards it
+    may quote are those the compte rendu's body may: visible and not sealed (docs/decisions.md,
+    "Issue 16"), a merged card standing for the card it was merged into."""
+    wid = workshop.id
+    number = dict(session.execute(select(Group.id, Group.number).where(Group.workshop_id == wid)).all())
+    axes, actions, links, engagements = read(session, workshop, number)
     linked = {card_id for _, card_id in links}
     quotable, merged = {}, {}
     if linked:
-        for card in rows(Card, Card.seq):
+        for card in session.scalars(select(Card).where(Card.workshop_id == wid).order_by(Card.seq)):
             if card.status == "visible" and not card.sealed:
                 quotable[card.id] = {"id": card.id, "text": printable(card.text), "family": card.family,
                                      "group": number.get(card.group_id), "seq": card.seq}  # fmt: skip
