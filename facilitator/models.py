@@ -38,6 +38,19 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: DateTime(timezone=True)}
 
 
+class Series(Base):
+    """A series of workshops asking the same question (« Journées des OGD 2027 », one per département).
+    It holds no workshop data: deleting it leaves its workshops as they are (`Workshop.series_id`)."""
+
+    __tablename__ = "series"
+    __table_args__ = (NEVER_REUSED,)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class Workshop(Base):
     __tablename__ = "workshops"
     __table_args__ = (NEVER_REUSED,)
@@ -66,6 +79,14 @@ class Workshop(Base):
     hide_vote_totals: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # The action plan: may a volunteer leave an e-mail for the follow-up (with consent)? Off by default.
     plan_contacts: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # A series of workshops (issue 15): a thin grouping, the workshop keeps its own report and deletion.
+    series_id: Mapped[int | None] = mapped_column(
+        ForeignKey("series.id", ondelete="SET NULL"), default=None, index=True
+    )
+    # Made from a previous workshop (« Créer à partir de… »): same agenda, tables, families and rules.
+    copied_from_id: Mapped[int | None] = mapped_column(
+        ForeignKey("workshops.id", ondelete="SET NULL"), default=None
+    )
     # The agenda's run state. `step_position` None: free mode (every family open, voting open).
     step_position: Mapped[int | None] = mapped_column(Integer, default=None)
     step_status: Mapped[str] = mapped_column(String(16), default="free", server_default="free")
@@ -395,6 +416,10 @@ class PlanAction(Base):
     merged_into_id: Mapped[int | None] = mapped_column(
         ForeignKey("plan_actions.id", ondelete="SET NULL"), default=None
     )
+    # Carried over from the action of a previous workshop of the series (its history stays there).
+    carried_from_id: Mapped[int | None] = mapped_column(
+        ForeignKey("plan_actions.id", ondelete="SET NULL"), default=None
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -424,4 +449,49 @@ class PlanEngagement(Base):
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
     email: Mapped[str | None] = mapped_column(String(254), default=None)
     consented_at: Mapped[datetime | None] = mapped_column(default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class FollowupLink(Base):
+    """A personal follow-up link to one action, for its porteur or a consenting volunteer (issue 15).
+    Only the token's hash is kept (`tokens.token_hash`); `revoked_at` ends it. Deleting the workshop
+    deletes it (CASCADE), so its links stop working with it."""
+
+    __tablename__ = "followup_links"
+    __table_args__ = (NEVER_REUSED,)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"), index=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("plan_actions.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    holder: Mapped[str] = mapped_column(String(16), default="porteur")  # porteur | volunteer
+    engagement_id: Mapped[int | None] = mapped_column(
+        ForeignKey("plan_engagements.id", ondelete="CASCADE"), default=None
+    )
+    name: Mapped[str] = mapped_column(String(120), default="")
+    email: Mapped[str | None] = mapped_column(String(254), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(default=None)
+    last_used_at: Mapped[datetime | None] = mapped_column(default=None)
+    revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class ActionUpdate(Base):
+    """One update of an action's follow-up: a history, never overwritten; the latest one is its status.
+    `status`: todo (« à lancer ») | doing (« en cours ») | done (« fait ») | abandoned (« abandonné »).
+    `on_date`: the date the person gives (ISO day), `link_id`: who wrote it (None: the organiser)."""
+
+    __tablename__ = "plan_action_updates"
+    __table_args__ = (Index("ix_plan_action_updates_action", "action_id", "id"), NEVER_REUSED)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"), index=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("plan_actions.id", ondelete="CASCADE"))
+    link_id: Mapped[int | None] = mapped_column(
+        ForeignKey("followup_links.id", ondelete="SET NULL"), default=None
+    )
+    status: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text, default="")
+    on_date: Mapped[str | None] = mapped_column(String(10), default=None)
+    author: Mapped[str] = mapped_column(String(120), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

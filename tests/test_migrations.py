@@ -23,9 +23,32 @@ def differences(url):
             context = MigrationContext.configure(
                 connection, opts={"compare_type": True, "compare_server_default": True}
             )
-            return compare_metadata(context, Base.metadata)
+            found = compare_metadata(context, Base.metadata)
+            return [d for d in found if not _inline_reference_read_without_its_options(connection, d, found)]
     finally:
         engine.dispose()
+
+
+def _foreign_key_key(constraint):
+    return (constraint.table.name, tuple(e.parent.name for e in constraint.elements))
+
+
+def _inline_reference_read_without_its_options(connection, difference, found):
+    """SQLite's reflection reads the ON DELETE of a table-level FOREIGN KEY only; a column added later
+    (0014) carries it inline, so autogenerate sees a remove/add pair. Accept the pair when SQLite's own
+    PRAGMA foreign_key_list reports the ON DELETE the model asks for."""
+    kind, constraint = difference[0], difference[1]
+    if kind not in ("add_fk", "remove_fk"):
+        return False
+    other = "remove_fk" if kind == "add_fk" else "add_fk"
+    key = _foreign_key_key(constraint)
+    pair = [d[1] for d in found if d[0] == other and _foreign_key_key(d[1]) == key]
+    if not pair:
+        return False
+    model = constraint if kind == "add_fk" else pair[0]
+    table, (column,) = key
+    rows = connection.exec_driver_sql(f"PRAGMA foreign_key_list({table})").all()
+    return any(row[3] == column and row[6] == (model.ondelete or "NO ACTION") for row in rows)
 
 
 def tables(url):
