@@ -49,6 +49,9 @@ class Admission:
     participant_token: str | None = None
     # The viewer's table row, kept so the join's snapshot finds it in the session instead of reading it.
     group: Group | None = None
+    # A participant made by this join: its table's head count with it (`newcomers`: its snapshot is the
+    # table's, with no card or dot of its own yet).
+    newcomer_at_table: int | None = None
 
 
 def _clean_name(value, limit: int, code: str = "name_too_long") -> str | None:
@@ -177,7 +180,7 @@ def _admit_participant(
         group = find_group(workshop, group_number)
 
     events = []
-    new_token = None
+    new_token = at_table = None
     if participant is None:
         if limits.newcomer is not None:
             limits.newcomer(group)
@@ -210,7 +213,7 @@ def _admit_participant(
             events.append(_count_event(session, workshop, group))
     commit_and_publish(session, events)
     viewer = Viewer(workshop.id, "participant", group.id, group.number, participant.id)
-    return Admission(viewer, new_token or token, group=group)
+    return Admission(viewer, new_token or token, group=group, newcomer_at_table=at_table)
 
 
 def _referent_group(session, workshop: Workshop, token) -> Group | None:

@@ -15,6 +15,7 @@ import logging
 from flask import current_app, request
 from pydantic import ValidationError
 
+from facilitator import newcomers
 from facilitator.access import Viewer, still_admitted
 from facilitator.database import STORAGE_LOG, storage_problem
 from facilitator.errors import DomainError, error_body, from_exception
@@ -228,10 +229,30 @@ def _disconnect(app, sids):
 READERS = ("participant", "board")  # who reads messages as `events.reader_view` leaves them
 
 
-def snapshot_for(workshop: Workshop, viewer: Viewer) -> dict:
-    """The state this viewer starts from: its table only, or every table for boards."""
+def snapshot_for(workshop: Workshop, viewer: Viewer, newcomer_at_table: int | None = None) -> dict:
+    """The state this viewer starts from: its table only, or every table for boards.
+
+    `newcomer_at_table`: the viewer is a participant its join just made, with its table's head count; its
+    snapshot is then the one stored for its table while nothing it shows changed (`newcomers`)."""
     # Its own table's row (already in the session after a join), not the workshop's 100 tables.
     group = None if viewer.sees_every_table else db.session.get(Group, viewer.group_id)
+    if newcomer_at_table is None or viewer.role != "participant" or group is None:
+        return _built_snapshot(workshop, viewer, group)
+    store = newcomers.snapshots_of(current_app)
+    stored, version = store.get(db.session, workshop, group)
+    if stored is None:
+        stored = _built_snapshot(workshop, viewer, group)
+        store.put(workshop, group, version, stored)
+    return newcomers.for_newcomer(
+        stored,
+        seq=workshop.seq,
+        group_number=group.number,
+        at_table=newcomer_at_table,
+        participant_id=viewer.participant_id,
+    )
+
+
+def _built_snapshot(workshop: Workshop, viewer: Viewer, group: Group | None) -> dict:
     snapshot = workshop_snapshot(db.session, workshop, group, viewer)
     snapshot["workshop"]["family_labels"] = family_labels(workshop.families)
     if viewer.role in READERS:
@@ -242,7 +263,9 @@ def snapshot_for(workshop: Workshop, viewer: Viewer) -> dict:
     return snapshot
 
 
-def catch_up(workshop: Workshop, viewer: Viewer, since: int | None) -> dict:
+def catch_up(
+    workshop: Workshop, viewer: Viewer, since: int | None, newcomer_at_table: int | None = None
+) -> dict:
     """Return `{"seq", "events"}` missed since `since`, or `{"seq", "snapshot"}` when that is not possible."""
     if since is not None:
         group_id = None if viewer.sees_every_table else viewer.group_id
@@ -260,7 +283,7 @@ def catch_up(workshop: Workshop, viewer: Viewer, since: int | None) -> dict:
             return {"seq": workshop.seq, "events": missed, "server_time": isoformat(utcnow())}
     return {
         "seq": workshop.seq,
-        "snapshot": snapshot_for(workshop, viewer),
+        "snapshot": snapshot_for(workshop, viewer, newcomer_at_table),
         "server_time": isoformat(utcnow()),
     }
 

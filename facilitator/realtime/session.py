@@ -72,7 +72,7 @@ def on_join(payload: JoinPayload):
     connections[sid] = viewer
     connected = presence.connection_changed(previous, viewer)
     reply = {"ok": True, "role": viewer.role, "group": viewer.group_number}
-    reply.update(catch_up(workshop, viewer, payload.since))
+    reply.update(catch_up(workshop, viewer, payload.since, newcomer_at_table=admission.newcomer_at_table))
     reply["presence"] = connected
     if admission.participant_token:
         reply["participant_token"] = admission.participant_token
