@@ -212,7 +212,14 @@ def _admit_participant(
             events.append(_count_event(session, workshop, previous))
             events.append(_count_event(session, workshop, group))
     commit_and_publish(session, events)
-    viewer = Viewer(workshop.id, "participant", group.id, group.number, participant.id)
+    viewer = Viewer(
+        workshop.id,
+        "participant",
+        group.id,
+        group.number,
+        participant.id,
+        author=(participant.name, participant.organisation),
+    )
     return Admission(viewer, new_token or token, group=group, newcomer_at_table=at_table)
 
 

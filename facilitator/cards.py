@@ -8,7 +8,7 @@ from facilitator.access import Viewer
 from facilitator.agenda import check_posting, current_step, sealed_event, sealing_step
 from facilitator.errors import DomainError
 from facilitator.events import commit_and_publish, next_seq, record_event
-from facilitator.models import Card, Group, Workshop
+from facilitator.models import Card, Workshop
 from facilitator.textsafety import clean_typed
 from facilitator.workshops import find_group
 
@@ -52,9 +52,28 @@ def post_card(
     """
     if viewer.role not in POSTING_ROLES or viewer.workshop_id != workshop.id:
         raise DomainError("forbidden", status=403)
-    existing = _existing(session, workshop, client_id)
-    if existing is not None:
+    try:
+        card = _new_card(session, workshop, viewer, client_id, family, text, group_number, text_limit)
+    except DomainError:
+        # A resend of a card taken before (its ack was lost) is answered with it, even when a new card
+        # would be refused now (the step ended, the family closed): looked up only then, not for every card.
+        existing = _existing(session, workshop, client_id)
+        if existing is None:
+            raise
         return _same_author(existing, viewer), False
+    try:
+        _record_card(session, workshop, card, viewer)
+    except IntegrityError:  # the unique (workshop, client_id): a resend, or the same card twice at once
+        session.rollback()
+        existing = _existing(session, workshop, client_id)
+        if existing is None:
+            raise
+        return _same_author(existing, viewer), False
+    return card, True
+
+
+def _new_card(session, workshop, viewer, client_id, family, text, group_number, text_limit) -> Card:
+    """The card to insert, or a DomainError (nothing changed)."""
     if family not in workshop.families:
         raise DomainError("unknown_family")
     # The agenda decides: locked workshop, family closed in this step, or the step's time is up (a paper
@@ -66,15 +85,12 @@ def post_card(
     if viewer.role == "facilitator":
         if group_number is None:
             raise DomainError("group_required")
-        group = find_group(workshop, group_number)
+        group_id = find_group(workshop, group_number).id
     else:
-        # One row, not every table of the workshop (100 rows per card at 100 tables).
-        group = session.get(Group, viewer.group_id)
-        if group is None or group.workshop_id != workshop.id:
-            raise DomainError("forbidden", status=403)
+        group_id = viewer.group_id  # the table it joined (no read)
     card = Card(
         workshop_id=workshop.id,
-        group_id=group.id,
+        group_id=group_id,
         participant_id=viewer.participant_id,
         client_id=client_id,
         family=family,
@@ -84,23 +100,15 @@ def post_card(
         sealed=step is not None,
         step_id=current.id if current is not None else None,
     )
-    card.group = group
-    try:
-        card.seq = _record_card(session, workshop, card)
-    except IntegrityError:
-        session.rollback()
-        existing = _existing(session, workshop, client_id)
-        if existing is None:
-            raise
-        return _same_author(existing, viewer), False
-    return card, True
+    return card
 
 
-def _record_card(session, workshop, card):
+def _record_card(session, workshop, card, viewer):
     card.seq = next_seq(session, workshop.id)
     session.add(card)
     session.flush()
     set_committed_value(card, "merged_cards", [])  # a new card has none: no query to find out
+    view = card_view(card, viewer, workshop.anonymous)
     if card.sealed:
         # Hidden until reveal: the author alone gets the card (a private event); the boards and the
         # table get `card:sealed`, counts without text or author.
@@ -112,8 +120,8 @@ def _record_card(session, workshop, card):
                     session,
                     workshop,
                     "card:added",
-                    {"card": card.to_dict(anonymous=workshop.anonymous)},
-                    card.group,
+                    {"card": view},
+                    group_id=card.group_id,
                     seq=card.seq,
                     participant_id=card.participant_id,
                 )
@@ -121,17 +129,24 @@ def _record_card(session, workshop, card):
             seq = None
         events.append(sealed_event(session, workshop, card, seq=seq))
         commit_and_publish(session, events)
-        return card.seq
+        return
     event = record_event(
         session,
         workshop,
         "card:added",
-        {"card": card.to_dict(anonymous=workshop.anonymous)},
-        card.group,
+        {"card": view},
+        group_id=card.group_id,
         seq=card.seq,
     )
     commit_and_publish(session, [event])
-    return card.seq
+
+
+def card_view(card: Card, viewer: Viewer, anonymous: bool) -> dict:
+    """`Card.to_dict` of a card this viewer posted (a new one, or its resend): its author and table are
+    the viewer's, known since its join, so neither row is read again."""
+    author = viewer.author if viewer.participant_id is not None else (None, None)
+    number = viewer.group_number if viewer.role != "facilitator" else None
+    return card.to_dict(anonymous=anonymous, author=author, group_number=number)
 
 
 # Every card runs it (built once: see workshops.WORKSHOP_BY_CODE).

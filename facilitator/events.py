@@ -9,11 +9,11 @@ the last `seq` it saw (`events_since`).
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
-from facilitator.models import Card, Event, Workshop
+from facilitator.models import Card, Event, Workshop, utcnow
 
 
 @dataclass(frozen=True)
@@ -340,6 +340,24 @@ def next_seq(session, workshop_id: int) -> int:
     return seq
 
 
+@dataclass
+class LoggedEvent:
+    """An event written to the log (`record_event`), as `commit_and_publish` hands it out."""
+
+    workshop_id: int
+    seq: int
+    type: str
+    group_id: int | None
+    participant_id: int | None
+    payload: dict
+    authors: tuple = ()
+
+
+# A plain INSERT, built once: every change writes one, and the ORM's unit of work for an object nobody
+# reads back was a good part of a card's or a dot's CPU time (python -m bench.ops).
+EVENT_INSERT = insert(Event.__table__)
+
+
 def record_event(
     session,
     workshop: Workshop,
@@ -349,30 +367,32 @@ def record_event(
     seq=None,
     participant_id=None,
     authors=(),
-) -> Event:
+    group_id=None,
+) -> LoggedEvent:
     """Append an event to the workshop's log (not committed yet); the payload gets its `seq`.
 
     Pass `seq` when the change itself stores the number it was taken with (a card keeps its own).
     `participant_id`: a private event, for that participant's connections only (their sealed card).
     `authors`: participants who get the whole message besides the table's view (their hidden card).
+    `group_id`: the table's id instead of its row (`group`).
     """
     if seq is None:
         seq = next_seq(session, workshop.id)
     body = {"type": type_, "seq": seq, **payload}
-    event = Event(
-        workshop_id=workshop.id,
-        seq=seq,
-        type=type_,
-        group_id=group.id if group is not None else None,
-        participant_id=participant_id,
-        payload=body,
-    )
-    session.add(event)
-    event.authors = tuple(authors)  # not stored: `events_since` finds a viewer's own cards itself
+    if group is not None:
+        group_id = group.id
+    event = LoggedEvent(workshop.id, seq, type_, group_id, participant_id, body, tuple(authors))
+    if session.new or session.dirty or session.deleted:
+        session.flush()  # the rows the event refers to (a new participant, a card) go first
+    session.execute(
+        EVENT_INSERT,
+        {"workshop_id": event.workshop_id, "seq": seq, "type": type_, "group_id": event.group_id,
+         "participant_id": participant_id, "payload": body, "created_at": utcnow()},
+    )  # fmt: skip
     return event
 
 
-def commit_and_publish(session, events: list[Event], announcements=(), revocations=()):
+def commit_and_publish(session, events: list[LoggedEvent], announcements=(), revocations=()):
     """Commit the unit of work, then publish its events: nothing is announced that could be lost.
 
     `announcements` are `(message, audience)` pairs that are not part of the log, such as the deletion

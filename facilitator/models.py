@@ -199,18 +199,21 @@ class Card(Base):
         foreign_keys=[merged_into_id], order_by="Card.seq", viewonly=True, lazy="selectin"
     )
 
-    def to_dict(self, anonymous=False):
-        """Return the card as every client sees it; the client id stays with its author."""
-        author = None
-        if self.participant is not None and not anonymous:
-            author = self.participant.name
+    def to_dict(self, anonymous=False, *, author=None, group_number=None):
+        """Return the card as every client sees it; the client id stays with its author.
+
+        `author` (name, organisation) and `group_number`: what the caller knows already of a card it just
+        made (its participant's and its table's rows are then not read)."""
+        if author is None and self.participant is not None:
+            author = (self.participant.name, self.participant.organisation)
+        name, organisation = (None, None) if anonymous or author is None else author
         return {
             "id": self.id,
             "family": self.family,
             "text": self.text,
-            "group": self.group.number,
-            "author": author,
-            "organisation": None if anonymous or self.participant is None else self.participant.organisation,
+            "group": self.group.number if group_number is None else group_number,
+            "author": name,
+            "organisation": organisation,
             "source": self.source,
             "status": self.status,
             "sealed": bool(self.sealed),  # hidden until reveal: only its author ever receives it

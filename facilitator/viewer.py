@@ -19,6 +19,9 @@ class Viewer:
     # The hash of the token it was admitted with (facilitator, board, référent): when that token is
     # replaced ("Nouveaux liens", the kit's fresh référent links) the connection ends.
     credential: str | None = field(default=None, repr=False, compare=False)
+    # A participant's name and organisation as its join stored them: what its cards show as author,
+    # without reading its row again for every card.
+    author: tuple[str | None, str | None] | None = field(default=None, repr=False, compare=False)
 
     @property
     def sees_every_table(self) -> bool:

@@ -6,7 +6,7 @@ from flask import current_app, request
 from flask_socketio import join_room, leave_room
 
 from facilitator.access import ParticipantLimits, admit
-from facilitator.cards import post_card, resend_differs
+from facilitator.cards import card_view, post_card, resend_differs
 from facilitator.errors import DomainError, error_body
 from facilitator.extensions import db, socketio
 from facilitator.ratelimits import rate_limits
@@ -134,7 +134,7 @@ def on_card_add(payload: CardAddPayload):
         group_number=payload.group,
         text_limit=current_app.config["CARD_TEXT_MAX"],
     )
-    reply = {"ok": True, "card": {**card.to_dict(anonymous=workshop.anonymous), "client_id": card.client_id}}
+    reply = {"ok": True, "card": {**card_view(card, viewer, workshop.anonymous), "client_id": card.client_id}}
     if not created:  # a resend: the stored card, and whether the text sent is not the one stored
         reply.update(duplicate=True, text_differs=resend_differs(card, payload.text))
     return reply
