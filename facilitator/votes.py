@@ -17,10 +17,10 @@ The report counts their dots apart (`votes_paper`).
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 
 from sqlalchemy import bindparam, case, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
 
 from facilitator import tokens
 from facilitator.access import _clean_name, _count_event
@@ -59,7 +59,19 @@ SNAPSHOT_COUNTS_AT_TABLE = (
 # Plain inserts (no unit of work for rows nothing reads back in the transaction).
 INSERT_VOTE = insert(Vote.__table__)
 INSERT_CLIENT_REQUEST = insert(ClientRequest.__table__)
-CARD_WITH_TABLE = select(Card).options(joinedload(Card.group)).where(Card.id == bindparam("card_id"))
+# What a dot needs of its card, as a plain row (no ORM object built for it): the table stage only lets a
+# phone vote at its own table, so the table's number is the voter's.
+VOTED_CARD = select(
+    Card.workshop_id, Card.group_id, Card.status, Card.sealed, Card.theme_id, Card.family
+).where(Card.id == bindparam("card_id"))
+
+
+@dataclass(frozen=True)
+class Table:
+    """The table a dot's counts go to: its id (the event's audience) and number (the message)."""
+
+    id: int
+    number: int
 
 
 def _dots_and_total_statement(column):
@@ -122,7 +134,7 @@ def _target_family(session, card_id, theme_id) -> str | None:
 
 
 def _resolve_target(session, workshop: Workshop, viewer: Viewer, stage: str, card_id, theme_id):
-    """Return (group, family) of the target this participant may vote on at this stage, or refuse."""
+    """Return (`Table`, family) of the target this participant may vote on at this stage, or refuse."""
     if (card_id is None) == (theme_id is None):
         raise DomainError("invalid_payload", problem="give card_id or theme_id")
     if stage == "plenary":
@@ -132,23 +144,24 @@ def _resolve_target(session, workshop: Workshop, viewer: Viewer, stage: str, car
         )
         if essential is None:
             raise DomainError("unknown_target", status=404)
-        return session.get(Group, essential.group_id), essential.family
+        group = session.get(Group, essential.group_id)
+        return Table(group.id, group.number), essential.family
     if card_id is not None:
-        card = session.scalar(CARD_WITH_TABLE, {"card_id": card_id})  # the card and its table: one read
+        card = session.execute(VOTED_CARD, {"card_id": card_id}).first()
         if card is None or card.workshop_id != workshop.id or card.group_id != viewer.group_id:
             raise DomainError("unknown_target", status=404)
         if not votable_card(card):
             raise DomainError("unknown_target", status=404)
         if card.theme_id is not None:  # the theme stands for its cards: one row of dots per theme
             raise DomainError("card_in_theme", status=409)
-        return card.group, card.family
+        return Table(viewer.group_id, viewer.group_number), card.family
     theme = session.get(Theme, theme_id)
     if theme is None or theme.workshop_id != workshop.id or theme.group_id != viewer.group_id:
         raise DomainError("unknown_target", status=404)
     family = theme_family(session, theme)
     if family is None:
         raise DomainError("unknown_target", status=404)
-    return session.get(Group, theme.group_id), family
+    return Table(viewer.group_id, viewer.group_number), family
 
 
 # --- Counting -----------------------------------------------------------------------------------------
