@@ -3,12 +3,12 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, case, func, select
+from sqlalchemy import bindparam, case, func, insert, select
 
 from facilitator import tokens
 from facilitator.errors import DomainError
 from facilitator.events import commit_and_publish, record_event
-from facilitator.models import Group, Participant, Workshop
+from facilitator.models import Group, Participant, Workshop, utcnow
 from facilitator.textsafety import clean_typed
 from facilitator.viewer import Viewer  # noqa: F401  (re-exported: `from facilitator.access import Viewer`)
 from facilitator.workshops import PARTICIPANTS_AT_TABLE, find_group
@@ -22,6 +22,9 @@ PARTICIPANT_BY_TOKEN = select(Participant).where(
 REFERENT_GROUP = select(Group).where(
     Group.workshop_id == bindparam("workshop_id"), Group.referent_token_hash == bindparam("token_hash")
 )
+# A newcomer's row as a plain INSERT: nothing reads the ORM object back (its id, name and organisation are
+# the viewer's), and a join storm makes hundreds a minute.
+INSERT_PARTICIPANT = insert(Participant.__table__).returning(Participant.__table__.c.id)
 # The people of a workshop and of one of its tables, in one statement (a newcomer's caps and count).
 PARTICIPANTS_HERE = select(
     func.count(Participant.id), func.sum(case((Participant.group_id == bindparam("group_id"), 1), else_=0))
@@ -185,15 +188,9 @@ def _admit_participant(
         if limits.newcomer is not None:
             limits.newcomer(group)
         new_token = tokens.new_token()
-        participant = Participant(
-            workshop_id=workshop.id,
-            group_id=group.id,
-            token_hash=tokens.hash_token(new_token),
-            name=name,
-            organisation=organisation,
-        )
-        session.add(participant)
-        session.flush()
+        row = {"workshop_id": workshop.id, "group_id": group.id, "token_hash": tokens.hash_token(new_token),
+               "name": name, "organisation": organisation, "created_at": utcnow(), "paper": False}  # fmt: skip
+        participant_id = session.execute(INSERT_PARTICIPANT, row).scalar_one()
         in_workshop, at_table = session.execute(
             PARTICIPANTS_HERE, {"workshop_id": workshop.id, "group_id": group.id}
         ).one()
@@ -212,13 +209,10 @@ def _admit_participant(
             events.append(_count_event(session, workshop, previous))
             events.append(_count_event(session, workshop, group))
     commit_and_publish(session, events)
+    if participant is not None:
+        participant_id, name, organisation = participant.id, participant.name, participant.organisation
     viewer = Viewer(
-        workshop.id,
-        "participant",
-        group.id,
-        group.number,
-        participant.id,
-        author=(participant.name, participant.organisation),
+        workshop.id, "participant", group.id, group.number, participant_id, author=(name, organisation)
     )
     return Admission(viewer, new_token or token, group=group, newcomer_at_table=at_table)
 

@@ -14,6 +14,7 @@ from facilitator.extensions import babel, csrf, db, socketio
 from facilitator.i18n import plural_pair, remember_language, select_locale
 from facilitator.network import HostCheck
 from facilitator.ratelimits import rate_limits
+from facilitator.realtime.packets import TextPacket
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -73,6 +74,7 @@ def build_app(config: Config | None = None) -> Flask:
         ping_timeout=config.PING_TIMEOUT,
         logger=False,
         engineio_logger=False,
+        serializer=TextPacket,
     )
     realtime.core.answer_star_events(socketio.server)  # an event named "*" is answered too
     frames.answer_malformed_frames(socketio.server, app)  # and the frames no handler sees
