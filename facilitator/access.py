@@ -26,9 +26,10 @@ REFERENT_GROUP = select(Group).where(
 # the viewer's), and a join storm makes hundreds a minute.
 INSERT_PARTICIPANT = insert(Participant.__table__).returning(Participant.__table__.c.id)
 # The people of a workshop and of one of its tables, in one statement (a newcomer's caps and count).
+_PEOPLE = Participant.__table__.c
 PARTICIPANTS_HERE = select(
-    func.count(Participant.id), func.sum(case((Participant.group_id == bindparam("group_id"), 1), else_=0))
-).where(Participant.workshop_id == bindparam("workshop_id"))
+    func.count(_PEOPLE.id), func.sum(case((_PEOPLE.group_id == bindparam("group_id"), 1), else_=0))
+).where(_PEOPLE.workshop_id == bindparam("workshop_id"))
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,10 @@ from facilitator.models import Event, Group, Workshop
 # A literal, not a parameter: SQLite and PostgreSQL use a partial index only for a query whose WHERE
 # states the index's own condition.
 NOT_A_COUNT = text("events.type != 'participants:count'")
-STATE_VERSION = select(func.max(Event.seq)).where(Event.workshop_id == bindparam("workshop_id"), NOT_A_COUNT)
+_EVENTS = Event.__table__
+STATE_VERSION = select(func.max(_EVENTS.c.seq)).where(
+    _EVENTS.c.workshop_id == bindparam("workshop_id"), NOT_A_COUNT
+)
 KEPT = 1024  # tables remembered per process (a few kB each), the least recently joined forgotten first
 
 

@@ -43,6 +43,10 @@ PAPER_PER_TABLE = 100  # paper participants a table may hold (each one is a pers
 
 
 _by_target = (Vote.card_id, Vote.theme_id)
+# The hot statements of a dot are written on the tables, not the mapped classes: they return plain rows,
+# and an ORM-enabled statement pays the ORM's compile and result machinery for nothing.
+_VOTES = Vote.__table__
+_CARDS = Card.__table__
 MY_DOTS_BY_STAGE = (
     select(Vote.stage, *_by_target, func.count(Vote.id))
     .where(Vote.workshop_id == bindparam("workshop_id"), Vote.participant_id == bindparam("participant_id"))
@@ -62,8 +66,13 @@ INSERT_CLIENT_REQUEST = insert(ClientRequest.__table__)
 # What a dot needs of its card, as a plain row (no ORM object built for it): the table stage only lets a
 # phone vote at its own table, so the table's number is the voter's.
 VOTED_CARD = select(
-    Card.workshop_id, Card.group_id, Card.status, Card.sealed, Card.theme_id, Card.family
-).where(Card.id == bindparam("card_id"))
+    _CARDS.c.workshop_id,
+    _CARDS.c.group_id,
+    _CARDS.c.status,
+    _CARDS.c.sealed,
+    _CARDS.c.theme_id,
+    _CARDS.c.family,
+).where(_CARDS.c.id == bindparam("card_id"))
 
 
 @dataclass(frozen=True)
@@ -78,20 +87,19 @@ def _dots_and_total_statement(column):
     """{target: my dots} and the target's total at a stage, in one query. Written so that SQLite reads two
     indexes (votes(workshop_id, participant_id), then the target's votes(card_id) or votes(theme_id))
     rather than every dot of the workshop."""
-    mine = (Vote.workshop_id == bindparam("workshop_id")) & (
-        Vote.participant_id == bindparam("participant_id")
-    )
-    mine_here = func.sum(case((Vote.participant_id == bindparam("participant_id"), 1), else_=0))
+    v = _VOTES.c
+    mine = (v.workshop_id == bindparam("workshop_id")) & (v.participant_id == bindparam("participant_id"))
+    mine_here = func.sum(case((v.participant_id == bindparam("participant_id"), 1), else_=0))
     return (
-        select(*_by_target, mine_here, func.count(Vote.id))
-        .where(Vote.stage == bindparam("stage"), mine | (column == bindparam("target_id")))
-        .group_by(*_by_target)
+        select(v.card_id, v.theme_id, mine_here, func.count(v.id))
+        .where(v.stage == bindparam("stage"), mine | (column == bindparam("target_id")))
+        .group_by(v.card_id, v.theme_id)
     )
 
 
 DOTS_AND_TOTAL = {
-    "card": _dots_and_total_statement(Vote.card_id),
-    "theme": _dots_and_total_statement(Vote.theme_id),
+    "card": _dots_and_total_statement(_VOTES.c.card_id),
+    "theme": _dots_and_total_statement(_VOTES.c.theme_id),
 }
 
 

@@ -26,8 +26,9 @@ WORKSHOP_BY_CODE = select(Workshop).where(Workshop.code == bindparam("code"))
 GROUP_BY_NUMBER = select(Group).where(
     Group.workshop_id == bindparam("workshop_id"), Group.number == bindparam("number")
 )
-PARTICIPANTS_AT_TABLE = select(func.count(Participant.id)).where(
-    Participant.workshop_id == bindparam("workshop_id"), Participant.group_id == bindparam("group_id")
+_PEOPLE = Participant.__table__.c  # a count: a plain row, not the ORM's result machinery
+PARTICIPANTS_AT_TABLE = select(func.count(_PEOPLE.id)).where(
+    _PEOPLE.workshop_id == bindparam("workshop_id"), _PEOPLE.group_id == bindparam("group_id")
 )
 # A phone's cards: its table's, sealed ones only its own (agenda.readable_cards for a participant).
 PHONE_CARDS = (
