@@ -1,14 +1,15 @@
 """Cards: posting (idempotent on the client's id) and the rules on family and text."""
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from facilitator.access import Viewer
 from facilitator.agenda import check_posting, current_step, sealed_event, sealing_step
 from facilitator.errors import DomainError
 from facilitator.events import commit_and_publish, next_seq, record_event
-from facilitator.models import Card, Workshop
+from facilitator.models import Card, Workshop, utcnow
 from facilitator.textsafety import clean_typed
 from facilitator.workshops import find_group
 
@@ -103,10 +104,18 @@ def _new_card(session, workshop, viewer, client_id, family, text, group_number, 
     return card
 
 
+# A new card as a plain INSERT, then handed to the session as the row it now is: the unit of work's
+# flush was a third of a card's CPU time for one row whose every value is known here.
+INSERT_CARD = insert(Card.__table__).returning(Card.__table__.c.id)
+CARD_COLUMNS = [column.key for column in Card.__table__.columns if column.key != "id"]
+
+
 def _record_card(session, workshop, card, viewer):
     card.seq = next_seq(session, workshop.id)
-    session.add(card)
-    session.flush()
+    card.created_at, card.theme_id, card.merged_into_id, card.updated_at = utcnow(), None, None, None
+    card.id = session.execute(INSERT_CARD, {key: getattr(card, key) for key in CARD_COLUMNS}).scalar_one()
+    make_transient_to_detached(card)
+    session.add(card)  # persistent, nothing left to write: its table and author load if asked
     set_committed_value(card, "merged_cards", [])  # a new card has none: no query to find out
     view = card_view(card, viewer, workshop.anonymous)
     if card.sealed:

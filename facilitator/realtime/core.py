@@ -14,6 +14,7 @@ import logging
 
 from flask import current_app, request
 from pydantic import ValidationError
+from sqlalchemy import bindparam, select
 
 from facilitator import newcomers
 from facilitator.access import Viewer, still_admitted
@@ -183,10 +184,15 @@ def current_viewer() -> Viewer:
     return viewer
 
 
+# Built once: `session.get` builds and keys a new SELECT at every call, and every event of every
+# connection reads its workshop (the session starts empty at each event).
+WORKSHOP_BY_ID = select(Workshop).where(Workshop.id == bindparam("workshop_id"))
+
+
 def current_workshop(viewer: Viewer) -> Workshop:
     """The viewer's workshop, while it exists and the token the viewer joined with still opens it;
     otherwise the connection ends (a deleted workshop, renewed links: see `realtime.revocation`)."""
-    workshop = db.session.get(Workshop, viewer.workshop_id)
+    workshop = db.session.scalar(WORKSHOP_BY_ID, {"workshop_id": viewer.workshop_id})
     if workshop is None or not still_admitted(db.session, workshop, viewer):
         sid = request.sid
         leave_rooms(sid, "workshop_deleted" if workshop is None else "links_renewed")
